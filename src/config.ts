@@ -1,0 +1,108 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z
+      .string()
+      .default('sqlite:./data/shomei.sqlite')
+      .refine((url) => url.startsWith('sqlite:'), {
+        message: 'must start with sqlite: (for example sqlite:./data/shomei.sqlite)',
+      }),
+    SMTP_URL: z
+      .string()
+      .optional()
+      .refine((url) => url === undefined || /^smtps?:\/\//.test(url), {
+        message: 'must be an smtp:// or smtps:// URL',
+      }),
+    MAIL_FROM: z.string().min(3).default('Shomei <no-reply@shomei.localhost>'),
+    PUBLIC_URL: z.string().url().optional(),
+    SECRET_KEY: z.string().min(32, 'must be at least 32 characters of random text').optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SEED_DEMO: booleanFromEnv.optional(),
+    HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
+    HASH_QUEUE_LIMIT: z.coerce.number().int().min(0).max(10_000).default(64),
+    SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
+    SESSION_ABSOLUTE_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 7)
+      .default(8),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production' });
+    if (!env.SECRET_KEY) ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'is required in production' });
+    if (!env.PUBLIC_URL?.startsWith('https://'))
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'must be an https:// URL in production' });
+  });
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly publicUrl: string;
+  /** Cookies get `Secure` and the `__Host-` prefix only when the public URL is https. */
+  readonly secureCookies: boolean;
+  readonly secretKey: string | undefined;
+  readonly logLevel: string;
+  readonly seedDemo: boolean;
+  readonly hashConcurrency: number;
+  readonly hashQueueLimit: number;
+  readonly sessionIdleMs: number;
+  readonly sessionAbsoluteMs: number;
+  /** The dev mailbox replaces SMTP when no SMTP server is configured outside production. */
+  readonly devMailbox: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== '')),
+  );
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  }
+  const env = parsed.data;
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    publicUrl,
+    secureCookies: publicUrl.startsWith('https://'),
+    secretKey: env.SECRET_KEY,
+    logLevel: env.LOG_LEVEL,
+    seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
+    hashConcurrency: env.HASH_CONCURRENCY,
+    hashQueueLimit: env.HASH_QUEUE_LIMIT,
+    sessionIdleMs: env.SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: env.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    devMailbox: !env.SMTP_URL && env.NODE_ENV !== 'production',
+  });
+}

@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely';
+import { AccountRepository } from '../features/auth/account.repository.js';
+import { AuthKeyRepository } from '../features/auth/auth-key.repository.js';
+import { TrustedBrowserRepository } from '../features/auth/trusted-browser.repository.js';
+import { AuditRepository } from '../features/audit/audit.repository.js';
+import { RosterRepository } from '../features/directory/roster.repository.js';
+import { OutboxRepository } from '../features/mail/outbox.repository.js';
+import { TenantRepository } from '../features/tenants/tenant.repository.js';
+import { FlowRepository } from '../flows/flow.repository.js';
+import { SessionRepository } from '../platform/session.repository.js';
+import type { Database } from './schema.js';
+
+export interface Repositories {
+  tenants: TenantRepository;
+  roster: RosterRepository;
+  accounts: AccountRepository;
+  flows: FlowRepository;
+  keys: AuthKeyRepository;
+  sessions: SessionRepository;
+  trustedBrowsers: TrustedBrowserRepository;
+  outbox: OutboxRepository;
+  audit: AuditRepository;
+}
+
+export function repositories(db: Kysely<Database>): Repositories {
+  return {
+    tenants: new TenantRepository(db),
+    roster: new RosterRepository(db),
+    accounts: new AccountRepository(db),
+    flows: new FlowRepository(db),
+    keys: new AuthKeyRepository(db),
+    sessions: new SessionRepository(db),
+    trustedBrowsers: new TrustedBrowserRepository(db),
+    outbox: new OutboxRepository(db),
+    audit: new AuditRepository(db),
+  };
+}
+
+/** A unit of work: every change that spans rows goes through here and commits or rolls back whole. */
+export class Store {
+  readonly repos: Repositories;
+  constructor(readonly db: Kysely<Database>) {
+    this.repos = repositories(db);
+  }
+
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(repositories(trx)));
+  }
+}

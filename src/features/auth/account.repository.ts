@@ -1,0 +1,143 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { Lang } from '../../platform/i18n.js';
+import type { AccountTable } from './account.table.js';
+
+export interface Account {
+  tenantId: string;
+  id: string;
+  userId: string;
+  email: string | null;
+  emailVerified: boolean;
+  secondPasswordHash: string | null;
+  twoFactorEnabled: boolean;
+  lang: Lang;
+}
+
+function toAccount(row: Selectable<AccountTable>): Account {
+  return {
+    tenantId: row.tenant_id,
+    id: row.id,
+    userId: row.user_id,
+    email: row.email,
+    emailVerified: row.email_verified_at !== null,
+    secondPasswordHash: row.second_password_hash,
+    twoFactorEnabled: row.two_factor_enabled === 1,
+    lang: row.lang as Lang,
+  };
+}
+
+export class AccountRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findById(tenantId: string, id: string): Promise<Account | undefined> {
+    const row = await this.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toAccount(row);
+  }
+
+  async findByUserId(tenantId: string, userId: string): Promise<Account | undefined> {
+    const row = await this.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row && toAccount(row);
+  }
+
+  async findByVerifiedEmail(tenantId: string, email: string): Promise<Account[]> {
+    const rows = await this.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('email', '=', email)
+      .where('email_verified_at', 'is not', null)
+      .orderBy('user_id')
+      .execute();
+    return rows.map(toAccount);
+  }
+
+  /** Creates the account on its first successful login; a racing twin finds it made. */
+  async findOrCreate(
+    tenantId: string,
+    id: string,
+    userId: string,
+    defaults: { twoFactorEnabled: boolean; lang: Lang },
+    now: number,
+  ): Promise<Account> {
+    await this.db
+      .insertInto('accounts')
+      .values({
+        tenant_id: tenantId,
+        id,
+        user_id: userId,
+        email: null,
+        email_verified_at: null,
+        second_password_hash: null,
+        second_password_set_at: null,
+        two_factor_enabled: defaults.twoFactorEnabled ? 1 : 0,
+        lang: defaults.lang,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doNothing())
+      .execute();
+    const account = await this.findByUserId(tenantId, userId);
+    if (!account) throw new Error('account vanished after insert');
+    return account;
+  }
+
+  async setVerifiedEmail(tenantId: string, id: string, email: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('accounts')
+      .set({ email, email_verified_at: now, updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setSecondPassword(tenantId: string, id: string, hash: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('accounts')
+      .set({ second_password_hash: hash, second_password_set_at: now, updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Sets the first second password only if none was set meanwhile (two tabs, one wins). */
+  async setFirstSecondPassword(tenantId: string, id: string, hash: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('accounts')
+      .set({ second_password_hash: hash, second_password_set_at: now, updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('second_password_hash', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  async setTwoFactor(tenantId: string, id: string, enabled: boolean, now: number): Promise<void> {
+    await this.db
+      .updateTable('accounts')
+      .set({ two_factor_enabled: enabled ? 1 : 0, updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setLang(tenantId: string, id: string, lang: Lang): Promise<void> {
+    await this.db
+      .updateTable('accounts')
+      .set({ lang })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('lang', '!=', lang)
+      .execute();
+  }
+}

@@ -1,0 +1,227 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { maskEmail } from '../../platform/format.js';
+import { sendPage, tenantBase } from '../../platform/views/render.js';
+import { formField, queryField, session } from './auth.http.js';
+import type { AuthServices } from './auth.services.js';
+import { DoneDialogPage, LinkConfirmPage, LinkProblemPage, MailSentPage } from './pages/login.pages.js';
+import {
+  ChangeMailAddressPage,
+  ChangeSecondPasswordPage,
+  HomePage,
+  ManualPage,
+  TrustedBrowsersPage,
+  TwoFactorPage,
+} from './pages/session.pages.js';
+
+/** The logged-in start screen and the menu (§2.4a, §2.4b, §2.7, §3.1, L-14, L-19). */
+export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: AuthServices }) {
+  const { http } = auth;
+  const loggedIn = { preHandler: http.requireSession };
+
+  app.get('/home', loggedIn, async (request, reply) => {
+    const { account } = session(request);
+    await auth.settings.rememberLanguage(request.tenant, account, request.lang);
+    return sendPage(request, reply, <HomePage />);
+  });
+
+  app.get('/manual', loggedIn, async (request, reply) => sendPage(request, reply, <ManualPage />));
+
+  // §2.4a: Change mail address.
+  app.get('/settings/mail-address', loggedIn, async (request, reply) =>
+    sendPage(
+      request,
+      reply,
+      <ChangeMailAddressPage address="" errors={[]} current={maskEmail(session(request).account.email ?? '')} />,
+    ),
+  );
+
+  app.post('/settings/mail-address', loggedIn, async (request, reply) => {
+    const { account } = session(request);
+    const address = formField(request.body, 'newAddress', 300);
+    const result = await auth.settings.requestEmailChange(
+      request.tenant,
+      account,
+      address,
+      formField(request.body, 'check', 300),
+      http.meta(request, reply),
+    );
+    if (result.status === 'invalid') {
+      return sendPage(
+        request,
+        reply,
+        <ChangeMailAddressPage address={address} errors={result.errors} current={maskEmail(account.email ?? '')} />,
+        422,
+      );
+    }
+    return reply.redirect(`${tenantBase(request)}/settings/mail-address/sent`, 303);
+  });
+
+  app.get('/settings/mail-address/sent', loggedIn, async (request, reply) =>
+    sendPage(
+      request,
+      reply,
+      <MailSentPage
+        title={request.t('changeMail.sentTitle')}
+        maskedAddress={request.t('changeMail.newAddressWord')}
+        minutes={request.tenant.policy.linkLifetimeMinutes}
+        backHref={`${tenantBase(request)}/home`}
+        backLabel={request.t('common.toHome')}
+      />,
+    ),
+  );
+
+  app.get('/settings/mail-address/confirm', async (request, reply) => {
+    const token = queryField(request.query, 'token');
+    const link = await auth.settings.inspectEmailChange(request.tenant, token);
+    if (link.status !== 'valid') return changeLinkProblem(request, reply, link.status);
+    return sendPage(
+      request,
+      reply,
+      <LinkConfirmPage
+        title={request.t('changeMail.confirmTitle')}
+        intro={request.t('changeMail.confirmIntro', { address: link.flow.context.newEmail })}
+        action={`${tenantBase(request)}/settings/mail-address/confirm`}
+        token={token}
+        button={request.t('changeMail.confirmButton')}
+      />,
+    );
+  });
+
+  app.post('/settings/mail-address/confirm', async (request, reply) => {
+    const outcome = await auth.settings.confirmEmailChange(
+      request.tenant,
+      formField(request.body, 'token', 256),
+      http.meta(request, reply),
+    );
+    if (outcome !== 'completed') return changeLinkProblem(request, reply, outcome);
+    return reply.redirect(`${tenantBase(request)}/settings/mail-address/changed`, 303);
+  });
+
+  app.get('/settings/mail-address/changed', async (request, reply) =>
+    sendPage(
+      request,
+      reply,
+      <DoneDialogPage
+        title={request.t('changeMail.changedTitle')}
+        heading={request.t('changeMail.changedTitle')}
+        lines={[request.t('changeMail.changedLine')]}
+        okHref={`${tenantBase(request)}/${request.currentSession ? 'home' : 'login'}`}
+      />,
+    ),
+  );
+
+  function changeLinkProblem(request: FastifyRequest, reply: FastifyReply, status: 'expired' | 'used' | 'unknown') {
+    return sendPage(
+      request,
+      reply,
+      <LinkProblemPage
+        status={status}
+        nextHref={`${tenantBase(request)}/settings/mail-address`}
+        nextLabel={request.t('menu.changeMailAddress')}
+        nextHint={request.t('link.next.change')}
+      />,
+      410,
+    );
+  }
+
+  // §2.4b: Change second password.
+  app.get('/settings/second-password', loggedIn, async (request, reply) =>
+    sendPage(request, reply, <ChangeSecondPasswordPage errors={[]} />),
+  );
+
+  app.post('/settings/second-password', loggedIn, async (request, reply) => {
+    const current = session(request);
+    const result = await auth.secondPassword.change(
+      request.tenant,
+      current.account,
+      {
+        old: formField(request.body, 'oldSecondPassword', 256),
+        candidate: formField(request.body, 'newSecondPassword', 256),
+        check: formField(request.body, 'check', 256),
+      },
+      http.meta(request, reply),
+      current.idHash,
+    );
+    if (result.status !== 'done')
+      return sendPage(
+        request,
+        reply,
+        <ChangeSecondPasswordPage errors={result.status === 'invalid' ? result.errors : []} />,
+        422,
+      );
+    return reply.redirect(`${tenantBase(request)}/settings/second-password/changed`, 303);
+  });
+
+  app.get('/settings/second-password/changed', loggedIn, async (request, reply) =>
+    sendPage(
+      request,
+      reply,
+      <DoneDialogPage
+        title={request.t('changeSecondPassword.changedTitle')}
+        heading={request.t('changeSecondPassword.changedTitle')}
+        lines={[request.t('changeSecondPassword.changedLine')]}
+        okHref={`${tenantBase(request)}/home`}
+      />,
+    ),
+  );
+
+  // §2.7: Two-factor authentication settings.
+  app.get('/settings/two-factor', loggedIn, async (request, reply) => {
+    const { account } = session(request);
+    const mandatory = auth.settings.twoFactorLocked(request.tenant);
+    return sendPage(
+      request,
+      reply,
+      <TwoFactorPage enabled={mandatory || account.twoFactorEnabled} mandatory={mandatory} />,
+    );
+  });
+
+  app.post('/settings/two-factor', loggedIn, async (request, reply) => {
+    const { account } = session(request);
+    const enable = formField(request.body, 'enable') === 'true';
+    const outcome = await auth.settings.setTwoFactor(request.tenant, account, enable, http.meta(request, reply));
+    if (outcome === 'mandatory') return sendPage(request, reply, <TwoFactorPage enabled mandatory />, 409);
+    return reply.redirect(`${tenantBase(request)}/settings/two-factor/changed`, 303);
+  });
+
+  app.get('/settings/two-factor/changed', loggedIn, async (request, reply) => {
+    const { account } = session(request);
+    const on = request.tenant.policy.twoFactorMandatory || account.twoFactorEnabled;
+    return sendPage(
+      request,
+      reply,
+      <DoneDialogPage
+        title={request.t('twoFactor.changedTitle')}
+        heading={request.t('twoFactor.changedTitle')}
+        lines={[
+          request.t('twoFactor.current', {
+            state: on ? request.t('twoFactor.stateOn') : request.t('twoFactor.stateOff'),
+          }),
+        ]}
+        okHref={`${tenantBase(request)}/home`}
+      />,
+    );
+  });
+
+  // L-19: trusted browsers.
+  app.get('/settings/browsers', loggedIn, async (request, reply) => {
+    const browsers = await auth.settings.trustedBrowsers(request.tenant, session(request).account);
+    const revoked = queryField(request.query, 'revoked');
+    return sendPage(
+      request,
+      reply,
+      <TrustedBrowsersPage browsers={browsers} revoked={/^\d+$/.test(revoked) ? Number(revoked) : undefined} />,
+    );
+  });
+
+  app.post('/settings/browsers/revoke', loggedIn, async (request, reply) => {
+    const browser = formField(request.body, 'browser', 64);
+    const count = await auth.settings.revokeTrustedBrowser(
+      request.tenant,
+      session(request).account,
+      browser === 'all' ? 'all' : browser,
+      http.meta(request, reply),
+    );
+    return reply.redirect(`${tenantBase(request)}/settings/browsers?revoked=${count}`, 303);
+  });
+}

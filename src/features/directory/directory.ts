@@ -1,0 +1,45 @@
+import type { PasswordHasher } from '../../platform/password-hasher.js';
+import type { Tenant } from '../tenants/tenant.model.js';
+import type { RosterRepository } from './roster.repository.js';
+
+export type DirectoryResult = { ok: true; userId: string } | { ok: false };
+
+/**
+ * Where a university's own ID and password are checked (L-2). The local roster is the first
+ * implementation; LDAP / Active Directory sits behind the same interface.
+ */
+export interface Directory {
+  verify(tenant: Tenant, userId: string, password: string): Promise<DirectoryResult>;
+}
+
+/** University IDs arrive typed on phones and Japanese keyboards: full-width digits become ASCII. */
+export function normalizeUserId(raw: string): string {
+  return raw.normalize('NFKC').trim();
+}
+
+export class LocalRosterDirectory implements Directory {
+  constructor(
+    private readonly roster: RosterRepository,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async verify(tenant: Tenant, userId: string, password: string): Promise<DirectoryResult> {
+    const entry = userId ? await this.roster.findActive(tenant.id, userId) : undefined;
+    if (!entry) return this.hasher.verifyDummy(password).then(() => ({ ok: false }));
+    return (await this.hasher.verify(entry.passwordHash, password))
+      ? { ok: true, userId: entry.userId }
+      : { ok: false };
+  }
+}
+
+/** Picks the tenant's directory; one place to add LDAP. */
+export class DirectoryRegistry implements Directory {
+  constructor(private readonly local: LocalRosterDirectory) {}
+
+  verify(tenant: Tenant, userId: string, password: string): Promise<DirectoryResult> {
+    switch (tenant.directory.kind) {
+      case 'local':
+        return this.local.verify(tenant, userId, password);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../../db/repositories.js';
+import { AppError } from '../../platform/errors.js';
+import { formatDateTime } from '../../platform/format.js';
+import { Layout } from '../../platform/views/layout.js';
+import { usePage } from '../../platform/views/page-context.js';
+import { sendPage } from '../../platform/views/render.js';
+import type { StoredMail } from './outbox.repository.js';
+
+function MailboxPage({ mails }: { mails: StoredMail[] }) {
+  const { t, lang } = usePage();
+  return (
+    <Layout title={t('devMailbox.title')}>
+      <p>{t('devMailbox.intro')}</p>
+      {mails.length === 0 ? (
+        <p>{t('devMailbox.empty')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('devMailbox.when')}</th>
+                <th scope="col">{t('devMailbox.to')}</th>
+                <th scope="col">{t('devMailbox.subject')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {mails.map((mail) => (
+                <tr key={mail.id}>
+                  <td>{formatDateTime(mail.createdAt, lang)}</td>
+                  <td>{mail.to}</td>
+                  <td>
+                    <a href={`/dev/mailbox/${mail.id}`}>{mail.subject}</a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Layout>
+  );
+}
+
+const URL_SPLIT = /(https?:\/\/[^\s]+)/;
+
+function MailPage({ mail }: { mail: StoredMail }) {
+  const { t, lang } = usePage();
+  return (
+    <Layout title={mail.subject}>
+      <dl class="mail-meta">
+        <dt>{t('devMailbox.to')}</dt>
+        <dd>{mail.to}</dd>
+        <dt>{t('devMailbox.when')}</dt>
+        <dd>{formatDateTime(mail.createdAt, lang)}</dd>
+      </dl>
+      <pre class="mail-body">
+        {mail.text.split(URL_SPLIT).map((part, index) => (index % 2 === 1 ? <a href={part}>{part}</a> : part))}
+      </pre>
+      <p>
+        <a href="/dev/mailbox">{t('devMailbox.back')}</a>
+      </p>
+    </Layout>
+  );
+}
+
+/**
+ * Development only (no SMTP_URL, not production): the mail the service would have sent, so a
+ * newcomer can walk every flow without a mail server.
+ */
+export async function devMailboxRoutes(app: FastifyInstance, { store }: { store: Store }) {
+  app.get('/', async (request, reply) =>
+    sendPage(request, reply, <MailboxPage mails={await store.repos.outbox.listRecent(100)} />),
+  );
+
+  app.get('/:id', async (request, reply) => {
+    const mail = await store.repos.outbox.findAnyTenant((request.params as { id: string }).id);
+    if (!mail) throw new AppError('not_found');
+    return sendPage(request, reply, <MailPage mail={mail} />);
+  });
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../../db/repositories.js';
+import type { CookiePolicy } from '../../platform/cookies.js';
+import { AppError } from '../../platform/errors.js';
+import { langFromAcceptLanguage, translator } from '../../platform/i18n.js';
+import type { SessionService } from '../auth/session.service.js';
+import { slugPattern } from './tenant.model.js';
+
+/**
+ * Every page under /:tenant knows its university, the language and the student's session
+ * before the route runs.
+ */
+export function installTenantScope(
+  scope: FastifyInstance,
+  deps: { store: Store; sessions: SessionService; cookies: CookiePolicy },
+): void {
+  scope.addHook('onRequest', async (request) => {
+    const slug = (request.params as { tenant?: string }).tenant ?? '';
+    const tenant = slugPattern.test(slug) ? await deps.store.repos.tenants.findBySlug(slug) : undefined;
+    if (!tenant) throw new AppError('tenant_not_found');
+    request.tenant = tenant;
+
+    const explicit = (request.query as Record<string, unknown>).lang ?? request.cookies[deps.cookies.lang];
+    if (!explicit && !langFromAcceptLanguage(request.headers['accept-language'])) {
+      request.lang = tenant.policy.defaultLang;
+      request.t = translator(request.lang);
+    }
+
+    const token = request.cookies[deps.cookies.session(tenant.slug)];
+    if (token) request.currentSession = await deps.sessions.resolve(tenant, token);
+  });
+}

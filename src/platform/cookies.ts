@@ -1,0 +1,36 @@
+import type { CookieSerializeOptions } from '@fastify/cookie';
+
+/**
+ * Cookie names and flags in one place. Over https every cookie is `Secure` and takes the
+ * `__Host-` prefix (no Domain, Path=/), so a sibling subdomain cannot plant or read it.
+ */
+export class CookiePolicy {
+  constructor(private readonly secure: boolean) {}
+
+  private name(base: string): string {
+    return this.secure ? `__Host-${base}` : base;
+  }
+
+  session(tenantSlug: string): string {
+    return this.name(`shomei-session-${tenantSlug}`);
+  }
+
+  trustedBrowser(tenantSlug: string): string {
+    return this.name(`shomei-trust-${tenantSlug}`);
+  }
+
+  /** Ties a pre-login flow (key entry, second-password setup) to the browser that began it. */
+  readonly flowBinding = this.name('shomei-flow');
+  readonly csrf = this.name('shomei-csrf');
+  readonly lang = 'shomei-lang';
+
+  options(maxAgeSeconds?: number): CookieSerializeOptions {
+    return {
+      path: '/',
+      httpOnly: true,
+      secure: this.secure,
+      sameSite: 'lax',
+      ...(maxAgeSeconds !== undefined && { maxAge: maxAgeSeconds }),
+    };
+  }
+}

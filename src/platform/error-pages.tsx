@@ -1,0 +1,54 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorCode } from './errors.js';
+import { LinkButton } from './views/components.js';
+import { Layout } from './views/layout.js';
+import { usePage } from './views/page-context.js';
+import { sendPage } from './views/render.js';
+
+function ErrorPage({ code, retryAfterSeconds }: { code: ErrorCode; retryAfterSeconds?: number | undefined }) {
+  const { t, base, tenant } = usePage();
+  const minutes = Math.max(1, Math.ceil((retryAfterSeconds ?? 60) / 60));
+  return (
+    <Layout title={t(`errors.${code}.title`)}>
+      <p>{t(`errors.${code}.body`, { minutes, seconds: retryAfterSeconds ?? 0 })}</p>
+      <p>
+        <LinkButton href={tenant ? `${base}/login` : '/'} variant="secondary">
+          {tenant ? t('common.toLogin') : t('common.toTop')}
+        </LinkButton>
+      </p>
+    </Layout>
+  );
+}
+
+/** Framework errors mapped onto the catalogue, so every one has a message in both languages. */
+function toAppError(error: FastifyError | Error): AppError {
+  if (error instanceof AppError) return error;
+  const code = (error as FastifyError).code;
+  const status = (error as FastifyError).statusCode;
+  if (code?.startsWith('FST_CSRF')) return new AppError('csrf_invalid', { cause: error });
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('payload_too_large', { cause: error });
+  if (status !== undefined && status >= 400 && status < 500) return new AppError('bad_request', { cause: error });
+  return new AppError('internal', { cause: error });
+}
+
+/** The one error handler: a page in the user's language, no detail of a 5xx shown. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500 && appError.code !== 'overloaded' && appError.code !== 'directory_unavailable') {
+      request.log.error({ err: error }, 'request failed');
+    } else {
+      request.log.info({ code: appError.code, err: error.message }, 'request refused');
+    }
+    if (appError.options.retryAfterSeconds !== undefined)
+      reply.header('retry-after', String(appError.options.retryAfterSeconds));
+    return sendPage(
+      request,
+      reply,
+      <ErrorPage code={appError.code} retryAfterSeconds={appError.options.retryAfterSeconds} />,
+      appError.status,
+    );
+  });
+
+  app.setNotFoundHandler((request, reply) => sendPage(request, reply, <ErrorPage code="not_found" />, 404));
+}

@@ -1,0 +1,38 @@
+import type { Lang } from './i18n.js';
+
+const TIME_ZONE = 'Asia/Tokyo';
+
+const dateTimeFormats: Record<Lang, Intl.DateTimeFormat> = {
+  ja: new Intl.DateTimeFormat('ja-JP', {
+    timeZone: TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }),
+  en: new Intl.DateTimeFormat('en-US', {
+    timeZone: TIME_ZONE,
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }),
+};
+
+/** Times are stored in UTC and shown in Japan time, with the zone named so nobody guesses. */
+export function formatDateTime(ms: number, lang: Lang): string {
+  const text = dateTimeFormats[lang].format(new Date(ms));
+  return lang === 'ja' ? `${text}（日本時間）` : `${text} (JST)`;
+}
+
+/** Shows enough of an address to recognize it, not enough to harvest it: ta***@example.ac.jp. */
+export function maskEmail(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 1) return '***';
+  const local = address.slice(0, at);
+  return `${local.slice(0, Math.min(2, local.length - 1))}***${address.slice(at)}`;
+}

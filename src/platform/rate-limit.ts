@@ -1,0 +1,75 @@
+import type SQLite from 'better-sqlite3';
+import { RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { AppError } from './errors.js';
+
+/** Each limit: how many events in how many seconds, and how long to refuse once it is reached. */
+export const limitDefinitions = {
+  /** University-password or second-password failures from one address. */
+  loginFailuresPerIp: { points: 50, duration: 15 * 60, blockDuration: 15 * 60 },
+  /** The same failures for one user ID, whoever types it (counted apart from key failures, L-19). */
+  loginFailuresPerUser: { points: 10, duration: 15 * 60, blockDuration: 15 * 60 },
+  /** Wrong authentication keys for one account, across every key and reissue (L-8, L-19). */
+  keyFailuresPerAccount: { points: 20, duration: 60 * 60, blockDuration: 60 * 60 },
+  keyReissuesPerAccount: { points: 10, duration: 60 * 60, blockDuration: 60 * 60 },
+  /** Confirmation and reset mails one account or one address can cause. */
+  mailsPerAccount: { points: 5, duration: 60 * 60, blockDuration: 60 * 60 },
+  resetRequestsPerIp: { points: 20, duration: 15 * 60, blockDuration: 15 * 60 },
+  resetMailsPerAddress: { points: 3, duration: 60 * 60, blockDuration: 60 * 60 },
+  /** Second-password checks of a logged-in student (change form). */
+  passwordChecksPerAccount: { points: 10, duration: 15 * 60, blockDuration: 15 * 60 },
+} as const;
+
+export type LimitName = keyof typeof limitDefinitions;
+
+/**
+ * Counters live in the database, not in process memory, so every instance sees the same counts.
+ * Never called inside a database transaction: the store writes on the same connection.
+ */
+export class RateLimits {
+  private readonly limiters: Record<LimitName, RateLimiterAbstract>;
+
+  constructor(sqlite: SQLite.Database) {
+    const entries = Object.entries(limitDefinitions).map(([name, definition]) => [
+      name,
+      new RateLimiterSQLite({
+        storeClient: sqlite,
+        storeType: 'better-sqlite3',
+        tableName: 'rate_limits',
+        tableCreated: true,
+        clearExpiredByTimeout: false,
+        keyPrefix: name,
+        ...definition,
+      }),
+    ]);
+    this.limiters = Object.fromEntries(entries) as Record<LimitName, RateLimiterAbstract>;
+  }
+
+  /** Refuses when the limit is already reached, without counting this request. */
+  async assertNotBlocked(name: LimitName, key: string): Promise<void> {
+    const state = await this.limiters[name].get(key);
+    if (state && state.remainingPoints <= 0) throw this.refusal(state);
+  }
+
+  /** Counts one event; refuses when this event goes over the limit. */
+  async consume(name: LimitName, key: string): Promise<void> {
+    try {
+      await this.limiters[name].consume(key);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) throw this.refusal(error);
+      throw error;
+    }
+  }
+
+  /** Counts one failure without refusing this request; the next one is refused. */
+  async penalize(name: LimitName, key: string): Promise<void> {
+    await this.limiters[name].penalty(key);
+  }
+
+  async reset(name: LimitName, key: string): Promise<void> {
+    await this.limiters[name].delete(key);
+  }
+
+  private refusal(state: RateLimiterRes): AppError {
+    return new AppError('rate_limited', { retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) });
+  }
+}

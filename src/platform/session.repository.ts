@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+export interface SessionRecord {
+  accountId: string;
+  createdAt: number;
+  lastSeenAt: number;
+  idleExpiresAt: number;
+  absoluteExpiresAt: number;
+}
+
+export class SessionRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(
+    tenantId: string,
+    idHash: string,
+    session: SessionRecord & { ip: string; userAgent: string },
+  ): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({
+        tenant_id: tenantId,
+        id_hash: idHash,
+        account_id: session.accountId,
+        created_at: session.createdAt,
+        last_seen_at: session.lastSeenAt,
+        idle_expires_at: session.idleExpiresAt,
+        absolute_expires_at: session.absoluteExpiresAt,
+        ip: session.ip,
+        user_agent: session.userAgent,
+      })
+      .execute();
+  }
+
+  async findLive(tenantId: string, idHash: string, now: number): Promise<SessionRecord | undefined> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .select(['account_id', 'created_at', 'last_seen_at', 'idle_expires_at', 'absolute_expires_at'])
+      .where('tenant_id', '=', tenantId)
+      .where('id_hash', '=', idHash)
+      .where('idle_expires_at', '>', now)
+      .where('absolute_expires_at', '>', now)
+      .executeTakeFirst();
+    return (
+      row && {
+        accountId: row.account_id,
+        createdAt: row.created_at,
+        lastSeenAt: row.last_seen_at,
+        idleExpiresAt: row.idle_expires_at,
+        absoluteExpiresAt: row.absolute_expires_at,
+      }
+    );
+  }
+
+  async touch(tenantId: string, idHash: string, now: number, idleExpiresAt: number): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({ last_seen_at: now, idle_expires_at: idleExpiresAt })
+      .where('tenant_id', '=', tenantId)
+      .where('id_hash', '=', idHash)
+      .execute();
+  }
+
+  async delete(tenantId: string, idHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('id_hash', '=', idHash).execute();
+  }
+
+  async deleteAllForAccount(tenantId: string, accountId: string, exceptIdHash?: string): Promise<void> {
+    let query = this.db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('account_id', '=', accountId);
+    if (exceptIdHash) query = query.where('id_hash', '!=', exceptIdHash);
+    await query.execute();
+  }
+
+  async deleteExpired(now: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('idle_expires_at', '<=', now), eb('absolute_expires_at', '<=', now)]))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

@@ -1,0 +1,14 @@
+import type { EpochMs } from '../db/types.js';
+
+export interface SessionTable {
+  tenant_id: string;
+  /** SHA-256 of the cookie value: a database leak does not hand out live sessions. */
+  id_hash: string;
+  account_id: string;
+  created_at: EpochMs;
+  last_seen_at: EpochMs;
+  idle_expires_at: EpochMs;
+  absolute_expires_at: EpochMs;
+  ip: string;
+  user_agent: string;
+}

@@ -1,0 +1,214 @@
+import type { LightMyRequestResponse } from 'fastify';
+import pino from 'pino';
+import { type App, buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { Store } from '../../src/db/repositories.js';
+import type { Tenant, TenantPolicy } from '../../src/features/tenants/tenant.model.js';
+import { TenantService } from '../../src/features/tenants/tenant.service.js';
+import { ManualClock } from '../../src/platform/clock.js';
+import { newId } from '../../src/platform/crypto.js';
+import { PasswordHasher } from '../../src/platform/password-hasher.js';
+import { TestSmtpServer } from './smtp.js';
+
+export interface Harness {
+  app: App;
+  clock: ManualClock;
+  smtp: TestSmtpServer;
+  database: DatabaseHandle;
+  store: Store;
+  tenant: Tenant;
+  tenants: TenantService;
+  close(): Promise<void>;
+  /** Delivers queued mail now instead of waiting for the worker's poll. */
+  flushMail(): Promise<void>;
+}
+
+export const students = {
+  fresh: { userId: 'u1001', password: 'Univ-Pass-1001' },
+  fresh2: { userId: 'u1002', password: 'Univ-Pass-1002' },
+  fresh3: { userId: 'u1003', password: 'Univ-Pass-1003' },
+  fresh4: { userId: 'u1004', password: 'Univ-Pass-1004' },
+} as const;
+
+/** The whole app on a fresh database, with a real SMTP server on loopback and a clock tests move. */
+export async function startHarness(
+  options: { policy?: Partial<TenantPolicy>; env?: Record<string, string> } = {},
+): Promise<Harness> {
+  const smtp = new TestSmtpServer();
+  const smtpUrl = await smtp.start();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: 'sqlite::memory:',
+    SMTP_URL: smtpUrl,
+    MAIL_FROM: 'Shomei Test <no-reply@shomei.test>',
+    PUBLIC_URL: 'http://shomei.test',
+    HASH_CONCURRENCY: '2',
+    ...options.env,
+  });
+  const database = openDatabase(config.databaseUrl);
+  await migrateToLatest(database.db);
+  const clock = new ManualClock(Date.UTC(2026, 10, 22, 1, 0, 0));
+  const app = await buildApp({
+    config,
+    database,
+    clock,
+    secretKey: 'test-secret-key-that-is-long-enough-0123456789',
+    logger: process.env.TEST_LOG ? pino({ level: process.env.TEST_LOG }) : false,
+    mailPollIntervalMs: 50,
+  });
+  app.mailWorker.start();
+  const store = new Store(database.db);
+  const tenants = new TenantService(store, clock, new PasswordHasher({ concurrency: 2, queueLimit: 1000 }));
+  const tenant = await tenants.create({
+    slug: 'tu',
+    name: { ja: 'テスト大学', en: 'Test University' },
+    policy: options.policy ?? {},
+    content: {
+      ja: {
+        loginNotes: ['初回は大学のパスワードでログインしてください。'],
+        inquiry: {
+          title: 'テスト大学 コールセンター',
+          phones: [{ number: '03-0000-0000', hours: '平日 9:00～17:00' }],
+        },
+      },
+      en: {
+        loginNotes: ['Log in with your university password the first time.'],
+        inquiry: {
+          title: 'Test University call centre',
+          phones: [{ number: '+81-3-0000-0000', hours: 'Weekdays 9:00–17:00' }],
+        },
+      },
+    },
+  });
+  for (const student of Object.values(students))
+    await tenants.setRosterPassword(tenant, student.userId, student.password);
+  return {
+    app,
+    clock,
+    smtp,
+    database,
+    store,
+    tenant,
+    tenants,
+    async flushMail() {
+      await app.mailWorker.drain();
+    },
+    async close() {
+      await app.server.close();
+      await database.close();
+      await smtp.stop();
+    },
+  };
+}
+
+export interface Page {
+  status: number;
+  body: string;
+  location: string | undefined;
+  headers: LightMyRequestResponse['headers'];
+}
+
+/**
+ * A browser for `app.inject`: keeps cookies, takes the CSRF token from the last page's form,
+ * follows redirects when asked.
+ */
+export class TestBrowser {
+  readonly cookies = new Map<string, string>();
+  lastBody = '';
+  constructor(
+    private readonly harness: Harness,
+    readonly options: { lang?: 'ja' | 'en'; ip?: string; userAgent?: string } = {},
+  ) {
+    if (options.lang) this.cookies.set('shomei-lang', options.lang);
+  }
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  private remember(response: LightMyRequestResponse): void {
+    for (const cookie of response.cookies as Array<{ name: string; value: string; maxAge?: number; expires?: Date }>) {
+      const expired =
+        cookie.maxAge === 0 ||
+        (cookie.expires !== undefined && cookie.expires.getTime() < Date.now()) ||
+        cookie.value === '';
+      if (expired) this.cookies.delete(cookie.name);
+      else this.cookies.set(cookie.name, cookie.value);
+    }
+  }
+
+  private toPage(response: LightMyRequestResponse): Page {
+    this.remember(response);
+    const location = response.headers.location as string | undefined;
+    if (!location) this.lastBody = response.body;
+    return { status: response.statusCode, body: response.body, location, headers: response.headers };
+  }
+
+  private headers(): Record<string, string> {
+    return {
+      cookie: this.cookieHeader(),
+      'user-agent':
+        this.options.userAgent ??
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36',
+      'accept-language': this.options.lang === 'en' ? 'en-US,en;q=0.9' : 'ja,en;q=0.5',
+    };
+  }
+
+  async get(url: string, options: { follow?: boolean } = {}): Promise<Page> {
+    const response = await this.harness.app.server.inject({
+      method: 'GET',
+      url,
+      headers: this.headers(),
+      remoteAddress: this.options.ip ?? '127.0.0.1',
+    });
+    const page = this.toPage(response);
+    if (options.follow !== false && page.location) return this.get(page.location, options);
+    return page;
+  }
+
+  csrf(html = this.lastBody): string {
+    const match = /name="_csrf" value="([^"]+)"/.exec(html);
+    if (!match?.[1]) throw new Error('no CSRF token on the page');
+    return match[1];
+  }
+
+  async post(
+    url: string,
+    form: Record<string, string>,
+    options: { follow?: boolean; csrf?: string | false } = {},
+  ): Promise<Page> {
+    const body = new URLSearchParams({
+      ...(options.csrf === false ? {} : { _csrf: options.csrf ?? this.csrf() }),
+      ...form,
+    }).toString();
+    const response = await this.harness.app.server.inject({
+      method: 'POST',
+      url,
+      payload: body,
+      headers: { ...this.headers(), 'content-type': 'application/x-www-form-urlencoded' },
+      remoteAddress: this.options.ip ?? '127.0.0.1',
+    });
+    const page = this.toPage(response);
+    if (options.follow !== false && page.location) return this.get(page.location);
+    return page;
+  }
+}
+
+/** Text of the page without tags, for asserting what a student reads. */
+export function textOf(html: string): string {
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ');
+}
+
+export function uniqueEmail(label: string): string {
+  return `${label}.${newId().slice(0, 8)}@mail.test`;
+}
