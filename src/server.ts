@@ -1,5 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { Housekeeping } from './db/housekeeping.js';
+import { Store } from './db/repositories.js';
 import { systemClock } from './platform/clock.js';
 import { resolveSecretKey } from './platform/secret-key.js';
 import { createLogger, prepareDatabase } from './runtime.js';
@@ -25,6 +27,8 @@ async function main(): Promise<void> {
     logger: log,
   });
   app.mailWorker.start();
+  const housekeeping = new Housekeeping(new Store(database.db), systemClock, log);
+  housekeeping.start();
   await app.server.listen({ port: config.port, host: config.host });
   log.info(`Shomei is running: ${config.publicUrl}/  (demo: ${config.publicUrl}/demo/)`);
   if (config.devMailbox) log.info(`Dev mailbox (no SMTP_URL set): ${config.publicUrl}/dev/mailbox`);
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     log.info({ signal }, 'shutting down: draining requests and the mail worker');
+    housekeeping.stop();
     await app.server.close();
     await database.close();
     process.exit(0);

@@ -120,6 +120,11 @@ export class OutboxRepository {
     return row?.attempts ?? 0;
   }
 
+  async deleteSentBefore(cutoff: number): Promise<number> {
+    const result = await this.db.deleteFrom('mail_outbox').where('sent_at', '<', cutoff).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** The dev mailbox: every tenant's recent mail, newest first. */
   async listRecent(limit: number): Promise<StoredMail[]> {
     const rows = await this.db

@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../platform/clock.js';
+import type { Store } from './repositories.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * Removes rows nobody can use any more: ended sessions, flows a week past their expiry (their
+ * keys go with them), and delivered mail after a week — the links and keys in it expired long
+ * before. Runs on every instance; the deletes are idempotent.
+ */
+export class Housekeeping {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  start(intervalMs = HOUR): void {
+    this.timer = setInterval(() => void this.run().catch((error: unknown) => this.log.error({ err: error }, 'housekeeping failed')), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async run(): Promise<{ sessions: number; flows: number; mails: number }> {
+    const now = this.clock.now();
+    const repos = this.store.repos;
+    const result = {
+      sessions: await repos.sessions.deleteExpired(now),
+      flows: await repos.flows.deleteExpiredBefore(now - 7 * DAY),
+      mails: await repos.outbox.deleteSentBefore(now - 7 * DAY),
+    };
+    this.log.info(result, 'housekeeping done');
+    return result;
+  }
+}
