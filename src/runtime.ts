@@ -23,6 +23,13 @@ export async function prepareDatabase(config: Config, log: Logger): Promise<Data
 export function createLogger(config: Config): Logger {
   return pino({
     level: config.logLevel,
-    redact: { paths: ['req.headers.cookie', 'res.headers["set-cookie"]', 'req.query.token'], censor: '[redacted]' },
+    serializers: {
+      // One-time URLs carry their token in the query string: it must never reach the logs.
+      req: (request: { method: string; url: string; ip?: string }) => ({
+        method: request.method,
+        url: request.url.replace(/([?&]token=)[^&]*/g, '$1[redacted]'),
+        remoteAddress: request.ip,
+      }),
+    },
   });
 }
