@@ -44,7 +44,9 @@ export class PasswordHasher {
   }
 
   private run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.queue.size >= this.options.queueLimit) {
+    // Refused only when the hash would have to wait and the waiting line is full: a limit of 0
+    // means "never wait", not "never run".
+    if (this.queue.pending >= this.options.concurrency && this.queue.size >= this.options.queueLimit) {
       return Promise.reject(new AppError('overloaded', { retryAfterSeconds: 2 }));
     }
     return this.queue.add(task, { throwOnTimeout: true });

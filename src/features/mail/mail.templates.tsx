@@ -20,6 +20,11 @@ export interface ComposedMail {
 
 const URL_PATTERN = /(https?:\/\/[^\s]+)/g;
 
+/** A line of text with its URLs as links (Preact escapes the text and the href). */
+function linked(line: string) {
+  return line.split(URL_PATTERN).map((part) => (/^https?:\/\//.test(part) ? <a href={part}>{part}</a> : part));
+}
+
 /**
  * Plain text and HTML from the same locale strings, ending the way the manuals' samples do:
  * the inquiry block, "delete this message if you don't recognize it", "used only for sending".
@@ -61,7 +66,7 @@ export function composeMail(
             {paragraph.split('\n').map((line, index) => (
               <>
                 {index > 0 && <br />}
-                {line.split(URL_PATTERN).map((part) => (/^https?:\/\//.test(part) ? <a href={part}>{part}</a> : part))}
+                {linked(line)}
               </>
             ))}
           </p>
@@ -71,7 +76,7 @@ export function composeMail(
           {inquiryLines.map((line, index) => (
             <>
               {index > 0 && <br />}
-              {line}
+              {linked(line)}
             </>
           ))}
         </p>

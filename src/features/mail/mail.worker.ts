@@ -81,7 +81,8 @@ export class MailWorker {
         this.options.leaseMs ?? 60_000,
         this.options.batchSize ?? 10,
       );
-      if (batch.length === 0) return delivered;
+      // An empty batch may only mean another worker won these rows: stop once nothing claimable is left.
+      if (batch.length === 0 && !(await this.outbox.anyClaimable(this.clock.now()))) return delivered;
       for (const mail of batch) {
         if (await this.deliver(mail)) delivered++;
       }

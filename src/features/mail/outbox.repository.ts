@@ -85,6 +85,18 @@ export class OutboxRepository {
     return claimed;
   }
 
+  async anyClaimable(now: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('sent_at', 'is', null)
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async markSent(tenantId: string, id: string, workerId: string, now: number): Promise<void> {
     await this.db
       .updateTable('mail_outbox')

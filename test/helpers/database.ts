@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+
+export interface TestDatabase {
+  url: string;
+  handle: DatabaseHandle;
+  drop(): Promise<void>;
+}
+
+/** Where the suite runs: SQLite in memory, or PostgreSQL when TEST_DATABASE_URL is set. */
+export const testDialect = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite';
+
+/**
+ * A fresh, migrated database for one test file: in memory on SQLite, a new database (dropped
+ * afterwards) on the PostgreSQL server TEST_DATABASE_URL points at.
+ */
+export async function freshDatabase(): Promise<TestDatabase> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) {
+    const handle = openDatabase('sqlite::memory:');
+    await migrateToLatest(handle.db);
+    return { url: 'sqlite::memory:', handle, drop: () => handle.close() };
+  }
+  const name = `shomei_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(base, `CREATE DATABASE ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const handle = openDatabase(url.toString(), { poolMax: 20 });
+  await migrateToLatest(handle.db);
+  return {
+    url: url.toString(),
+    handle,
+    async drop() {
+      await handle.close();
+      await adminQuery(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+async function adminQuery(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
