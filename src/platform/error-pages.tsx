@@ -1,9 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from './errors.js';
+import { defaultLang, langFromAcceptLanguage, translator } from './i18n.js';
 import { LinkButton } from './views/components.js';
 import { Layout } from './views/layout.js';
 import { usePage } from './views/page-context.js';
-import { sendPage } from './views/render.js';
+import { renderDocument, sendPage } from './views/render.js';
 
 function ErrorPage({ code, retryAfterSeconds }: { code: ErrorCode; retryAfterSeconds?: number | undefined }) {
   const { t, base, tenant } = usePage();
@@ -51,4 +52,24 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => sendPage(request, reply, <ErrorPage code="not_found" />, 404));
+}
+
+/**
+ * Errors Fastify meets before routing (a malformed URL such as `/tu/%E0%A4%A`): no hook has run,
+ * so the page is rendered here, in the browser's language, instead of Fastify's raw JSON.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  request.log.info({ code: error.code, err: error.message }, 'request refused');
+  const lang = langFromAcceptLanguage(request.headers['accept-language']) ?? defaultLang;
+  const context = { t: translator(lang), lang, tenant: undefined, csrfToken: '', account: undefined, base: '' };
+  void reply
+    .status(400)
+    .header('cache-control', 'no-store')
+    .header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+    )
+    .header('x-content-type-options', 'nosniff')
+    .type('text/html; charset=utf-8')
+    .send(renderDocument(context, <ErrorPage code="bad_request" />));
 }

@@ -152,7 +152,9 @@ export class EmailKeyService {
     }
 
     const failures = await repos.keys.recordFailure(tenant.id, key.id, limit);
-    await this.ctx.limits.penalize('keyFailuresPerAccount', `${tenant.id}:${accountId}`);
+    // Only a guess the key could have answered counts against the account: racing entries on a
+    // key already dead must not lock the student out of the "invalidated" dialog and Reissue.
+    if (failures !== undefined) await this.ctx.limits.penalize('keyFailuresPerAccount', `${tenant.id}:${accountId}`);
     await repos.audit.record(
       tenant.id,
       { event: 'key.failure', accountId, ip: meta.ip, userAgent: meta.userAgent, detail: { failures } },

@@ -29,4 +29,9 @@ export function installTenantScope(
     const token = request.cookies[deps.cookies.session(tenant.slug)];
     if (token) request.currentSession = await deps.sessions.resolve(tenant, token);
   });
+
+  // An unknown page of a known university keeps its name, language and inquiry block (L-16).
+  scope.setNotFoundHandler(async () => {
+    throw new AppError('not_found');
+  });
 }

@@ -1,0 +1,585 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, TestBrowser, startHarness, textOf, uniqueEmail } from './helpers/harness.js';
+import {
+  advance,
+  accountIdOf,
+  auditEvents,
+  errorMessages,
+  keyMail,
+  newStudent,
+  rawRequest,
+  readyStudent,
+  say,
+  setCookies,
+  startKeyLogin,
+  submitLogin,
+  wrongKeyFor,
+} from './helpers/accounts.js';
+import { logIn, setUpStudent } from './helpers/journeys.js';
+import { keyIn, urlIn } from './helpers/smtp.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+let ipCounter = 1;
+function browserFor(lang: 'en' | 'ja' = 'en', userAgent?: string): TestBrowser {
+  return new TestBrowser(h, { lang, ip: `10.40.0.${ipCounter++}`, ...(userAgent && { userAgent }) });
+}
+
+const SESSION = 'shomei-session-tu';
+
+describe.each(['en', 'ja'] as const)('Q-1 CSRF protection in %s', (lang) => {
+  it("Q-1 a POST without a CSRF token gets a 403 page in the user's language, and does nothing", async () => {
+    const student = await newStudent(h);
+    const browser = browserFor(lang);
+    await browser.get('/tu/login');
+    const page = await browser.post(
+      '/tu/login',
+      { userId: student.userId, password: student.password, secondPassword: '' },
+      { csrf: false, follow: false },
+    );
+    expect(page.status).toBe(403);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain(`<html lang="${lang}"`);
+    expect(textOf(page.body)).toContain(say(lang, 'errors.csrf_invalid.title'));
+    expect(textOf(page.body)).toContain(say(lang, 'inquiry.about'));
+    expect(await h.store.repos.accounts.findByUserId(h.tenant.id, student.userId)).toBeUndefined();
+  });
+
+  it('Q-1 a wrong, foreign or duplicated CSRF token is refused on every form', async () => {
+    const { browser } = await loggedInStudent(lang);
+    const foreign = browserFor(lang);
+    await foreign.get('/tu/login');
+    const foreignToken = foreign.csrf();
+    const forms: Array<[string, Record<string, string>]> = [
+      ['/tu/logout', {}],
+      ['/tu/settings/two-factor', { enable: 'false' }],
+      ['/tu/settings/mail-address', { newAddress: 'x@example.ac.jp', check: 'x@example.ac.jp' }],
+      ['/tu/settings/browsers/revoke', { browser: 'all' }],
+      ['/tu/forgot', { address: 'x@example.ac.jp' }],
+    ];
+    for (const [url, form] of forms) {
+      for (const csrf of ['garbage', foreignToken, '']) {
+        const page = await browser.post(url, form, { csrf, follow: false });
+        expect(page.status, `${url} with ${csrf}`).toBe(403);
+        expect(textOf(page.body)).toContain(say(lang, 'errors.csrf_invalid.title'));
+      }
+    }
+    await browser.get('/tu/home');
+    const token = browser.csrf();
+    const duplicated = await rawRequest(h, browser, {
+      method: 'POST',
+      url: '/tu/logout',
+      payload: `_csrf=${token}&_csrf=${token}`,
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(duplicated.statusCode).toBe(403);
+    // Still logged in, two-factor still on.
+    expect((await browser.get('/tu/home', { follow: false })).status).toBe(200);
+    expect(textOf((await browser.get('/tu/settings/two-factor')).body)).toContain(
+      say(lang, 'twoFactor.current', { state: 'ON' }),
+    );
+  });
+});
+
+async function loggedInStudent(lang: 'en' | 'ja' = 'en', browser = browserFor(lang)) {
+  const student = await readyStudent(h, browser);
+  await logIn(h, browser, student, student.secondPassword, student.email);
+  return { browser, student };
+}
+
+describe('Q-1 sessions', () => {
+  it('Q-1 the session id is rotated at login: a planted id is never adopted, and the old id stops working', async () => {
+    const browser = browserFor();
+    const student = await readyStudent(h, browser);
+    browser.cookies.set(SESSION, 'planted-by-an-attacker-0123456789abcdefghijk');
+    await logIn(h, browser, student, student.secondPassword, student.email);
+    const first = browser.cookies.get(SESSION)!;
+    expect(first).toBeDefined();
+    expect(first).not.toBe('planted-by-an-attacker-0123456789abcdefghijk');
+
+    // Logging in again (the trusted browser skips the key) gives a brand-new id.
+    const again = await browser.post(
+      '/tu/login',
+      { userId: student.userId, password: student.password, secondPassword: student.secondPassword },
+      { follow: false },
+    );
+    expect(again.location).toBe('/tu/home');
+    const second = browser.cookies.get(SESSION)!;
+    expect(second).not.toBe(first);
+
+    const replay = browserFor();
+    replay.cookies.set(SESSION, first);
+    const old = await replay.get('/tu/home', { follow: false });
+    expect(old.status).toBe(303);
+    expect(old.location).toBe('/tu/login?notice=sessionEnded');
+    expect((await browser.get('/tu/home', { follow: false })).status).toBe(200);
+  });
+
+  it('Q-1 the session id is stored only as a hash', async () => {
+    const { browser } = await loggedInStudent();
+    const token = browser.cookies.get(SESSION)!;
+    const rows = await h.store.db.selectFrom('sessions').select('id_hash').execute();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.id_hash).not.toContain(token);
+  });
+
+  it('Q-1 logout ends the session on the server: replaying the old cookie is sent to login', async () => {
+    const { browser, student } = await loggedInStudent('ja');
+    const token = browser.cookies.get(SESSION)!;
+    await browser.get('/tu/home');
+    const out = await browser.post('/tu/logout', {}, { follow: false });
+    expect(out.status).toBe(303);
+    expect(out.location).toBe('/tu/login?notice=loggedOut');
+    expect(setCookies(out).some((cookie) => cookie.startsWith(`${SESSION}=;`))).toBe(true);
+    const notice = await browser.get(out.location!);
+    expect(textOf(notice.body)).toContain('ログアウトしました。');
+
+    const replay = browserFor('ja');
+    replay.cookies.set(SESSION, token);
+    const page = await replay.get('/tu/home', { follow: false });
+    expect(page.location).toBe('/tu/login?notice=sessionEnded');
+    expect(await auditEvents(h, { accountId: await accountIdOf(h, student.userId) })).toContain('session.logout');
+  });
+
+  it('Q-1 an idle session ends after 30 minutes', async () => {
+    const { browser } = await loggedInStudent();
+    await advance(h, 29 * 60_000);
+    expect((await browser.get('/tu/home', { follow: false })).status).toBe(200);
+    await advance(h, 29 * 60_000);
+    expect((await browser.get('/tu/home', { follow: false })).status).toBe(200);
+    await advance(h, 30 * 60_000 + 1_000);
+    const page = await browser.get('/tu/home', { follow: false });
+    expect(page.location).toBe('/tu/login?notice=sessionEnded');
+  });
+
+  it('Q-1 a busy session still ends after 8 hours (absolute timeout)', async () => {
+    const { browser } = await loggedInStudent();
+    for (let minutes = 0; minutes < 8 * 60 - 20; minutes += 20) {
+      await advance(h, 20 * 60_000);
+      expect((await browser.get('/tu/home', { follow: false })).status).toBe(200);
+    }
+    await advance(h, 21 * 60_000);
+    expect((await browser.get('/tu/home', { follow: false })).location).toBe('/tu/login?notice=sessionEnded');
+  });
+
+  it('Q-1 every logged-in page needs the session', async () => {
+    const anonymous = browserFor();
+    for (const url of [
+      '/tu/home',
+      '/tu/manual',
+      '/tu/settings/second-password',
+      '/tu/settings/second-password/changed',
+      '/tu/settings/two-factor',
+      '/tu/settings/two-factor/changed',
+      '/tu/settings/browsers',
+      '/tu/login/authenticated',
+    ]) {
+      const page = await anonymous.get(url, { follow: false });
+      expect(page.location, url).toBe('/tu/login?notice=sessionEnded');
+    }
+  });
+
+  it('Q-1 a session of one university is not a session of another', async () => {
+    const { browser } = await loggedInStudent();
+    const other = await h.tenants.create({ slug: 'ou', name: { ja: '別大学', en: 'Other University' } });
+    expect(other.slug).toBe('ou');
+    const token = browser.cookies.get(SESSION)!;
+    const page = await h.app.server.inject({
+      method: 'GET',
+      url: '/ou/home',
+      headers: { cookie: `shomei-session-ou=${token}; ${SESSION}=${token}` },
+    });
+    expect(page.statusCode).toBe(303);
+    expect(page.headers.location).toBe('/ou/login?notice=sessionEnded');
+  });
+});
+
+describe('Q-1 cookies and headers', () => {
+  it('Q-1 every cookie is HttpOnly (except the language) and SameSite=Lax', async () => {
+    const student = await readyStudent(h, browserFor());
+    const browser = browserFor();
+    const seen: string[] = [];
+    const login = await browser.get('/tu/login?lang=en');
+    seen.push(...setCookies(login));
+    const since = h.smtp.count();
+    const first = await browser.post(
+      '/tu/login',
+      { userId: student.userId, password: student.password, secondPassword: student.secondPassword },
+      { follow: false },
+    );
+    seen.push(...setCookies(first));
+    await browser.get(first.location!);
+    const key = keyIn(await keyMail(h, student.email, since));
+    const done = await browser.post(first.location!, { key }, { follow: false });
+    expect(done.location).toBe('/tu/login/authenticated');
+    seen.push(...setCookies(done));
+
+    const byName = new Map(seen.map((cookie) => [cookie.split('=')[0]!, cookie]));
+    for (const name of ['shomei-csrf', SESSION, 'shomei-trust-tu', 'shomei-flow', 'shomei-lang']) {
+      const cookie = byName.get(name);
+      expect(cookie, name).toBeDefined();
+      expect(cookie, name).toMatch(/;\s*SameSite=Lax/i);
+      expect(cookie, name).toMatch(/;\s*Path=\//i);
+      if (name !== 'shomei-lang') expect(cookie, name).toMatch(/;\s*HttpOnly/i);
+    }
+    expect(byName.get('shomei-trust-tu')).toMatch(/Max-Age=2592000/);
+    expect(byName.get(SESSION)).not.toMatch(/Max-Age|Expires/i);
+  });
+
+  it('Q-1 over https every cookie is Secure and __Host- prefixed', async () => {
+    const secure = await startHarness({ env: { PUBLIC_URL: 'https://shomei.test' } });
+    try {
+      const browser = new TestBrowser(secure, { lang: 'en' });
+      const student = { userId: 'u1001', password: 'Univ-Pass-1001' };
+      const email = uniqueEmail('https');
+      await setUpStudent(secure, browser, student, email, 'Shomei2026Zz');
+      await browser.get('/tu/login');
+      const since = secure.smtp.count();
+      const first = await browser.post(
+        '/tu/login',
+        { userId: student.userId, password: student.password, secondPassword: 'Shomei2026Zz' },
+        { follow: false },
+      );
+      const cookies = [...setCookies(first)];
+      await browser.get(first.location!);
+      const mail = await secure.smtp.waitFor(email, { since, match: (m) => /Authentication key/.test(m.subject) });
+      const key = /Authentication key\s*:\s*(\d+)/.exec(mail.text)![1]!;
+      const done = await browser.post(first.location!, { key }, { follow: false });
+      cookies.push(...setCookies(done));
+      const names = cookies.map((cookie) => cookie.split('=')[0]);
+      expect(names).toContain('__Host-shomei-session-tu');
+      expect(names).toContain('__Host-shomei-trust-tu');
+      for (const cookie of cookies.filter((c) => !c.startsWith('shomei-lang'))) {
+        expect(cookie).toMatch(/^__Host-/);
+        expect(cookie).toMatch(/;\s*Secure/i);
+        expect(cookie).not.toMatch(/Domain=/i);
+      }
+      const home = await browser.get('/tu/home');
+      expect(home.headers['strict-transport-security']).toContain('max-age=');
+      expect(urlIn(secure.smtp.mails.find((m) => m.to.includes(email))!).protocol).toBe('https:');
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it('Q-1 pages carry a strict Content-Security-Policy, no framing, no referrer, no caching', async () => {
+    const browser = browserFor();
+    for (const url of ['/tu/login', '/tu/forgot', '/tu/', '/nope/login', '/']) {
+      const page = await browser.get(url);
+      const csp = String(page.headers['content-security-policy']);
+      expect(csp, url).toContain("script-src 'self'");
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("form-action 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(csp).not.toContain('unsafe-eval');
+      expect(page.headers['x-frame-options']).toBeDefined();
+      expect(page.headers['referrer-policy']).toBe('no-referrer');
+      expect(page.headers['x-content-type-options']).toBe('nosniff');
+      expect(page.headers['cache-control']).toBe('no-store');
+      // No inline script at all.
+      expect(page.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    }
+  });
+});
+
+describe.each(['en', 'ja'] as const)('Q-1 output escaping in %s', (lang) => {
+  it('Q-1 a user ID like <script>alert(1)</script> comes back escaped', async () => {
+    const browser = browserFor(lang);
+    const hostile = '<script>alert(1)</script>';
+    await browser.get('/tu/login');
+    const page = await browser.post('/tu/login', { userId: hostile, password: 'x', secondPassword: 'y' });
+    expect(page.status).toBe(401);
+    expect(page.body).not.toContain(hostile);
+    // In the field's value and anywhere else, "<" and '"' are entities: no tag, no way out of the attribute.
+    expect(page.body).toContain('value="&lt;script>alert(1)&lt;/script>"');
+    expect(page.body.match(/<script/g)).toHaveLength(1); // only the layout's own script src
+    const quote = await browser.post('/tu/login', {
+      userId: '"><img src=x onerror=alert(1)>',
+      password: 'x',
+      secondPassword: '',
+    });
+    expect(quote.body).not.toContain('<img src=x');
+    expect(quote.body).toContain('value="&quot;>&lt;img');
+  });
+
+  it('Q-1 an address with markup is escaped on the pages and in the mail', async () => {
+    const browser = browserFor(lang);
+    const student = await newStudent(h);
+    await browser.get('/tu/login');
+    const first = await browser.post(
+      '/tu/login',
+      { userId: student.userId, password: student.password, secondPassword: '' },
+      { follow: false },
+    );
+    await browser.get(first.location!);
+    const address = `"<b>x</b>"@example.ac.jp`;
+    const page = await browser.post(first.location!, { address, check: address });
+    expect(page.body).not.toContain('<b>x</b>');
+  });
+});
+
+describe('Q-1 flow binding', () => {
+  it('Q-1 a flow id of one browser used in another goes back to login, for every kind of flow', async () => {
+    const owner = browserFor();
+    const student = await newStudent(h);
+    const registration = await submitLogin(owner, student, '');
+    expect(registration.location).toMatch(/^\/tu\/mail-address\?flow=/);
+
+    const thief = browserFor();
+    await thief.get('/tu/login');
+    const csrf = thief.csrf();
+    expect((await thief.get(registration.location!, { follow: false })).location).toBe('/tu/login?notice=flowEnded');
+    const posted = await thief.post(
+      registration.location!,
+      { address: 'thief@example.ac.jp', check: 'thief@example.ac.jp' },
+      { follow: false, csrf },
+    );
+    expect(posted.location).toBe('/tu/login?notice=flowEnded');
+    expect(
+      (await thief.get(registration.location!.replace('/mail-address', '/mail-address/sent'), { follow: false }))
+        .location,
+    ).toBe('/tu/login?notice=flowEnded');
+
+    const email = uniqueEmail('bound');
+    await setUpStudent(h, owner, student, email, 'Shomei2026Zz');
+    const ready = { ...student, email, secondPassword: 'Shomei2026Zz' };
+    const { url, key } = await startKeyLogin(h, owner, ready);
+    expect((await thief.get(url, { follow: false })).location).toBe('/tu/login?notice=flowEnded');
+    expect((await thief.post(url, { key }, { follow: false, csrf })).location).toBe('/tu/login?notice=flowEnded');
+    // The thief's tries did not count against the owner's key.
+    expect((await owner.post(url, { key }, { follow: false })).location).toBe('/tu/login/authenticated');
+  });
+});
+
+describe('Q-1 rate limits', () => {
+  it.each(['en', 'ja'] as const)(
+    'Q-1 login is refused (429) for a user ID after 10 failures, whatever the address and even with the right password (%s)',
+    async (lang) => {
+      const browser0 = browserFor(lang);
+      const student = await readyStudent(h, browser0);
+      for (let i = 0; i < 10; i++) {
+        const page = await submitLogin(browserFor(lang), student, 'Wrong2026Second');
+        expect(page.status).toBe(401);
+      }
+      const locked = await submitLogin(browserFor(lang), student, student.secondPassword);
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+      expect(errorMessages(locked.body)).toEqual([say(lang, 'validation.login.locked', { minutes: 15 })]);
+      // Typed differently (full-width, spaces) it is still the same user ID.
+      const fullWidth = student.userId.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+      expect(
+        (await submitLogin(browserFor(lang), student, student.secondPassword, { userId: ` ${fullWidth} ` })).status,
+      ).toBe(429);
+      // Another student is not affected.
+      const other = await readyStudent(h, browserFor(lang));
+      expect((await submitLogin(browserFor(lang), other, other.secondPassword)).status).toBe(303);
+
+      const accountId = await accountIdOf(h, student.userId);
+      const events = await auditEvents(h, { accountId });
+      expect(events.filter((event) => event === 'login.failure')).toHaveLength(10);
+      expect(events).toContain('login.locked');
+    },
+  );
+
+  it('Q-1 one network address is refused after 50 failed logins, whichever user IDs it tries', async () => {
+    const ip = '10.41.0.1';
+    for (let i = 0; i < 50; i++) {
+      const browser = new TestBrowser(h, { lang: 'en', ip });
+      const page = await submitLogin(browser, { userId: `guess${i}`, password: 'x' }, '');
+      expect(page.status).toBe(401);
+    }
+    const student = await newStudent(h);
+    const refused = await submitLogin(new TestBrowser(h, { lang: 'en', ip }), student, '');
+    expect(refused.status).toBe(429);
+    expect(textOf(refused.body)).toContain('too many failed login attempts');
+    expect((await submitLogin(new TestBrowser(h, { lang: 'en', ip: '10.41.0.2' }), student, '')).status).toBe(303);
+  });
+});
+
+describe('Q-1 A-6 audit log', () => {
+  it('Q-1 records login success and failure, key sent and failure, lockout, and every change of the account', async () => {
+    const browser = browserFor();
+    const student = await readyStudent(h, browser);
+    const accountId = await accountIdOf(h, student.userId);
+    await submitLogin(browserFor(), student, 'Wrong2026Second');
+    await submitLogin(browserFor(), { userId: 'nobody-audit', password: 'x' }, '');
+
+    const { url, key } = await startKeyLogin(h, browser, student);
+    for (let i = 0; i < 5; i++) await browser.post(url, { key: wrongKeyFor(key) }, { follow: false });
+    const again = await startKeyLogin(h, browser, student);
+    await browser.post(again.url, { key: again.key });
+
+    await browser.get('/tu/settings/second-password');
+    await browser.post('/tu/settings/second-password', {
+      oldSecondPassword: student.secondPassword,
+      newSecondPassword: 'Kansa2026Log',
+      check: 'Kansa2026Log',
+    });
+    const newAddress = uniqueEmail('audit');
+    const since = h.smtp.count();
+    await browser.get('/tu/settings/mail-address');
+    await browser.post('/tu/settings/mail-address', { newAddress, check: newAddress });
+    const link = urlIn(await h.smtp.waitFor(newAddress, { since }));
+    await browser.get(`${link.pathname}${link.search}`);
+    await browser.post('/tu/settings/mail-address/confirm', { token: link.searchParams.get('token')! });
+    await browser.get('/tu/settings/two-factor');
+    await browser.post('/tu/settings/two-factor', { enable: 'false' });
+    await browser.get('/tu/settings/two-factor');
+    await browser.post('/tu/settings/two-factor', { enable: 'true' });
+
+    const events = await auditEvents(h, { accountId });
+    for (const event of [
+      'email.registration_requested',
+      'email.registered',
+      'second_password.set',
+      'login.failure',
+      'key.sent',
+      'key.failure',
+      'key.invalidated',
+      'key.success',
+      'login.success',
+      'trusted_browser.added',
+      'second_password.changed',
+      'email.change_requested',
+      'email.changed',
+      'two_factor.disabled',
+      'two_factor.enabled',
+    ]) {
+      expect(events, event).toContain(event);
+    }
+    const unknown = await auditEvents(h, { subject: 'nobody-audit' });
+    expect(unknown).toEqual(['login.failure']);
+
+    const row = await h.store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('event', '=', 'login.failure')
+      .executeTakeFirstOrThrow();
+    expect(row.ip).toMatch(/^10\.40\./);
+    expect(row.user_agent).toContain('Mozilla');
+    expect(JSON.parse(row.detail)).toEqual({ reason: 'second_password' });
+    // Nothing secret is ever written to the log.
+    const all = await h.store.db.selectFrom('audit_log').select(['detail', 'subject']).execute();
+    const dump = JSON.stringify(all);
+    for (const secret of [
+      student.secondPassword,
+      'Kansa2026Log',
+      student.password,
+      key,
+      link.searchParams.get('token')!,
+      newAddress,
+    ]) {
+      expect(dump).not.toContain(secret);
+    }
+  });
+});
+
+describe.each(['en', 'ja'] as const)('Q-2 bad input never gives a 500 (%s)', (lang) => {
+  it('Q-2 arrays, duplicate fields, JSON bodies, missing fields and huge values get a page, not a 500', async () => {
+    const browser = browserFor(lang);
+    await browser.get('/tu/login');
+    const token = browser.csrf();
+    const form = 'application/x-www-form-urlencoded';
+    const bodies: Array<[string, string, string]> = [
+      ['/tu/login', `_csrf=${token}&userId=a&userId=b&password=x&password=y`, form],
+      ['/tu/login', `_csrf=${token}`, form],
+      ['/tu/login', `_csrf=${token}&userId=${'u'.repeat(50_000)}&password=x`, form],
+      ['/tu/login', `_csrf=${token}&userId[a]=1&password[]=2`, form],
+      [
+        '/tu/login',
+        JSON.stringify({ _csrf: token, userId: ['a'], password: { x: 1 }, secondPassword: null }),
+        'application/json',
+      ],
+      ['/tu/login', `{"_csrf":`, 'application/json'],
+      ['/tu/login', 'hello', 'text/plain'],
+      ['/tu/login', `_csrf=${token}&userId=%E0%A4%A&password=%`, form],
+      ['/tu/login', `_csrf=${token}&${'x'.repeat(70_000)}=1`, form],
+      ['/tu/forgot', `_csrf=${token}&address=a&address=b`, form],
+      ['/tu/forgot', `_csrf=${token}&address=${'a'.repeat(10_000)}@example.ac.jp`, form],
+      ['/tu/mail-address/confirm', `_csrf=${token}&token=a&token=b`, form],
+      ['/tu/mail-address/confirm', `_csrf=${token}`, form],
+      ['/tu/forgot/reset', `_csrf=${token}&token=${'A'.repeat(43)}&secondPassword=Abcdefg12&check=Abcdefg12`, form],
+      ['/tu/settings/mail-address/confirm', `_csrf=${token}&token[]=x`, form],
+      ['/tu/mail-address?flow=nope', `_csrf=${token}&address=a@example.ac.jp&check=a@example.ac.jp`, form],
+      ['/tu/second-password/setup?flow=nope', `_csrf=${token}&secondPassword=x&check=x`, form],
+      ['/tu/second-password/setup', `_csrf=${token}&secondPassword=x&check=x`, form],
+      ['/tu/login/key?flow=nope&flow=again', `_csrf=${token}&key=123456`, form],
+      ['/tu/logout', `_csrf=${token}`, form],
+    ];
+    for (const [url, payload, contentType] of bodies) {
+      const response = await rawRequest(h, browser, { method: 'POST', url, payload, contentType });
+      expect(response.statusCode, `${url} ${payload.slice(0, 60)}`).toBeLessThan(500);
+      if (response.statusCode !== 303) {
+        expect(response.headers['content-type'], url).toContain('text/html');
+        expect(response.body).toContain(`<html lang="${lang}"`);
+      }
+    }
+  });
+
+  it("Q-2 unknown tenants, pages, flow ids and garbage tokens get a page in the user's language", async () => {
+    const browser = browserFor(lang);
+    const gets: Array<[string, number]> = [
+      ['/nope/login', 404],
+      ['/NOPE/login', 404],
+      ['/a/login', 404],
+      ['/tu/no-such-page', 404],
+      ['/no-such-page-at-all', 404],
+      ['/tu/mail-address?flow=', 303],
+      ['/tu/mail-address/sent?flow=nope', 303],
+      ['/tu/second-password/setup?flow=nope', 303],
+      ['/tu/login/key?flow=' + encodeURIComponent('"><script>'), 303],
+      ['/tu/mail-address/confirm', 410],
+      ['/tu/mail-address/confirm?token=' + 'z'.repeat(5000), 410],
+      ['/tu/forgot/reset?token=%00', 410],
+      ['/tu/settings/mail-address/confirm?token[]=1', 410],
+      ['/tu/login?notice=<script>', 200],
+      ['/tu/settings/browsers?revoked=<b>', 303],
+    ];
+    for (const [url, status] of gets) {
+      const response = await rawRequest(h, browser, { method: 'GET', url });
+      expect(response.statusCode, url).toBe(status);
+      if (status !== 303) {
+        expect(response.headers['content-type'], url).toContain('text/html');
+        expect(response.body, url).toContain(`<html lang="${lang}"`);
+        expect(response.body, url).not.toContain('<script>');
+      }
+    }
+    const unknownTenant = await rawRequest(h, browser, { method: 'GET', url: '/nope/login' });
+    expect(textOf(unknownTenant.body)).toContain(say(lang, 'errors.tenant_not_found.title'));
+    const notFound = await rawRequest(h, browser, { method: 'GET', url: '/tu/no-such-page' });
+    expect(textOf(notFound.body)).toContain(say(lang, 'errors.not_found.title'));
+  });
+
+  it('Q-2 a malformed URL gets the "could not be processed" page, not raw JSON', async () => {
+    const browser = browserFor(lang);
+    const response = await rawRequest(h, browser, { method: 'GET', url: '/tu/%E0%A4%A' });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('text/html');
+    expect(textOf(response.body)).toContain(say(lang, 'errors.bad_request.title'));
+  });
+
+  it('Q-2 the key screen takes garbage keys without a 500 and counts them as wrong', async () => {
+    const browser = browserFor(lang);
+    const student = await readyStudent(h, browser);
+    const { url, flowId } = await startKeyLogin(h, browser, student);
+    for (const key of ['abcdef', '１２３'.repeat(30), '<script>', '-1', '1e6']) {
+      const page = await browser.post(url, { key }, { follow: false });
+      expect(page.status).toBe(422);
+      expect(page.body).not.toContain('<script>alert');
+    }
+    const row = await h.store.db
+      .selectFrom('auth_keys')
+      .select('failed_attempts')
+      .where('flow_id', '=', flowId)
+      .executeTakeFirstOrThrow();
+    expect(row.failed_attempts).toBe(5);
+  });
+});
