@@ -13,9 +13,13 @@ const schema = z
     DATABASE_URL: z
       .string()
       .default('sqlite:./data/shomei.sqlite')
-      .refine((url) => url.startsWith('sqlite:'), {
-        message: 'must start with sqlite: (for example sqlite:./data/shomei.sqlite)',
+      .refine((url) => url.startsWith('sqlite:') || /^postgres(ql)?:\/\/./.test(url), {
+        message:
+          'must be sqlite:<file> (for example sqlite:./data/shomei.sqlite) or postgres://user:password@host:5432/database',
       }),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    TRUST_PROXY: z.string().optional(),
     SMTP_URL: z
       .string()
       .optional()
@@ -27,6 +31,7 @@ const schema = z
     SECRET_KEY: z.string().min(32, 'must be at least 32 characters of random text').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SEED_DEMO: booleanFromEnv.optional(),
+    TERMINAL_SIMULATOR: booleanFromEnv.optional(),
     HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     HASH_QUEUE_LIMIT: z.coerce.number().int().min(0).max(10_000).default(64),
     SESSION_IDLE_MINUTES: z.coerce
@@ -55,6 +60,13 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
+  readonly databasePoolMax: number;
+  readonly databaseStatementTimeoutMs: number;
+  /**
+   * Addresses or CIDR ranges of the reverse proxies whose X-Forwarded-* headers are believed;
+   * unset means none, so a client cannot forge its address.
+   */
+  readonly trustProxy: string[];
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly publicUrl: string;
@@ -63,6 +75,11 @@ export interface Config {
   readonly secretKey: string | undefined;
   readonly logLevel: string;
   readonly seedDemo: boolean;
+  /**
+   * The browser terminal simulator takes "payment" for any reservation number it is given, so it
+   * is for trying the service, not for production (off there unless asked for).
+   */
+  readonly terminalSimulator: boolean;
   readonly hashConcurrency: number;
   readonly hashQueueLimit: number;
   readonly sessionIdleMs: number;
@@ -92,6 +109,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: env.PORT,
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
+    databasePoolMax: env.DATABASE_POOL_MAX,
+    databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    trustProxy: (env.TRUST_PROXY ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
     publicUrl,
@@ -99,6 +122,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     secretKey: env.SECRET_KEY,
     logLevel: env.LOG_LEVEL,
     seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
+    terminalSimulator: env.TERMINAL_SIMULATOR ?? env.NODE_ENV !== 'production',
     hashConcurrency: env.HASH_CONCURRENCY,
     hashQueueLimit: env.HASH_QUEUE_LIMIT,
     sessionIdleMs: env.SESSION_IDLE_MINUTES * 60_000,

@@ -9,8 +9,14 @@ import { PasswordHasher } from './platform/password-hasher.js';
 
 /** Opens the database and brings it to the latest schema (and the demo data, when asked). */
 export async function prepareDatabase(config: Config, log: Logger): Promise<DatabaseHandle> {
-  const database = openDatabase(config.databaseUrl);
-  const applied = await migrateToLatest(database.db);
+  const database = connect(config);
+  let applied: string[];
+  try {
+    applied = await migrateToLatest(database.db);
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw new DatabaseUnavailableError(database.description, error);
+  }
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
   if (config.seedDemo) {
     const hasher = new PasswordHasher({ concurrency: config.hashConcurrency, queueLimit: 1000 });
@@ -18,6 +24,21 @@ export async function prepareDatabase(config: Config, log: Logger): Promise<Data
       log.info('demo universities created (see README for the accounts)');
   }
   return database;
+}
+
+export function connect(config: Config): DatabaseHandle {
+  return openDatabase(config.databaseUrl, {
+    poolMax: config.databasePoolMax,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+  });
+}
+
+/** Start-up could not reach or migrate the database: one clear line instead of a stack. */
+export class DatabaseUnavailableError extends Error {
+  constructor(where: string, cause: unknown) {
+    super(`Cannot use the database at ${where}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'DatabaseUnavailableError';
+  }
 }
 
 export function createLogger(config: Config): Logger {

@@ -4,7 +4,7 @@ import { Housekeeping } from './db/housekeeping.js';
 import { Store } from './db/repositories.js';
 import { systemClock } from './platform/clock.js';
 import { resolveSecretKey } from './platform/secret-key.js';
-import { createLogger, prepareDatabase } from './runtime.js';
+import { DatabaseUnavailableError, createLogger, prepareDatabase } from './runtime.js';
 
 async function main(): Promise<void> {
   let config;
@@ -18,7 +18,17 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config);
-  const database = await prepareDatabase(config, log);
+  let database;
+  try {
+    database = await prepareDatabase(config, log);
+  } catch (error) {
+    if (error instanceof DatabaseUnavailableError) {
+      log.fatal(error.message);
+      console.error(error.message);
+      process.exit(3);
+    }
+    throw error;
+  }
   const app = await buildApp({
     config,
     database,
@@ -26,6 +36,8 @@ async function main(): Promise<void> {
     secretKey: resolveSecretKey(config),
     logger: log,
   });
+  // Every university can sign from the first request; one without its own key gets a development key.
+  for (const tenant of await new Store(database.db).repos.tenants.list()) await app.issuance.signerFor(tenant);
   app.mailWorker.start();
   const housekeeping = new Housekeeping(new Store(database.db), systemClock, log);
   housekeeping.start();

@@ -1,24 +1,62 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import pg from 'pg';
 import type { Database } from './schema.js';
 
-export interface DatabaseHandle {
+export type DatabaseHandle = SqliteHandle | PostgresHandle;
+
+interface HandleBase {
   readonly db: Kysely<Database>;
-  /** The raw driver, for libraries that keep their own tables (rate limiter). */
-  readonly sqlite: SQLite.Database;
+  /** Where it points, with any password hidden, for messages. */
+  readonly description: string;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-function sqlitePath(url: string): string {
-  const rest = url.slice('sqlite:'.length);
-  return rest === ':memory:' || rest === '' ? ':memory:' : rest.replace(/^\/\//, '');
+export interface SqliteHandle extends HandleBase {
+  readonly dialect: 'sqlite';
+  /** The driver (with its statement cache), for libraries that keep their own tables (rate limiter). */
+  readonly sqlite: CachingSqlite;
 }
 
-export function openDatabase(url: string): DatabaseHandle {
-  const file = sqlitePath(url);
+export interface PostgresHandle extends HandleBase {
+  readonly dialect: 'postgres';
+  readonly pool: pg.Pool;
+}
+
+export interface PostgresOptions {
+  poolMax: number;
+  statementTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+const defaultPostgresOptions: PostgresOptions = { poolMax: 10, statementTimeoutMs: 5_000, connectTimeoutMs: 5_000 };
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** The URL without its password, safe for logs and error messages. */
+export function describeDatabaseUrl(url: string): string {
+  if (!isPostgresUrl(url)) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
+export function openDatabase(url: string, options: Partial<PostgresOptions> = {}): DatabaseHandle {
+  return isPostgresUrl(url) ? openPostgres(url, { ...defaultPostgresOptions, ...options }) : openSqlite(url);
+}
+
+function openSqlite(url: string): SqliteHandle {
+  const rest = url.slice('sqlite:'.length);
+  const file = rest === ':memory:' || rest === '' ? ':memory:' : rest.replace(/^\/\//, '');
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new SQLite(file);
   // WAL lets readers run beside the one writer; the busy timeout covers a second process (CLI) on the file.
@@ -26,12 +64,77 @@ export function openDatabase(url: string): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const cached = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   return {
+    dialect: 'sqlite',
     db,
-    sqlite,
+    sqlite: cached,
+    description: url,
     async ping() {
       sqlite.prepare('select 1').get();
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely prepares every query anew; compiling the same SQL on each request was a measurable share
+ * of a login's work on the event loop. The queries come from code, so their texts are few.
+ */
+export interface CachingSqlite extends SqliteDatabase {
+  prepare(sql: string): SQLite.Statement;
+  transaction: SQLite.Database['transaction'];
+}
+
+function withStatementCache(sqlite: SQLite.Database): CachingSqlite {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    transaction: (fn) => sqlite.transaction(fn),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = sqlite.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
+/** bigint columns hold epoch milliseconds, well inside a JavaScript number. */
+const int8AsNumber = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+function openPostgres(url: string, options: PostgresOptions): PostgresHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolMax,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    statement_timeout: options.statementTimeoutMs,
+    idle_in_transaction_session_timeout: options.statementTimeoutMs * 2,
+    types: int8AsNumber,
+  });
+  // A dropped idle connection must not crash the process; the next query gets a new one.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    dialect: 'postgres',
+    db,
+    pool,
+    description: describeDatabaseUrl(url),
+    async ping() {
+      await pool.query('select 1');
     },
     async close() {
       await db.destroy();

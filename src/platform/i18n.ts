@@ -1,5 +1,9 @@
 import i18next, { type TFunction } from 'i18next';
+import enCertificates from '../locales/en/certificates.json' with { type: 'json' };
+import enOrders from '../locales/en/orders.json' with { type: 'json' };
 import en from '../locales/en/translation.json' with { type: 'json' };
+import jaCertificates from '../locales/ja/certificates.json' with { type: 'json' };
+import jaOrders from '../locales/ja/orders.json' with { type: 'json' };
 import ja from '../locales/ja/translation.json' with { type: 'json' };
 
 export const languages = ['ja', 'en'] as const;
@@ -10,11 +14,15 @@ export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (languages as readonly string[]).includes(value);
 }
 
-export const resources = { ja, en } as const;
+/** Every locale file of a language; a feature's own file sits under its name (orders.*, certificates.*). */
+export const resources = {
+  ja: { ...ja, orders: jaOrders, certificates: jaCertificates },
+  en: { ...en, orders: enOrders, certificates: enCertificates },
+} as const;
 
 const i18n = i18next.createInstance();
 void i18n.init({
-  resources: { ja: { translation: ja }, en: { translation: en } },
+  resources: { ja: { translation: resources.ja }, en: { translation: resources.en } },
   lng: defaultLang,
   fallbackLng: false,
   initAsync: false,
@@ -26,8 +34,10 @@ void i18n.init({
 
 export type Translate = TFunction;
 
+const translators = { ja: i18n.getFixedT('ja'), en: i18n.getFixedT('en') } satisfies Record<Lang, Translate>;
+
 export function translator(lang: Lang): Translate {
-  return i18n.getFixedT(lang);
+  return translators[lang];
 }
 
 /** The first supported language in an Accept-Language header, by the q-values the browser sent. */

@@ -39,16 +39,26 @@ export class PasswordHasher {
     return false;
   }
 
+  /** Hashes running or waiting. */
   get pending(): number {
     return this.queue.size + this.queue.pending;
   }
 
+  /**
+   * Whether a new hash would be refused: every worker busy and the waiting line full. A limit of
+   * 0 means "never wait", not "never run".
+   */
+  get saturated(): boolean {
+    return this.queue.pending >= this.options.concurrency && this.queue.size >= this.options.queueLimit;
+  }
+
+  /** Refuses before any other work is spent on a request that would only be refused later. */
+  assertCapacity(): void {
+    if (this.saturated) throw new AppError('overloaded', { retryAfterSeconds: 2 });
+  }
+
   private run<T>(task: () => Promise<T>): Promise<T> {
-    // Refused only when the hash would have to wait and the waiting line is full: a limit of 0
-    // means "never wait", not "never run".
-    if (this.queue.pending >= this.options.concurrency && this.queue.size >= this.options.queueLimit) {
-      return Promise.reject(new AppError('overloaded', { retryAfterSeconds: 2 }));
-    }
+    if (this.saturated) return Promise.reject(new AppError('overloaded', { retryAfterSeconds: 2 }));
     return this.queue.add(task, { throwOnTimeout: true });
   }
 }

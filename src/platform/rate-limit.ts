@@ -1,5 +1,10 @@
-import type SQLite from 'better-sqlite3';
-import { RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterPostgres,
+  RateLimiterRes,
+  RateLimiterSQLite,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+import type { DatabaseHandle } from '../db/database.js';
 import { AppError } from './errors.js';
 
 /** Each limit: how many events in how many seconds, and how long to refuse once it is reached. */
@@ -21,33 +26,40 @@ export const limitDefinitions = {
 
 export type LimitName = keyof typeof limitDefinitions;
 
+function limiterFor(database: DatabaseHandle, name: string, definition: (typeof limitDefinitions)[LimitName]) {
+  // The table comes from our migration, so the store must not try to create it.
+  const common = {
+    tableName: 'rate_limits',
+    tableCreated: true,
+    clearExpiredByTimeout: false,
+    keyPrefix: name,
+    ...definition,
+  };
+  return database.dialect === 'sqlite'
+    ? new RateLimiterSQLite({ storeClient: database.sqlite, storeType: 'better-sqlite3', ...common })
+    : new RateLimiterPostgres({ storeClient: database.pool, storeType: 'pool', ...common });
+}
+
 /**
  * Counters live in the database, not in process memory, so every instance sees the same counts.
- * Never called inside a database transaction: the store writes on the same connection.
+ * On SQLite the store writes on the app's one connection: never call it inside a transaction.
  */
 export class RateLimits {
   private readonly limiters: Record<LimitName, RateLimiterAbstract>;
 
-  constructor(sqlite: SQLite.Database) {
+  constructor(database: DatabaseHandle) {
     const entries = Object.entries(limitDefinitions).map(([name, definition]) => [
       name,
-      new RateLimiterSQLite({
-        storeClient: sqlite,
-        storeType: 'better-sqlite3',
-        tableName: 'rate_limits',
-        tableCreated: true,
-        clearExpiredByTimeout: false,
-        keyPrefix: name,
-        ...definition,
-      }),
+      limiterFor(database, name, definition),
     ]);
     this.limiters = Object.fromEntries(entries) as Record<LimitName, RateLimiterAbstract>;
   }
 
-  /** Refuses when the limit is already reached, without counting this request. */
-  async assertNotBlocked(name: LimitName, key: string): Promise<void> {
+  /** Refuses when the limit is already reached; otherwise tells how many events are counted. */
+  async assertNotBlocked(name: LimitName, key: string): Promise<number> {
     const state = await this.limiters[name].get(key);
     if (state && state.remainingPoints <= 0) throw this.refusal(state);
+    return state?.consumedPoints ?? 0;
   }
 
   /** Counts one event; refuses when this event goes over the limit. */

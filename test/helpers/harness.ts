@@ -2,14 +2,14 @@ import type { LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { type App, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
+import type { DatabaseHandle } from '../../src/db/database.js';
 import { Store } from '../../src/db/repositories.js';
 import type { Tenant, TenantPolicy } from '../../src/features/tenants/tenant.model.js';
 import { TenantService } from '../../src/features/tenants/tenant.service.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { newId } from '../../src/platform/crypto.js';
 import { PasswordHasher } from '../../src/platform/password-hasher.js';
+import { freshDatabase } from './database.js';
 import { TestSmtpServer } from './smtp.js';
 
 export interface Harness {
@@ -38,17 +38,17 @@ export async function startHarness(
 ): Promise<Harness> {
   const smtp = new TestSmtpServer();
   const smtpUrl = await smtp.start();
+  const testDatabase = await freshDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: 'sqlite::memory:',
+    DATABASE_URL: testDatabase.url,
     SMTP_URL: smtpUrl,
     MAIL_FROM: 'Shomei Test <no-reply@shomei.test>',
     PUBLIC_URL: 'http://shomei.test',
     HASH_CONCURRENCY: '2',
     ...options.env,
   });
-  const database = openDatabase(config.databaseUrl);
-  await migrateToLatest(database.db);
+  const database = testDatabase.handle;
   const clock = new ManualClock(Date.UTC(2026, 10, 22, 1, 0, 0));
   const app = await buildApp({
     config,
@@ -97,7 +97,7 @@ export async function startHarness(
     },
     async close() {
       await app.server.close();
-      await database.close();
+      await testDatabase.drop();
       await smtp.stop();
     },
   };

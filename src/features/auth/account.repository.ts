@@ -70,6 +70,8 @@ export class AccountRepository {
     defaults: { twoFactorEnabled: boolean; lang: Lang },
     now: number,
   ): Promise<Account> {
+    const existing = await this.findByUserId(tenantId, userId);
+    if (existing) return existing;
     await this.db
       .insertInto('accounts')
       .values({

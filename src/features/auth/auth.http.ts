@@ -6,10 +6,16 @@ import type { CurrentSession } from '../../platform/request-context.js';
 import { tenantBase } from '../../platform/views/render.js';
 import { type RequestMeta, secretPurpose } from './auth.context.js';
 
-/** Form fields arrive as strings or not at all; anything else (arrays, objects) counts as empty. */
+/**
+ * Form fields arrive as strings or not at all; anything else (arrays, objects) counts as empty.
+ * Control characters become U+FFFD: no field may hold them, PostgreSQL refuses NUL in text,
+ * and the replacement still fails every check instead of quietly matching a shorter value.
+ */
 export function formField(body: unknown, name: string, maxLength = 1024): string {
   const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
-  return typeof value === 'string' ? value.slice(0, maxLength) : '';
+  return typeof value === 'string'
+    ? value.slice(0, maxLength).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd')
+    : '';
 }
 
 export function queryField(query: unknown, name: string): string {

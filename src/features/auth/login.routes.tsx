@@ -48,7 +48,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
     );
   });
 
-  app.post('/login', async (request, reply) => {
+  app.post('/login', { onRequest: async () => auth.login.assertCapacity() }, async (request, reply) => {
     const userId = formField(request.body, 'userId', 200);
     const password = formField(request.body, 'password');
     const secondPassword = formField(request.body, 'secondPassword', 256);
@@ -248,7 +248,8 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
     return reply.redirect(`${tenantBase(request)}/second-password/complete`, 303);
   });
 
-  app.get('/second-password/complete', async (request, reply) =>
+  // The end of §2.2 and of §2.4c is the same dialog.
+  const secondPasswordComplete = async (request: FastifyRequest, reply: FastifyReply) =>
     sendPage(
       request,
       reply,
@@ -258,8 +259,8 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
         lines={[request.t('secondPassword.complete.line')]}
         okHref={`${tenantBase(request)}/login?notice=secondPasswordSet`}
       />,
-    ),
-  );
+    );
+  app.get('/second-password/complete', secondPasswordComplete);
 
   // §2.3 steps 4–7 and §2.6: the authentication key.
   app.get('/login/key', async (request, reply) => {
@@ -410,18 +411,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
     }
   });
 
-  app.get('/forgot/complete', async (request, reply) =>
-    sendPage(
-      request,
-      reply,
-      <DoneDialogPage
-        title={request.t('secondPassword.complete.title')}
-        heading={request.t('secondPassword.complete.title')}
-        lines={[request.t('secondPassword.complete.line')]}
-        okHref={`${tenantBase(request)}/login?notice=secondPasswordSet`}
-      />,
-    ),
-  );
+  app.get('/forgot/complete', secondPasswordComplete);
 
   function resetLinkProblem(request: FastifyRequest, reply: FastifyReply, status: 'expired' | 'used' | 'unknown') {
     return sendPage(

@@ -1,4 +1,5 @@
 import { newId } from '../../platform/crypto.js';
+import { AppError } from '../../platform/errors.js';
 import type { Flow } from '../../flows/flow.repository.js';
 import { initialState } from '../../flows/flow.state.js';
 import { normalizeUserId } from '../directory/directory.js';
@@ -23,6 +24,13 @@ export type LoginResult =
 export interface PendingLoginContext {
   lang: string;
   binding: string;
+  /**
+   * Second-password setup only: an argon2 hash of the university password just typed, so the
+   * new second password can be refused when equal to it (L-5) without asking the directory again
+   * (an LDAP bind with a wrong password counts towards the university's lockout). Cleared when
+   * the flow completes; the flow lives 30 minutes.
+   */
+  universityPasswordHash?: string;
 }
 
 /** The screens reached with the university password alone live as long as this. */
@@ -40,6 +48,11 @@ export class LoginService {
     private readonly sessions: SessionService,
   ) {}
 
+  /** A login needs two hashes: when the hash queue is full, refuse before reading the form. */
+  assertCapacity(): void {
+    this.ctx.hasher.assertCapacity();
+  }
+
   async login(
     tenant: Tenant,
     input: LoginInput,
@@ -50,7 +63,7 @@ export class LoginService {
     const ipKey = `${tenant.id}:${meta.ip}`;
     const userKey = `${tenant.id}:${userId.toLowerCase()}`;
     await this.ctx.limits.assertNotBlocked('loginFailuresPerIp', ipKey);
-    await this.ctx.limits.assertNotBlocked('loginFailuresPerUser', userKey);
+    const earlierFailures = await this.ctx.limits.assertNotBlocked('loginFailuresPerUser', userKey);
 
     const verdict = await this.ctx.directory.verify(tenant, userId, input.password);
     if (!verdict.ok) return this.fail(tenant, userId, meta, 'university_password', ipKey, userKey);
@@ -73,14 +86,20 @@ export class LoginService {
     if (!account.secondPasswordHash) {
       return {
         status: 'secondPasswordSetup',
-        flowId: await this.pendingFlow(tenant, account.id, 'second_password_setup', meta),
+        flowId: await this.pendingFlow(
+          tenant,
+          account.id,
+          'second_password_setup',
+          meta,
+          await this.ctx.hasher.hash(input.password),
+        ),
       };
     }
     if (!(await this.ctx.hasher.verify(account.secondPasswordHash, input.secondPassword))) {
       return this.fail(tenant, verdict.userId, meta, 'second_password', ipKey, userKey, account.id);
     }
-    await this.ctx.limits.reset('loginFailuresPerUser', userKey);
-    await repos.accounts.setLang(tenant.id, account.id, meta.lang);
+    if (earlierFailures > 0) await this.ctx.limits.reset('loginFailuresPerUser', userKey);
+    if (account.lang !== meta.lang) await repos.accounts.setLang(tenant.id, account.id, meta.lang);
 
     const needsKey =
       (tenant.policy.twoFactorMandatory || account.twoFactorEnabled) &&
@@ -113,6 +132,7 @@ export class LoginService {
     accountId: string,
     kind: 'email_registration' | 'second_password_setup',
     meta: RequestMeta,
+    universityPasswordHash?: string,
   ): Promise<string> {
     const now = this.ctx.clock.now();
     const flow: Flow<PendingLoginContext> = {
@@ -123,7 +143,7 @@ export class LoginService {
       subjectId: accountId,
       issuedAt: now,
       expiresAt: now + SETUP_FLOW_LIFETIME_MS,
-      context: { lang: meta.lang, binding: meta.binding },
+      context: { lang: meta.lang, binding: meta.binding, ...(universityPasswordHash && { universityPasswordHash }) },
     };
     await this.ctx.store.repos.flows.insert(flow);
     return flow.id;
@@ -152,6 +172,36 @@ export class LoginService {
       },
       this.ctx.clock.now(),
     );
+    // The failure that reaches a limit starts a lockout: the audit log says so once (A-6).
+    for (const [name, key, scope] of [
+      ['loginFailuresPerUser', userKey, 'user'],
+      ['loginFailuresPerIp', ipKey, 'ip'],
+    ] as const) {
+      if (await this.isBlocked(name, key)) {
+        await this.ctx.store.repos.audit.record(
+          tenant.id,
+          {
+            event: 'login.locked',
+            accountId: accountId ?? null,
+            subject: userId.slice(0, 100),
+            ip: meta.ip,
+            userAgent: meta.userAgent,
+            detail: { scope },
+          },
+          this.ctx.clock.now(),
+        );
+      }
+    }
     return { status: 'invalid' };
+  }
+
+  private isBlocked(name: 'loginFailuresPerUser' | 'loginFailuresPerIp', key: string): Promise<boolean> {
+    return this.ctx.limits.assertNotBlocked(name, key).then(
+      () => false,
+      (error: unknown) => {
+        if (error instanceof AppError && error.code === 'rate_limited') return true;
+        throw error;
+      },
+    );
   }
 }

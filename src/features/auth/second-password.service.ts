@@ -26,13 +26,17 @@ export class SecondPasswordService {
     private readonly links: LinkTokens,
   ) {}
 
-  /** Every broken rule gets its own message, on the field it concerns. */
+  /**
+   * Every broken rule gets its own message, on the field it concerns. `universityPasswordHash`
+   * is the argon2 hash the login kept in the setup flow; elsewhere the directory is asked.
+   */
   async ruleErrors(
     tenant: Tenant,
     userId: string,
     candidate: string,
     check: string,
     field: string,
+    universityPasswordHash?: string,
   ): Promise<FieldError[]> {
     const errors: FieldError[] = secondPasswordRuleViolations(candidate, userId).map((rule) => ({
       field,
@@ -41,9 +45,10 @@ export class SecondPasswordService {
     if (check.length === 0) errors.push({ field: 'check', message: 'validation.secondPassword.checkRequired' });
     else if (check !== candidate) errors.push({ field: 'check', message: 'validation.secondPassword.mismatch' });
     if (errors.length === 0) {
-      // Asking the directory keeps no copy of the university password anywhere.
-      const sameAsUniversity = await this.ctx.directory.verify(tenant, userId, candidate);
-      if (sameAsUniversity.ok) errors.push({ field, message: 'validation.secondPassword.sameAsUniversityPassword' });
+      const sameAsUniversity = universityPasswordHash
+        ? await this.ctx.hasher.verify(universityPasswordHash, candidate)
+        : await this.ctx.directory.matchesPassword(tenant, userId, candidate);
+      if (sameAsUniversity) errors.push({ field, message: 'validation.secondPassword.sameAsUniversityPassword' });
     }
     return errors;
   }
@@ -66,13 +71,22 @@ export class SecondPasswordService {
     if (!flow?.subjectId) return { status: 'gone' };
     const account = await this.ctx.store.repos.accounts.findById(tenant.id, flow.subjectId);
     if (!account) return { status: 'gone' };
-    const errors = await this.ruleErrors(tenant, account.userId, candidate, check, 'secondPassword');
+    const errors = await this.ruleErrors(
+      tenant,
+      account.userId,
+      candidate,
+      check,
+      'secondPassword',
+      flow.context.universityPasswordHash,
+    );
     if (errors.length > 0) return { status: 'invalid', errors };
     const hash = await this.ctx.hasher.hash(candidate);
     const now = this.ctx.clock.now();
     const done = await this.ctx.store.transaction(async (repos) => {
       const next = transition('second_password_setup', flow.state, 'set_password');
-      if (!(await repos.flows.advance(tenant.id, flow.id, flow.state, next, now))) return false;
+      // The finished flow keeps nothing derived from the university password.
+      const context = { lang: flow.context.lang, binding: flow.context.binding };
+      if (!(await repos.flows.advance(tenant.id, flow.id, flow.state, next, now, { context }))) return false;
       if (!(await repos.accounts.setFirstSecondPassword(tenant.id, account.id, hash, now))) return false;
       await repos.audit.record(
         tenant.id,

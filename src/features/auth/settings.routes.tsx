@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../platform/errors.js';
 import { maskEmail } from '../../platform/format.js';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
 import { formField, queryField, session } from './auth.http.js';
@@ -7,7 +8,6 @@ import { DoneDialogPage, LinkConfirmPage, LinkProblemPage, MailSentPage } from '
 import {
   ChangeMailAddressPage,
   ChangeSecondPasswordPage,
-  HomePage,
   ManualPage,
   TrustedBrowsersPage,
   TwoFactorPage,
@@ -17,12 +17,6 @@ import {
 export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: AuthServices }) {
   const { http } = auth;
   const loggedIn = { preHandler: http.requireSession };
-
-  app.get('/home', loggedIn, async (request, reply) => {
-    const { account } = session(request);
-    await auth.settings.rememberLanguage(request.tenant, account, request.lang);
-    return sendPage(request, reply, <HomePage />);
-  });
 
   app.get('/manual', loggedIn, async (request, reply) => sendPage(request, reply, <ManualPage />));
 
@@ -178,7 +172,10 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
 
   app.post('/settings/two-factor', loggedIn, async (request, reply) => {
     const { account } = session(request);
-    const enable = formField(request.body, 'enable') === 'true';
+    // The confirmation form always sends the state it offered; anything else changes nothing.
+    const answer = formField(request.body, 'enable');
+    if (answer !== 'true' && answer !== 'false') throw new AppError('bad_request');
+    const enable = answer === 'true';
     const outcome = await auth.settings.setTwoFactor(request.tenant, account, enable, http.meta(request, reply));
     if (outcome === 'mandatory') return sendPage(request, reply, <TwoFactorPage enabled mandatory />, 409);
     return reply.redirect(`${tenantBase(request)}/settings/two-factor/changed`, 303);

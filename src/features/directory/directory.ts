@@ -10,6 +10,11 @@ export type DirectoryResult = { ok: true; userId: string } | { ok: false };
  */
 export interface Directory {
   verify(tenant: Tenant, userId: string, password: string): Promise<DirectoryResult>;
+  /**
+   * Whether `candidate` is the user's university password, when the directory can tell without
+   * a login attempt (LDAP cannot: a failed bind counts towards the university's lockout).
+   */
+  matchesPassword(tenant: Tenant, userId: string, candidate: string): Promise<boolean>;
 }
 
 /** University IDs arrive typed on phones and Japanese keyboards: full-width digits become ASCII. */
@@ -30,16 +35,22 @@ export class LocalRosterDirectory implements Directory {
       ? { ok: true, userId: entry.userId }
       : { ok: false };
   }
+
+  async matchesPassword(tenant: Tenant, userId: string, candidate: string): Promise<boolean> {
+    const entry = await this.roster.findActive(tenant.id, userId);
+    return entry ? this.hasher.verify(entry.passwordHash, candidate) : false;
+  }
 }
 
-/** Picks the tenant's directory; one place to add LDAP. */
+/** Picks each tenant's directory. */
 export class DirectoryRegistry implements Directory {
-  constructor(private readonly local: LocalRosterDirectory) {}
+  constructor(private readonly directories: Record<Tenant['directory']['kind'], Directory>) {}
 
   verify(tenant: Tenant, userId: string, password: string): Promise<DirectoryResult> {
-    switch (tenant.directory.kind) {
-      case 'local':
-        return this.local.verify(tenant, userId, password);
-    }
+    return this.directories[tenant.directory.kind].verify(tenant, userId, password);
+  }
+
+  matchesPassword(tenant: Tenant, userId: string, candidate: string): Promise<boolean> {
+    return this.directories[tenant.directory.kind].matchesPassword(tenant, userId, candidate);
   }
 }

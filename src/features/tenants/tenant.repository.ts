@@ -3,8 +3,19 @@ import type { Database } from '../../db/schema.js';
 import { type Tenant, directoryConfigSchema, tenantContentSchema, tenantPolicySchema } from './tenant.model.js';
 import type { TenantTable } from './tenant.table.js';
 
+/**
+ * Every request reads its university; validating the same JSON again each time was a visible
+ * share of a request's work. The cache is keyed by the stored text itself, so an edit made by
+ * any instance is seen at once — there is nothing to invalidate.
+ */
+const parsed = new Map<string, Tenant>();
+const PARSED_CACHE_SIZE = 1000;
+
 function toTenant(row: TenantTable): Tenant {
-  return {
+  const key = JSON.stringify([row.id, row.slug, row.name_ja, row.name_en, row.policy, row.content, row.directory]);
+  const cached = parsed.get(key);
+  if (cached) return cached;
+  const tenant: Tenant = {
     id: row.id,
     slug: row.slug,
     name: { ja: row.name_ja, en: row.name_en },
@@ -12,10 +23,18 @@ function toTenant(row: TenantTable): Tenant {
     content: tenantContentSchema.parse(JSON.parse(row.content)),
     directory: directoryConfigSchema.parse(JSON.parse(row.directory)),
   };
+  if (parsed.size >= PARSED_CACHE_SIZE) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(key, tenant);
+  return tenant;
 }
 
 export class TenantRepository {
   constructor(private readonly db: Kysely<Database>) {}
+
+  async findById(id: string): Promise<Tenant | undefined> {
+    const row = await this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toTenant(row);
+  }
 
   async findBySlug(slug: string): Promise<Tenant | undefined> {
     const row = await this.db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();

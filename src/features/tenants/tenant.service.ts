@@ -21,6 +21,23 @@ export interface NewTenant {
 
 export class TenantSlugError extends Error {}
 
+/** A validated university with the specification's defaults filled in. */
+export function newTenant(input: NewTenant): Tenant {
+  if (!slugPattern.test(input.slug) || reservedSlugs.has(input.slug)) {
+    throw new TenantSlugError(
+      `slug "${input.slug}" must be 2–32 of a–z, 0–9, "-" and not one of ${[...reservedSlugs].join(', ')}`,
+    );
+  }
+  return {
+    id: newId(),
+    slug: input.slug,
+    name: input.name,
+    policy: tenantPolicySchema.parse(input.policy ?? {}),
+    content: tenantContentSchema.parse(input.content ?? {}),
+    directory: input.directory ?? { kind: 'local' },
+  };
+}
+
 /** The operator's side: making universities and filling a local roster. */
 export class TenantService {
   constructor(
@@ -30,19 +47,7 @@ export class TenantService {
   ) {}
 
   async create(input: NewTenant): Promise<Tenant> {
-    if (!slugPattern.test(input.slug) || reservedSlugs.has(input.slug)) {
-      throw new TenantSlugError(
-        `slug "${input.slug}" must be 2–32 of a–z, 0–9, "-" and not one of ${[...reservedSlugs].join(', ')}`,
-      );
-    }
-    const tenant: Tenant = {
-      id: newId(),
-      slug: input.slug,
-      name: input.name,
-      policy: tenantPolicySchema.parse(input.policy ?? {}),
-      content: tenantContentSchema.parse(input.content ?? {}),
-      directory: input.directory ?? { kind: 'local' },
-    };
+    const tenant = newTenant(input);
     await this.store.repos.tenants.insert(tenant, this.clock.now());
     return tenant;
   }

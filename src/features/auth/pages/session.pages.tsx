@@ -76,21 +76,6 @@ export function KeyPage({
   );
 }
 
-/** The start screen after login. Certificates come in a later release; the screen keeps its manual name and LANG pull-down. */
-export function HomePage() {
-  const { t, tenant, lang } = usePage();
-  return (
-    <Layout title={t('home.title')} langSwitch={{ keep: {} }}>
-      <Message>
-        <p>{t('home.comingSoon')}</p>
-      </Message>
-      <h2>{t('home.destinationsHeading')}</h2>
-      <BulletList items={tenant?.content[lang].destinations ?? []} />
-      <p>{t('home.menuHint')}</p>
-    </Layout>
-  );
-}
-
 export function ManualPage() {
   const { t, tenant, lang } = usePage();
   return (
