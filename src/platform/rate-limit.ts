@@ -5,6 +5,7 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import type { DatabaseHandle } from '../db/database.js';
+import { sha256 } from './crypto.js';
 import { AppError } from './errors.js';
 
 /** Each limit: how many events in how many seconds, and how long to refuse once it is reached. */
@@ -25,6 +26,14 @@ export const limitDefinitions = {
 } as const;
 
 export type LimitName = keyof typeof limitDefinitions;
+
+/**
+ * Keys hold user IDs and mail addresses: stored as a digest they cannot be read back from the
+ * table, and always fit its 255-character key column whatever was typed.
+ */
+function storedKey(key: string): string {
+  return sha256(key);
+}
 
 function limiterFor(database: DatabaseHandle, name: string, definition: (typeof limitDefinitions)[LimitName]) {
   // The table comes from our migration, so the store must not try to create it.
@@ -57,7 +66,7 @@ export class RateLimits {
 
   /** Refuses when the limit is already reached; otherwise tells how many events are counted. */
   async assertNotBlocked(name: LimitName, key: string): Promise<number> {
-    const state = await this.limiters[name].get(key);
+    const state = await this.limiters[name].get(storedKey(key));
     if (state && state.remainingPoints <= 0) throw this.refusal(state);
     return state?.consumedPoints ?? 0;
   }
@@ -65,7 +74,7 @@ export class RateLimits {
   /** Counts one event; refuses when this event goes over the limit. */
   async consume(name: LimitName, key: string): Promise<void> {
     try {
-      await this.limiters[name].consume(key);
+      await this.limiters[name].consume(storedKey(key));
     } catch (error) {
       if (error instanceof RateLimiterRes) throw this.refusal(error);
       throw error;
@@ -74,11 +83,11 @@ export class RateLimits {
 
   /** Counts one failure without refusing this request; the next one is refused. */
   async penalize(name: LimitName, key: string): Promise<void> {
-    await this.limiters[name].penalty(key);
+    await this.limiters[name].penalty(storedKey(key));
   }
 
   async reset(name: LimitName, key: string): Promise<void> {
-    await this.limiters[name].delete(key);
+    await this.limiters[name].delete(storedKey(key));
   }
 
   private refusal(state: RateLimiterRes): AppError {
