@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -21,6 +22,19 @@ import { SecondPasswordService } from './features/auth/second-password.service.j
 import { SessionService } from './features/auth/session.service.js';
 import { settingsRoutes } from './features/auth/settings.routes.js';
 import { DirectoryRegistry, LocalRosterDirectory } from './features/directory/directory.js';
+import { LdapDirectory } from './features/directory/ldap.directory.js';
+import type { CertificateType } from './features/certificates/certificate.model.js';
+import { IssuanceService } from './features/certificates/issuance.service.js';
+import { CertificateRenderer } from './features/certificates/pdf/certificate.renderer.js';
+import { verificationRoutes } from './features/certificates/verification.routes.js';
+import { VerificationService } from './features/certificates/verification.service.js';
+import { deliveryRoutes } from './features/orders/delivery.routes.js';
+import { DeliveryService } from './features/orders/delivery.service.js';
+import { orderRoutes } from './features/orders/order.routes.js';
+import { OrderService } from './features/orders/order.service.js';
+import { simulatorRoutes } from './features/orders/simulator.routes.js';
+import { terminalRoutes } from './features/orders/terminal.routes.js';
+import { TerminalService } from './features/orders/terminal.service.js';
 import { devMailboxRoutes } from './features/mail/dev-mailbox.routes.js';
 import { Mailer } from './features/mail/mailer.js';
 import { MailWorker } from './features/mail/mail.worker.js';
@@ -29,7 +43,7 @@ import { installTenantScope } from './features/tenants/tenant.plugin.js';
 import type { Clock } from './platform/clock.js';
 import { CookiePolicy } from './platform/cookies.js';
 import { SecretHasher } from './platform/crypto.js';
-import { installErrorHandling } from './platform/error-pages.js';
+import { frameworkErrors, installErrorHandling } from './platform/error-pages.js';
 import { defaultLang, isLang, langFromAcceptLanguage, translator } from './platform/i18n.js';
 import { PasswordHasher } from './platform/password-hasher.js';
 import { publicDir } from './platform/paths.js';
@@ -51,6 +65,9 @@ export interface App {
   mailWorker: MailWorker;
   context: AuthContext;
   auth: AuthServices;
+  orders: OrderService;
+  issuance: IssuanceService;
+  verification: VerificationService;
 }
 
 /** Builds the service: external plugins, platform, then features — in that order. */
@@ -60,16 +77,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const secrets = new SecretHasher(deps.secretKey);
   const cookies = new CookiePolicy(config.secureCookies);
   const hasher = new PasswordHasher({ concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit });
-  const directory = new DirectoryRegistry(new LocalRosterDirectory(store.repos.roster, hasher));
-  const limits = new RateLimits(database.sqlite);
+  const limits = new RateLimits(database);
 
   const options: FastifyServerOptions = {
     bodyLimit: 64 * 1024,
-    trustProxy: false,
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    frameworkErrors,
   };
   const server = Fastify(options);
 
+  const directory = new DirectoryRegistry({
+    local: new LocalRosterDirectory(store.repos.roster, hasher),
+    ldap: new LdapDirectory(server.log as unknown as Logger),
+  });
   const mailWorker = new MailWorker(store.repos.outbox, clock, server.log as unknown as Logger, {
     smtpUrl: config.smtpUrl,
     from: config.mailFrom,
@@ -91,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   };
 
   await server.register(formbody, { bodyLimit: 64 * 1024 });
+  await server.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 } });
   await server.register(cookie, { secret: secrets.hash('cookie-signing', 'v1') });
   await server.register(csrf, {
     sessionPlugin: '@fastify/cookie',
@@ -142,19 +164,44 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   // Every form posts a CSRF token; terminals and other APIs will register outside this check.
   server.addHook('preHandler', (request, reply, done) => {
-    if (request.method === 'POST') return server.csrfProtection(request, reply, done);
+    if (request.method === 'POST' && request.routeOptions.config.csrf !== false)
+      return server.csrfProtection(request, reply, done);
     done();
   });
 
   installErrorHandling(server);
 
+  let renderer: CertificateRenderer | undefined;
+  const issuance = new IssuanceService(
+    store,
+    clock,
+    () => (renderer ??= new CertificateRenderer()),
+    server.log as unknown as Logger,
+    config.publicUrl,
+    deps.secretKey,
+  );
+  const terminals = new TerminalService(store, clock, secrets, issuance);
+  const deliveries = new DeliveryService(store, clock, secrets, issuance, mailer, config.publicUrl);
+  const orders = new OrderService(store, clock, mailer, deliveries);
+  const verification = new VerificationService(store, clock);
+
   await server.register(platformRoutes, { store, database, config });
+  await server.register(terminalRoutes, {
+    prefix: '/api/v1/terminal',
+    terminals,
+    typeNames: async (tenantId: string, type: string) =>
+      (await store.repos.catalogue.find(tenantId, type as CertificateType))?.name ?? { ja: type, en: type },
+  });
+  if (config.terminalSimulator) await server.register(simulatorRoutes, { prefix: '/simulator', store, secrets, clock });
   if (config.devMailbox) await server.register(devMailboxRoutes, { store, prefix: '/dev/mailbox' });
   await server.register(
     async (scope) => {
       installTenantScope(scope, { store, sessions, cookies });
       await scope.register(loginRoutes, { auth });
       await scope.register(settingsRoutes, { auth });
+      await scope.register(orderRoutes, { auth, orders, deliveries });
+      await scope.register(deliveryRoutes, { deliveries });
+      await scope.register(verificationRoutes, { verification });
     },
     { prefix: '/:tenant' },
   );
@@ -163,5 +210,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await mailWorker.stop();
   });
 
-  return { server, mailWorker, context, auth };
+  return { server, mailWorker, context, auth, orders, issuance, verification };
 }

@@ -1,13 +1,20 @@
 #!/usr/bin/env node
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/database.js';
+import { buildApp } from './app.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import type { DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { Store } from './db/repositories.js';
+import { SignerError } from './features/certificates/issuance.service.js';
+import { type OrderState, isDestination } from './features/orders/order.state.js';
+import { RecordsImportService, formatImportReport } from './features/records/records-import.service.js';
 import { seedDemo } from './features/tenants/demo.js';
 import { TenantService, TenantSlugError } from './features/tenants/tenant.service.js';
 import { systemClock } from './platform/clock.js';
+import { connect } from './runtime.js';
 import { PasswordHasher } from './platform/password-hasher.js';
+import { resolveSecretKey } from './platform/secret-key.js';
 
 const usage = `Usage: shomei <command> [options]
 
@@ -15,11 +22,21 @@ const usage = `Usage: shomei <command> [options]
   demo                                      create the demo universities (if missing)
   tenant create --slug S --name-ja N --name-en N [--mandatory-2fa]
   roster set --tenant S --user ID           set a local-roster password (read from SHOMEI_PASSWORD)
+  records import --tenant S --students F.csv [--courses F.csv] [--dry-run]
+                                            import student records and transcripts (all or nothing)
+  order list --tenant S [--destination postal|digital|campus|convenience] [--state submitted]
+                                            orders waiting for staff (postal and digital by default)
+  order advance --tenant S --order ID --to paid|printed|shipped [--tracking NUMBER]
+                                            move a postal or digital order on; the student is mailed
+  certificate revoke --tenant S --serial SERIAL --reason TEXT
+                                            the verification page then says it is revoked
+  signer import --tenant S --p12 FILE       the university's signing key and certificate (PKCS#12;
+                                            passphrase from SHOMEI_P12_PASSPHRASE)
 `;
 
 async function run(argv: string[]): Promise<number> {
   const config = loadConfig();
-  const database = openDatabase(config.databaseUrl);
+  const database = connect(config);
   try {
     await migrateToLatest(database.db);
     const store = new Store(database.db);
@@ -27,7 +44,9 @@ async function run(argv: string[]): Promise<number> {
     const tenants = new TenantService(store, systemClock, hasher);
     const [command, sub] = argv;
     const { values } = parseArgs({
-      args: argv.slice(command === 'tenant' || command === 'roster' ? 2 : 1),
+      args: argv.slice(
+        ['tenant', 'roster', 'records', 'order', 'certificate', 'signer'].includes(command ?? '') ? 2 : 1,
+      ),
       options: {
         slug: { type: 'string' },
         'name-ja': { type: 'string' },
@@ -35,9 +54,22 @@ async function run(argv: string[]): Promise<number> {
         'mandatory-2fa': { type: 'boolean' },
         tenant: { type: 'string' },
         user: { type: 'string' },
+        students: { type: 'string' },
+        courses: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        destination: { type: 'string' },
+        state: { type: 'string' },
+        order: { type: 'string' },
+        to: { type: 'string' },
+        tracking: { type: 'string' },
+        serial: { type: 'string' },
+        reason: { type: 'string' },
+        p12: { type: 'string' },
       },
     });
-    switch (`${command ?? ''} ${command === 'tenant' || command === 'roster' ? (sub ?? '') : ''}`.trim()) {
+    switch (
+      `${command ?? ''} ${['tenant', 'roster', 'records', 'order', 'certificate', 'signer'].includes(command ?? '') ? (sub ?? '') : ''}`.trim()
+    ) {
       case 'migrate':
         console.log('database is at the latest schema');
         return 0;
@@ -70,6 +102,93 @@ async function run(argv: string[]): Promise<number> {
         console.log(`password set for ${values.user}`);
         return 0;
       }
+      case 'records import': {
+        if (!values.tenant || !values.students) break;
+        const tenant = await store.repos.tenants.findBySlug(values.tenant);
+        if (!tenant) {
+          console.error(`no university with slug ${values.tenant}`);
+          return 1;
+        }
+        const report = await new RecordsImportService(store, systemClock).import(
+          tenant.id,
+          {
+            students: await readFile(values.students),
+            ...(values.courses ? { courses: await readFile(values.courses) } : {}),
+          },
+          { dryRun: values['dry-run'] ?? false },
+        );
+        const lines = formatImportReport(report, { students: values.students, courses: values.courses });
+        for (const line of lines) (report.ok ? console.log : console.error)(line);
+        return report.ok ? 0 : 1;
+      }
+      case 'order list': {
+        const tenant = values.tenant ? await store.repos.tenants.findBySlug(values.tenant) : undefined;
+        if (!tenant) break;
+        const wanted =
+          values.destination && isDestination(values.destination)
+            ? [values.destination]
+            : (['postal', 'digital'] as const);
+        for (const destination of wanted) {
+          const states = values.state
+            ? [values.state as OrderState]
+            : destination === 'postal'
+              ? (['submitted', 'paid', 'printed'] as const)
+              : (['submitted'] as const);
+          for (const state of states) {
+            for (const order of await store.repos.orders.listByState(tenant.id, destination, state)) {
+              const items = order.items.map((item) => `${item.type}/${item.lang}×${item.copies}`).join(' ');
+              console.log(
+                `${order.id}  ${destination}  ${order.state}  ${order.feeYen + order.postageYen} yen  ${items}`,
+              );
+            }
+          }
+        }
+        return 0;
+      }
+      case 'order advance': {
+        const to = values.to;
+        if (!values.tenant || !values.order || (to !== 'paid' && to !== 'printed' && to !== 'shipped')) break;
+        const { app, tenant } = await staffApp(config, database, values.tenant);
+        try {
+          const moved = await app.orders.advanceByStaff(tenant, values.order, to, values.tracking);
+          if (moved === 'invalid') {
+            console.error(
+              `order ${values.order} cannot move to ${to} (unknown order, wrong state, or no --tracking for shipped)`,
+            );
+            return 1;
+          }
+          console.log(`order ${moved.id} is now ${moved.state}; the student has been mailed`);
+          return 0;
+        } finally {
+          await app.server.close();
+        }
+      }
+      case 'signer import': {
+        const passphrase = process.env.SHOMEI_P12_PASSPHRASE;
+        if (!values.tenant || !values.p12 || passphrase === undefined) break;
+        const { app, tenant } = await staffApp(config, database, values.tenant);
+        try {
+          await app.issuance.importSigner(tenant, await readFile(values.p12), passphrase);
+          console.log(`signing key imported for ${tenant.slug}; new certificates are signed with it`);
+          return 0;
+        } finally {
+          await app.server.close();
+        }
+      }
+      case 'certificate revoke': {
+        if (!values.tenant || !values.serial || !values.reason) break;
+        const { app, tenant } = await staffApp(config, database, values.tenant);
+        try {
+          if (!(await app.verification.revoke(tenant, values.serial, values.reason))) {
+            console.error(`no unrevoked certificate ${values.serial} at ${tenant.slug}`);
+            return 1;
+          }
+          console.log(`certificate ${values.serial} revoked`);
+          return 0;
+        } finally {
+          await app.server.close();
+        }
+      }
     }
     console.error(usage);
     return 64;
@@ -78,10 +197,31 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
+/** The service without a listener, for commands that act as staff (mail goes to the outbox). */
+async function staffApp(config: Config, database: DatabaseHandle, slug: string) {
+  const tenant = await new Store(database.db).repos.tenants.findBySlug(slug);
+  if (!tenant) throw new CliError(`no university with slug ${slug}`);
+  const app = await buildApp({
+    config,
+    database,
+    clock: systemClock,
+    secretKey: resolveSecretKey(config),
+    logger: false,
+  });
+  return { app, tenant };
+}
+
+class CliError extends Error {}
+
 run(process.argv.slice(2))
   .then((code) => process.exit(code))
   .catch((error: unknown) => {
-    if (error instanceof ConfigError || error instanceof TenantSlugError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof TenantSlugError ||
+      error instanceof CliError ||
+      error instanceof SignerError
+    ) {
       console.error(error.message);
       process.exit(2);
     }

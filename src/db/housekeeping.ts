@@ -20,7 +20,10 @@ export class Housekeeping {
   ) {}
 
   start(intervalMs = HOUR): void {
-    this.timer = setInterval(() => void this.run().catch((error: unknown) => this.log.error({ err: error }, 'housekeeping failed')), intervalMs);
+    this.timer = setInterval(
+      () => void this.run().catch((error: unknown) => this.log.error({ err: error }, 'housekeeping failed')),
+      intervalMs,
+    );
     this.timer.unref();
   }
 

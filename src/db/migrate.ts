@@ -1,9 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/2026-11-22T0000_initial.js';
+import * as recordsCatalogue from './migrations/2026-11-22T0100_records_catalogue.js';
+import * as orders from './migrations/2026-11-22T0200_orders.js';
 
 // A static list instead of a folder scan: it works the same from src/ (tsx, vitest) and dist/.
 const migrations: Record<string, Migration> = {
   '2026-11-22T0000_initial': initial,
+  '2026-11-22T0100_records_catalogue': recordsCatalogue,
+  '2026-11-22T0200_orders': orders,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

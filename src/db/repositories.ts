@@ -4,10 +4,16 @@ import { AuthKeyRepository } from '../features/auth/auth-key.repository.js';
 import { TrustedBrowserRepository } from '../features/auth/trusted-browser.repository.js';
 import { AuditRepository } from '../features/audit/audit.repository.js';
 import { RosterRepository } from '../features/directory/roster.repository.js';
+import { CatalogueRepository } from '../features/catalogue/catalogue.repository.js';
 import { OutboxRepository } from '../features/mail/outbox.repository.js';
+import { StudentRecordRepository } from '../features/records/student-record.repository.js';
 import { TenantRepository } from '../features/tenants/tenant.repository.js';
 import { FlowRepository } from '../flows/flow.repository.js';
 import { SessionRepository } from '../platform/session.repository.js';
+import { IssuedCertificateRepository } from '../features/certificates/issued-certificate.repository.js';
+import { DeliveryRepository } from '../features/orders/delivery.repository.js';
+import { OrderRepository } from '../features/orders/order.repository.js';
+import { TerminalRepository } from '../features/orders/terminal.repository.js';
 import type { Database } from './schema.js';
 
 export interface Repositories {
@@ -20,6 +26,12 @@ export interface Repositories {
   trustedBrowsers: TrustedBrowserRepository;
   outbox: OutboxRepository;
   audit: AuditRepository;
+  records: StudentRecordRepository;
+  catalogue: CatalogueRepository;
+  orders: OrderRepository;
+  certificates: IssuedCertificateRepository;
+  terminals: TerminalRepository;
+  deliveries: DeliveryRepository;
 }
 
 export function repositories(db: Kysely<Database>): Repositories {
@@ -33,6 +45,12 @@ export function repositories(db: Kysely<Database>): Repositories {
     trustedBrowsers: new TrustedBrowserRepository(db),
     outbox: new OutboxRepository(db),
     audit: new AuditRepository(db),
+    records: new StudentRecordRepository(db),
+    catalogue: new CatalogueRepository(db),
+    orders: new OrderRepository(db),
+    certificates: new IssuedCertificateRepository(db),
+    terminals: new TerminalRepository(db),
+    deliveries: new DeliveryRepository(db),
   };
 }
 

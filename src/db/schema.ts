@@ -3,10 +3,21 @@ import type { AuthKeyTable } from '../features/auth/auth-key.table.js';
 import type { TrustedBrowserTable } from '../features/auth/trusted-browser.table.js';
 import type { AuditLogTable } from '../features/audit/audit.table.js';
 import type { RosterTable } from '../features/directory/roster.table.js';
+import type { CatalogueItemTable } from '../features/catalogue/catalogue.table.js';
 import type { MailOutboxTable } from '../features/mail/outbox.table.js';
+import type { StudentCourseTable, StudentRecordTable } from '../features/records/student-record.table.js';
 import type { TenantTable } from '../features/tenants/tenant.table.js';
 import type { FlowTable } from '../flows/flow.table.js';
 import type { SessionTable } from '../platform/session.table.js';
+
+import type { IssuedCertificateTable, TenantSignerTable } from '../features/certificates/issued-certificate.table.js';
+import type {
+  DigitalDeliveryTable,
+  OrderItemTable,
+  OrderTable,
+  TenantCounterTable,
+  TerminalTable,
+} from '../features/orders/order.table.js';
 
 export interface Database {
   tenants: TenantTable;
@@ -18,4 +29,14 @@ export interface Database {
   trusted_browsers: TrustedBrowserTable;
   mail_outbox: MailOutboxTable;
   audit_log: AuditLogTable;
+  student_records: StudentRecordTable;
+  student_courses: StudentCourseTable;
+  catalogue_items: CatalogueItemTable;
+  orders: OrderTable;
+  order_items: OrderItemTable;
+  issued_certificates: IssuedCertificateTable;
+  tenant_counters: TenantCounterTable;
+  tenant_signers: TenantSignerTable;
+  terminals: TerminalTable;
+  digital_deliveries: DigitalDeliveryTable;
 }

@@ -10,6 +10,7 @@
  *   email_key              awaiting_key ──authenticate──▶ completed           (§2.3, L-7)
  *   email_change           mail_sent ──confirm──▶ completed                   (§2.4a, L-9)
  *   second_password_reset  mail_sent ──confirm──▶ completed                   (§2.4c, L-11)
+ *   order_draft            awaiting_confirmation ──place──▶ completed       (C-4: the fee shown, then Confirm)
  *
  * A flow past its expires_at is dead whatever its state.
  */
@@ -19,11 +20,13 @@ export const flowKinds = [
   'email_key',
   'email_change',
   'second_password_reset',
+  'order_draft',
 ] as const;
 export type FlowKind = (typeof flowKinds)[number];
 
-export type FlowState = 'awaiting_address' | 'awaiting_password' | 'awaiting_key' | 'mail_sent' | 'completed';
-export type FlowEvent = 'submit_address' | 'confirm' | 'set_password' | 'authenticate';
+export type FlowState =
+  'awaiting_address' | 'awaiting_password' | 'awaiting_key' | 'mail_sent' | 'awaiting_confirmation' | 'completed';
+export type FlowEvent = 'submit_address' | 'confirm' | 'set_password' | 'authenticate' | 'place';
 
 const transitions: Record<FlowKind, Partial<Record<FlowState, Partial<Record<FlowEvent, FlowState>>>>> = {
   email_registration: {
@@ -34,6 +37,7 @@ const transitions: Record<FlowKind, Partial<Record<FlowState, Partial<Record<Flo
   email_key: { awaiting_key: { authenticate: 'completed' } },
   email_change: { mail_sent: { confirm: 'completed' } },
   second_password_reset: { mail_sent: { confirm: 'completed' } },
+  order_draft: { awaiting_confirmation: { place: 'completed' } },
 };
 
 export const initialState: Record<FlowKind, FlowState> = {
@@ -42,6 +46,7 @@ export const initialState: Record<FlowKind, FlowState> = {
   email_key: 'awaiting_key',
   email_change: 'mail_sent',
   second_password_reset: 'mail_sent',
+  order_draft: 'awaiting_confirmation',
 };
 
 export class InvalidTransitionError extends Error {

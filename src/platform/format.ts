@@ -36,3 +36,15 @@ export function maskEmail(address: string): string {
   const local = address.slice(0, at);
   return `${local.slice(0, Math.min(2, local.length - 1))}***${address.slice(at)}`;
 }
+
+/** A calendar date ('YYYY-MM-DD') as people write it: 2027年4月1日 / April 1, 2027. */
+export function formatDate(isoDate: string, lang: Lang): string {
+  const [year, month, day] = isoDate.split('-').map(Number);
+  if (!year || !month || !day) return isoDate;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return lang === 'ja'
+    ? `${year}年${month}月${day}日`
+    : new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(
+        date,
+      );
+}

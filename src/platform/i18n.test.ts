@@ -8,6 +8,10 @@ import type { KeyDialog } from '../features/auth/pages/session.pages.js';
 import type { LinkStatus } from '../features/auth/link-token.js';
 import type { SecondPasswordRule } from '../features/auth/second-password.rules.js';
 import type { MailEvent } from '../features/mail/mail.templates.js';
+import { certificateTypes } from '../features/certificates/certificate.model.js';
+import type { UnavailableReason } from '../features/catalogue/eligibility.js';
+import { destinations, orderStates } from '../features/orders/order.state.js';
+import { terminalErrorStatus } from '../features/orders/terminal.service.js';
 import { errorStatus } from './errors.js';
 import { type Lang, isLang, langFromAcceptLanguage, languages, translator } from './i18n.js';
 
@@ -15,8 +19,16 @@ const srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 type Tree = { [key: string]: string | Tree };
 
+/** Every locale file of the language, as i18n.ts merges them (feature files under their names). */
 function loadLocale(lang: Lang): Tree {
-  return JSON.parse(fs.readFileSync(path.join(srcDir, 'locales', lang, 'translation.json'), 'utf8')) as Tree;
+  const dir = path.join(srcDir, 'locales', lang);
+  const tree: Tree = {};
+  for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.json'))) {
+    const content = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Tree;
+    if (file === 'translation.json') Object.assign(tree, content);
+    else tree[file.replace(/\.json$/, '')] = content;
+  }
+  return tree;
 }
 
 function flatten(tree: Tree, prefix = ''): Map<string, string> {
@@ -93,7 +105,28 @@ const mailEvents = Object.keys({
   secondPasswordReset: 1,
   secondPasswordChangedNotice: 1,
   twoFactorChangedNotice: 1,
+  orderStatus: 1,
+  digitalDelivery: 1,
 } satisfies Record<MailEvent, 1>) as MailEvent[];
+/** The order states a student is mailed about, per destination (order.service.ts mailStudent). */
+const orderMailContexts = [
+  'convenience_reserved',
+  'campus_reserved',
+  'postal_submitted',
+  'postal_paid',
+  'postal_printed',
+  'postal_shipped',
+  'digital_submitted',
+  'digital_delivered',
+];
+const unavailableReasons = Object.keys({
+  status: 1,
+  finalYearOnly: 1,
+  notYet: 1,
+  destination: 1,
+  language: 1,
+  inactive: 1,
+} satisfies Record<UnavailableReason, 1>);
 const linkStatuses = Object.keys({ expired: 1, used: 1, unknown: 1 } satisfies Record<
   Exclude<LinkStatus<unknown>['status'], 'valid'>,
   1
@@ -115,11 +148,32 @@ const dynamicKeys: string[] = [
   ...Object.keys(errorStatus).flatMap((code) => [`errors.${code}.title`, `errors.${code}.body`]),
   ...secondPasswordRules.map((rule) => `validation.secondPassword.${rule}`),
   ...emailRules.map((rule) => `validation.email.${rule}`),
-  ...mailEvents.map((event) => `mail.${event}.subject`),
-  // twoFactorChangedNotice's body takes an i18next context: body_on / body_off.
+  // Two mails take an i18next context: twoFactorChangedNotice (on/off) and orderStatus (destination_state).
   ...mailEvents.flatMap((event) =>
-    event === 'twoFactorChangedNotice' ? [`mail.${event}.body_on`, `mail.${event}.body_off`] : [`mail.${event}.body`],
+    event === 'twoFactorChangedNotice'
+      ? [`mail.${event}.subject`, `mail.${event}.body_on`, `mail.${event}.body_off`]
+      : event === 'orderStatus'
+        ? orderMailContexts.flatMap((context) => [`mail.${event}.subject_${context}`, `mail.${event}.body_${context}`])
+        : [`mail.${event}.subject`, `mail.${event}.body`],
   ),
+  ...destinations.flatMap((d) => [
+    `orders.destinations.${d}.name`,
+    `orders.destinations.${d}.hint`,
+    `orders.destinations.${d}.note`,
+    `orders.review.payment.${d}`,
+  ]),
+  ...[...orderStates, 'expired'].map((state) => `orders.states.${state}`),
+  ...unavailableReasons.map((reason) => `orders.unavailable.${reason}`),
+  ...['placed', 'cancelled', 'notCancellable'].map((notice) => `orders.detail.notice.${notice}`),
+  ...['campus', 'convenience'].map((d) => `orders.detail.howTo.${d}`),
+  ...Object.keys(terminalErrorStatus).map((code) => `orders.simulator.errors.${code}`),
+  ...certificateTypes.map((type) => `certificates.types.${type}`),
+  ...['genuine', 'revoked', 'altered', 'unknown'].flatMap((v) => [
+    `certificates.verify.verdict.${v}.title`,
+    `certificates.verify.verdict.${v}.body`,
+  ]),
+  ...['city', 'street', 'recipient'].map((field) => `orders.address.${field}Required`),
+  ...languages.map((lang) => `orders.form.language.${lang}`),
   ...linkStatuses.flatMap((status) => [`link.${status}.title`, `link.${status}.body`]),
   ...loginNotices.map((notice) => `login.notice.${notice}`),
   ...keyDialogs.flatMap((kind) => [`key.dialog.${kind}.title`, `key.dialog.${kind}.body`]),

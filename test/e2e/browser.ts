@@ -24,7 +24,7 @@ if (!hasBrowser && process.env.CI === 'true') {
 }
 
 /** `describe` when Chromium is there, `describe.skip` otherwise (outside CI). */
-export const describeBrowser: typeof describe = hasBrowser ? describe : describe.skip;
+export const describeBrowser = hasBrowser ? describe : describe.skip;
 
 /** One browser per test file; Playwright gives every launch a fresh, temporary user-data dir. */
 export async function launchBrowser(): Promise<Browser> {

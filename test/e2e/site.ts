@@ -320,3 +320,18 @@ export async function checkHome(tour: Tour, lang: Lang): Promise<void> {
   expect(box!.x + box!.width, `menu cut off at the right on ${tour.name}`).toBeLessThanOrEqual(viewport!.width);
   await checkScreen(tour, 'home-menu');
 }
+
+/** §2.3 through the screens for a student who has set everything up: login, mailed key, start screen. */
+export async function logInInBrowser(
+  site: Site,
+  tour: Tour,
+  lang: Lang,
+  student: Student & { email: string; secondPassword: string },
+): Promise<void> {
+  const { page } = tour;
+  await page.goto(`${site.origin}/tu/login`);
+  await onScreen(page, ui[lang].loginTitle);
+  const since = site.h.smtp.count();
+  await submitLogin(tour, lang, student, student.secondPassword);
+  await authenticateWithMailedKey(site, tour, lang, student.email, since);
+}

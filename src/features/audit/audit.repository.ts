@@ -24,7 +24,11 @@ export type AuditEvent =
   | 'two_factor.disabled'
   | 'trusted_browser.added'
   | 'trusted_browser.revoked'
-  | 'session.logout';
+  | 'session.logout'
+  | 'order.placed'
+  | 'order.cancelled'
+  | 'order.advanced'
+  | 'certificate.revoked';
 
 export interface AuditEntry {
   event: AuditEvent;

@@ -11,6 +11,8 @@ const mailEvents = Object.keys({
   secondPasswordReset: 1,
   secondPasswordChangedNotice: 1,
   twoFactorChangedNotice: 1,
+  orderStatus: 1,
+  digitalDelivery: 1,
 } satisfies Record<MailEvent, 1>) as MailEvent[];
 
 /** Enough of an HTML entity decoder for what Preact writes. */
@@ -59,7 +61,14 @@ function paramsFor(event: MailEvent): Record<string, string | number> {
     key: '048213',
     expiry: '2026/11/22 10:10',
     newAddress: 'new@example.ac.jp',
+    reservationNumber: '123456789012',
+    total: 300,
+    recipient: 'Sample Corporation',
+    studentName: 'YAMADA Taro',
+    documents: '- Certificate of Enrollment (TU-2026-000001)',
+    verifyUrl: 'https://shomei.test/tu/verify',
     ...(event === 'twoFactorChangedNotice' ? { context: 'on' } : {}),
+    ...(event === 'orderStatus' ? { context: 'convenience_reserved' } : {}),
   };
 }
 
@@ -74,7 +83,9 @@ describe("composeMail (L-16: every mail ends like the manuals' samples)", () => 
       const mail = composeMail(event, lang, tenant, paramsFor(event));
 
       expect(mail.subject).toContain(tenant.name[lang]);
-      expect(mail.subject).toContain(t(`mail.${event}.subject`));
+      expect(mail.subject).toContain(
+        t(`mail.${event}.subject`, { ...paramsFor(event), tenantName: tenant.name[lang] }),
+      );
       expect(mail.subject).not.toContain('\n');
 
       const closing = `${t('mail.footer.deleteIfUnknown')}\n${t('mail.footer.sendOnly')}\n`;

@@ -10,7 +10,9 @@ export type MailEvent =
   | 'authKey'
   | 'secondPasswordReset'
   | 'secondPasswordChangedNotice'
-  | 'twoFactorChangedNotice';
+  | 'twoFactorChangedNotice'
+  | 'orderStatus'
+  | 'digitalDelivery';
 
 export interface ComposedMail {
   subject: string;
@@ -49,7 +51,7 @@ export function composeMail(
       : []),
   ];
   const closing = [t('mail.footer.deleteIfUnknown'), t('mail.footer.sendOnly')];
-  const subject = `【${tenantName}】${t(`mail.${event}.subject`, params)}`;
+  const subject = `【${tenantName}】${t(`mail.${event}.subject`, { ...params, tenantName })}`;
   const text = [tenantName, '', body, '', ...inquiryLines, '', ...closing, ''].join('\n');
 
   const paragraphs = body.split(/\n\s*\n/);

@@ -2,8 +2,10 @@ import type { Store } from '../../db/repositories.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/crypto.js';
 import type { PasswordHasher } from '../../platform/password-hasher.js';
+import { seedDemoCatalogue } from '../catalogue/demo-catalogue.js';
+import { backfillDemoRecords, seedDemoRecords, seedMinatoRecords } from '../records/demo-records.js';
 import type { TenantContent } from './tenant.model.js';
-import { TenantService } from './tenant.service.js';
+import { newTenant } from './tenant.service.js';
 
 /** The demo students the README lists; keep the two in step. */
 export const demoStudents = [
@@ -34,6 +36,11 @@ export const demoStudents = [
   },
 ] as const;
 
+export const minatoStudents = [
+  { userId: 'm1001', password: 'Harbor-pass-1001' },
+  { userId: 'm1002', password: 'Harbor-pass-1002' },
+] as const;
+
 export const demoContent: TenantContent = {
   ja: {
     loginNotes: [
@@ -56,6 +63,9 @@ export const demoContent: TenantContent = {
       '全国のコンビニエンスストアのマルチコピー機での発行',
       '郵送での受け取り',
     ],
+    presidentTitle: '学長',
+    presidentName: '山本 一郎',
+    address: '東京都千代田区丸の内一丁目1番1号',
   },
   en: {
     loginNotes: [
@@ -79,44 +89,76 @@ export const demoContent: TenantContent = {
       'Course Application Form',
     ],
     destinations: ['On-campus printers', 'Multi-copy machines at convenience stores nationwide', 'Postal mail'],
+    presidentTitle: 'President',
+    presidentName: 'YAMAMOTO Ichiro',
+    address: '1-1-1 Marunouchi, Chiyoda-ku, Tokyo, Japan',
   },
 };
 
 /**
  * The demo university a newcomer walks every flow with, and a second one whose policy makes
- * two-factor mandatory. Made once; later starts leave it as the newcomer left it.
+ * two-factor mandatory. Made once, in one transaction, so two instances starting together on one
+ * database cannot both make it; later starts leave it as the newcomer left it.
  */
 export async function seedDemo(store: Store, clock: Clock, hasher: PasswordHasher): Promise<boolean> {
-  if (await store.repos.tenants.findBySlug('demo')) return false;
-  const tenants = new TenantService(store, clock, hasher);
-  const demo = await tenants.create({
+  if (await store.repos.tenants.findBySlug('demo')) {
+    await backfillDemoRecords(store, clock.now());
+    return false;
+  }
+  const hashes = new Map<string, string>();
+  for (const secret of [
+    ...demoStudents.flatMap((s) => ('secondPassword' in s ? [s.password, s.secondPassword] : [s.password])),
+    ...minatoStudents.map((s) => s.password),
+  ]) {
+    hashes.set(secret, await hasher.hash(secret));
+  }
+  const hashOf = (secret: string) => hashes.get(secret) ?? '';
+  const demo = newTenant({
     slug: 'demo',
     name: { ja: 'デモ大学', en: 'Demo University' },
     content: demoContent,
+    // Every destination, so a newcomer can try each; one made-up authority that refuses digital copies (C-9).
+    policy: {
+      destinations: ['campus', 'convenience', 'postal', 'digital'],
+      digitalRefusingDomains: ['refuses-digital.example.go.jp'],
+    },
   });
-  const now = clock.now();
-  for (const student of demoStudents) {
-    await tenants.setRosterPassword(demo, student.userId, student.password);
-    if (!('email' in student)) continue;
-    const account = await store.repos.accounts.findOrCreate(
-      demo.id,
-      newId(),
-      student.userId,
-      { twoFactorEnabled: 'twoFactor' in student ? student.twoFactor : true, lang: 'ja' },
-      now,
-    );
-    await store.repos.accounts.setVerifiedEmail(demo.id, account.id, student.email, now);
-    if ('secondPassword' in student) {
-      await store.repos.accounts.setSecondPassword(demo.id, account.id, await hasher.hash(student.secondPassword), now);
-    }
-  }
-  const strict = await tenants.create({
+  const minato = newTenant({
     slug: 'minato',
     name: { ja: '港デモ大学', en: 'Minato Demo University' },
     policy: { twoFactorMandatory: true, defaultLang: 'en' },
     content: demoContent,
   });
-  await tenants.setRosterPassword(strict, 'm1001', 'Harbor-pass-1001');
-  await tenants.setRosterPassword(strict, 'm1002', 'Harbor-pass-1002');
+  const now = clock.now();
+  try {
+    await store.transaction(async (repos) => {
+      await repos.tenants.insert(demo, now);
+      await repos.tenants.insert(minato, now);
+      for (const student of demoStudents) {
+        await repos.roster.upsert(demo.id, student.userId, hashOf(student.password), now);
+        if (!('email' in student)) continue;
+        const twoFactorEnabled = 'twoFactor' in student ? student.twoFactor : true;
+        const account = await repos.accounts.findOrCreate(
+          demo.id,
+          newId(),
+          student.userId,
+          { twoFactorEnabled, lang: 'ja' },
+          now,
+        );
+        await repos.accounts.setVerifiedEmail(demo.id, account.id, student.email, now);
+        if ('secondPassword' in student)
+          await repos.accounts.setSecondPassword(demo.id, account.id, hashOf(student.secondPassword), now);
+      }
+      for (const student of minatoStudents)
+        await repos.roster.upsert(minato.id, student.userId, hashOf(student.password), now); // C-2, C-3 (#4): the catalogue, and records with transcripts for the students.
+      await seedDemoCatalogue(repos, demo.id);
+      await seedDemoRecords(repos, demo.id, now);
+      await seedDemoCatalogue(repos, minato.id);
+      await seedMinatoRecords(repos, minato.id, now);
+    });
+  } catch (error) {
+    if (await store.repos.tenants.findBySlug('demo')) return false;
+    throw error;
+  }
   return true;
 }

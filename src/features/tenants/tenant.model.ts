@@ -17,6 +17,20 @@ export const tenantPolicySchema = z.object({
     .max(24 * 60)
     .default(30),
   defaultLang: z.enum(['ja', 'en']).default('ja'),
+  /** Where certificates may go (C-1, C-9); the Select Printing Destination screen offers these. */
+  destinations: z
+    .array(z.enum(['campus', 'convenience', 'postal', 'digital']))
+    .default(['campus', 'convenience', 'postal']),
+  reservationDays: z.number().int().min(1).max(60).default(7),
+  /** Postage per postal order, in yen. */
+  postageYen: z.number().int().min(0).max(10_000).default(140),
+  digitalLinkDays: z.number().int().min(1).max(365).default(90),
+  /** Recipients known to refuse digitally delivered certificates, checked before an order (C-9). */
+  digitalRefusingDomains: z.array(z.string().toLowerCase()).default([]),
+  /** Dates on Japanese certificates: the era (令和8年) or the western calendar. */
+  calendar: z.enum(['japanese', 'western']).default('japanese'),
+  /** Whether failed courses appear on transcripts. */
+  transcriptIncludesFailed: z.boolean().default(false),
 });
 export type TenantPolicy = z.infer<typeof tenantPolicySchema>;
 
@@ -35,6 +49,10 @@ const localizedContentSchema = z.object({
   /** The landing page (L-20): certificates issued here and destinations. */
   certificates: z.array(z.string()).default([]),
   destinations: z.array(z.string()).default([]),
+  /** The issuer printed on certificates (C-6): the title alone (学長 / President) and the name. */
+  presidentTitle: z.string().default(''),
+  presidentName: z.string().default(''),
+  address: z.string().default(''),
 });
 export type LocalizedContent = z.infer<typeof localizedContentSchema>;
 
@@ -44,7 +62,42 @@ export const tenantContentSchema = z.object({
 });
 export type TenantContent = z.infer<typeof tenantContentSchema>;
 
-export const directoryConfigSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('local') })]);
+const ldapAttribute = z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be an LDAP attribute name');
+const ldapFilter = z.string().regex(/^\(.*\)$/, 'must be an LDAP filter in parentheses, e.g. (objectClass=person)');
+
+/** L-2: the university's LDAP / Active Directory. */
+export const ldapDirectorySchema = z
+  .object({
+    kind: z.literal('ldap'),
+    /** Tried in order: the first that answers is used (failover). */
+    urls: z.array(z.string().regex(/^ldaps?:\/\/\S+$/, 'must be ldap://host:port or ldaps://host:port')).min(1),
+    startTls: z.boolean().default(false),
+    /** PEM CA bundle that signs the directory's certificate (ldaps:// or StartTLS). */
+    caCertPem: z.string().optional(),
+    /** Direct bind: `uid={user},ou=people,dc=example,dc=ac,dc=jp`, or AD's `{user}@example.ac.jp`. */
+    bindDnTemplate: z.string().includes('{user}').optional(),
+    /** Where a UPN-template bind looks the user up to apply the filter. */
+    baseDn: z.string().optional(),
+    /** Search-then-bind with a service account. */
+    search: z
+      .object({ baseDn: z.string().min(1), serviceBindDn: z.string().min(1), serviceBindPassword: z.string().min(1) })
+      .optional(),
+    /** The attribute holding the user ID (uid, sAMAccountName, userPrincipalName…). */
+    userIdAttribute: ldapAttribute.default('uid'),
+    /** Who may log in, e.g. (&(objectClass=person)(memberOf=cn=students,ou=groups,dc=…)). */
+    filter: ldapFilter.optional(),
+    connectTimeoutMs: z.number().int().min(100).max(30_000).default(2_000),
+    timeoutMs: z.number().int().min(100).max(30_000).default(4_000),
+  })
+  .refine((config) => Boolean(config.bindDnTemplate) !== Boolean(config.search), {
+    message: 'set exactly one of bindDnTemplate and search',
+  })
+  .refine((config) => !(config.startTls && config.urls.some((url) => url.startsWith('ldaps://'))), {
+    message: 'StartTLS is for ldap:// URLs; ldaps:// is already encrypted',
+  });
+export type LdapDirectoryConfig = z.infer<typeof ldapDirectorySchema>;
+
+export const directoryConfigSchema = z.union([z.object({ kind: z.literal('local') }), ldapDirectorySchema]);
 export type DirectoryConfig = z.infer<typeof directoryConfigSchema>;
 
 export interface Tenant {

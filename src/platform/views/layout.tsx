@@ -33,7 +33,7 @@ export function Layout({ title, hasErrors, langSwitch, children }: LayoutProps) 
           <div class="site-header__inner">
             <p class="brand">
               <span class="brand__tenant">{siteName}</span>
-              <span class="brand__service">{t('common.serviceName')}</span>
+              {tenant && <span class="brand__service">{t('common.serviceName')}</span>}
             </p>
             <div class="site-header__tools">
               {langSwitch && <LangSwitch keep={langSwitch.keep} />}

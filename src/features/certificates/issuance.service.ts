@@ -1,0 +1,241 @@
+import { createHash } from 'node:crypto';
+import forge from 'node-forge';
+import type { Logger } from 'pino';
+import type { Store } from '../../db/repositories.js';
+import type { Clock } from '../../platform/clock.js';
+import { SecretBox, verificationCode } from '../../platform/crypto.js';
+import type { Lang } from '../../platform/i18n.js';
+import { translator } from '../../platform/i18n.js';
+import { todayInJapan } from '../catalogue/eligibility.js';
+import type { Order, OrderItem } from '../orders/order.model.js';
+import type { Issuer } from '../orders/terminal.service.js';
+import type { StudentRecord } from '../records/record.model.js';
+import type { Tenant } from '../tenants/tenant.model.js';
+import type { CertificateData, CertificateType } from './certificate.model.js';
+import type { CertificateStatement, IssuedCertificate } from './issued-certificate.repository.js';
+import type { CertificateRenderer } from './pdf/certificate.renderer.js';
+import { type CertificateSigner, createDevelopmentSigner } from './pdf/certificate.signing.js';
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Turns an order's lines into signed PDFs (C-6) and records them (serial, type, holder, hash,
+ * time, order) so the verification page (C-7) can vouch for them. Each line is issued once: a
+ * unique key on (order, line) makes a second, racing attempt fail and read the first.
+ */
+export class IssuanceService implements Issuer {
+  private readonly box: SecretBox;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    /** Built on first use: parsing the fonts is paid once, and only by instances that issue. */
+    private readonly renderer: () => CertificateRenderer,
+    private readonly log: Logger,
+    private readonly publicUrl: string,
+    secretKey: string,
+  ) {
+    this.box = new SecretBox(secretKey);
+  }
+
+  async ensureIssued(order: Order): Promise<IssuedCertificate[]> {
+    const repos = this.store.repos;
+    const existing = await repos.certificates.listForOrder(order.tenantId, order.id);
+    const missing = order.items.filter((item) => !existing.some((c) => c.itemSeq === item.seq));
+    if (missing.length === 0) return existing;
+
+    const tenant = await repos.tenants.findById(order.tenantId);
+    const record = tenant && (await repos.records.findByStudentNumber(tenant.id, order.studentNumber));
+    if (!tenant || !record) throw new Error(`cannot issue order ${order.id}: tenant or student record missing`);
+    const signer = await this.signerFor(tenant);
+    for (const item of missing) {
+      const certificate = await this.render(tenant, record, order, item, signer);
+      try {
+        await repos.certificates.insert(tenant.id, certificate);
+      } catch (error) {
+        // Another request issued this line first; theirs is the certificate.
+        const now = await repos.certificates.listForOrder(order.tenantId, order.id);
+        if (!now.some((c) => c.itemSeq === item.seq)) throw error;
+      }
+    }
+    return repos.certificates.listForOrder(order.tenantId, order.id);
+  }
+
+  /**
+   * Replaces the tenant's signing key with the university's own (PKCS#12), after checking that
+   * the passphrase opens it and it holds a key and a certificate.
+   */
+  async importSigner(tenant: Tenant, p12: Buffer, passphrase: string): Promise<void> {
+    const certificatePem = certificateFromP12(p12, passphrase);
+    await this.store.repos.certificates.replaceSigner(
+      tenant.id,
+      { p12Base64: p12.toString('base64'), passphraseSealed: this.box.seal(passphrase), certificatePem },
+      this.clock.now(),
+    );
+  }
+
+  /** The tenant's signing key; a university without one gets a self-signed development key. */
+  async signerFor(tenant: Tenant): Promise<CertificateSigner> {
+    const repos = this.store.repos;
+    let stored = await repos.certificates.findSigner(tenant.id);
+    if (!stored) {
+      const made = createDevelopmentSigner(`${tenant.name.en} (development)`, tenant.name.en);
+      await repos.certificates.insertSigner(
+        tenant.id,
+        {
+          p12Base64: made.p12Base64,
+          passphraseSealed: this.box.seal(made.passphrase),
+          certificatePem: made.certificatePem,
+        },
+        this.clock.now(),
+      );
+      this.log.warn(
+        { tenant: tenant.slug },
+        'made a self-signed development signing certificate; import the university’s own for production',
+      );
+      stored = await repos.certificates.findSigner(tenant.id);
+    }
+    if (!stored) throw new Error('signer vanished after insert');
+    return {
+      p12: Buffer.from(stored.p12Base64, 'base64'),
+      passphrase: this.box.open(stored.passphraseSealed),
+      name: tenant.name.ja,
+      reason: '証明書発行 / Certificate issuance',
+      location: tenant.name.en,
+    };
+  }
+
+  private async render(
+    tenant: Tenant,
+    record: StudentRecord,
+    order: Order,
+    item: OrderItem,
+    signer: CertificateSigner,
+  ): Promise<IssuedCertificate> {
+    const repos = this.store.repos;
+    const now = this.clock.now();
+    const issueDate = todayInJapan(now);
+    const sequence = await repos.orders.nextCounter(tenant.id, `serial-${issueDate.slice(0, 4)}`);
+    const serial = `${tenant.slug.toUpperCase()}-${issueDate.slice(0, 4)}-${String(sequence).padStart(6, '0')}`;
+    const code = verificationCode();
+    const type = item.type as CertificateType;
+    const courses = type === 'transcript' ? await repos.records.listCourses(tenant.id, record.studentNumber) : [];
+    const data: CertificateData = {
+      type,
+      lang: item.lang,
+      calendar: tenant.policy.calendar,
+      university: {
+        name: tenant.name,
+        presidentTitle: { ja: tenant.content.ja.presidentTitle, en: tenant.content.en.presidentTitle },
+        presidentName: { ja: tenant.content.ja.presidentName, en: tenant.content.en.presidentName },
+        address: { ja: tenant.content.ja.address, en: tenant.content.en.address },
+      },
+      holder: {
+        nameKanji: record.name.kanji,
+        nameKana: record.name.kana,
+        nameRoman: record.name.roman,
+        birthDate: record.birthDate,
+        studentNumber: record.studentNumber,
+        faculty: record.faculty,
+        department: record.department,
+        year: record.year,
+        admissionDate: record.admissionDate,
+        expectedGraduationDate: record.expectedGraduationDate,
+      },
+      issueDate,
+      serial,
+      verificationCode: code,
+      verificationUrl: `${this.publicUrl}/${tenant.slug}/verify?code=${encodeURIComponent(code)}`,
+      ...(type === 'transcript' && {
+        transcript: {
+          courses: courses.map((course) => ({
+            academicYear: course.academicYear,
+            term: course.term,
+            name: course.name,
+            credits: course.credits,
+            grade: course.grade,
+          })),
+          creditsEarned: record.creditsEarned,
+          gpa: record.gpaHundredths / 100,
+          includeFailed: tenant.policy.transcriptIncludesFailed,
+        },
+      }),
+      ...(type === 'course_application' && {
+        courseApplication: {
+          courseName: { ja: '教職課程（教育職員免許状取得のための課程）', en: 'Teacher-Training Course' },
+        },
+      }),
+    };
+    const pdf = Buffer.from(await this.renderer().render(data, signer));
+    return {
+      serial,
+      orderId: order.id,
+      itemSeq: item.seq,
+      type,
+      lang: item.lang,
+      studentNumber: record.studentNumber,
+      verificationCode: code,
+      pdfSha256: sha256(pdf),
+      pdf,
+      statement: statementOf(tenant, record, type, item.lang, issueDate),
+      issuedAt: now,
+      revokedAt: null,
+      revokedReason: null,
+    };
+  }
+}
+
+export class SignerError extends Error {}
+
+/** The certificate inside a PKCS#12, or a clear error when the file or passphrase is wrong. */
+function certificateFromP12(p12: Buffer, passphrase: string): string {
+  try {
+    const asn1 = forge.asn1.fromDer(forge.util.createBuffer(p12.toString('binary')));
+    const parsed = forge.pkcs12.pkcs12FromAsn1(asn1, passphrase);
+    const certBag = forge.pki.oids.certBag as string;
+    const keyBag = forge.pki.oids.pkcs8ShroudedKeyBag as string;
+    const bags = parsed.getBags({ bagType: certBag })[certBag] ?? [];
+    const keys = parsed.getBags({ bagType: keyBag })[keyBag] ?? [];
+    const certificate = bags[0]?.cert;
+    if (!certificate || keys.length === 0)
+      throw new SignerError('the PKCS#12 file must hold a private key and its certificate');
+    return forge.pki.certificateToPem(certificate);
+  } catch (error) {
+    if (error instanceof SignerError) throw error;
+    throw new SignerError(`cannot open the PKCS#12 file: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** What the verification page repeats of a certificate, in the certificate's language. */
+function statementOf(
+  tenant: Tenant,
+  record: StudentRecord,
+  type: CertificateType,
+  lang: Lang,
+  issueDate: string,
+): CertificateStatement {
+  const t = translator(lang);
+  const details: string[] = [];
+  if (type === 'transcript') {
+    details.push(
+      t('certificates.statement.transcript', {
+        credits: record.creditsEarned,
+        gpa: (record.gpaHundredths / 100).toFixed(2),
+      }),
+    );
+  } else if (type === 'expected_graduation') {
+    details.push(t('certificates.statement.expectedGraduation', { date: record.expectedGraduationDate }));
+  } else if (type === 'enrollment') {
+    details.push(t('certificates.statement.enrollment', { year: record.year }));
+  }
+  return {
+    title: t(`certificates.types.${type}`),
+    holderName: lang === 'ja' ? `${record.name.kanji}（${record.name.roman}）` : record.name.roman,
+    studentNumber: record.studentNumber,
+    affiliation: `${tenant.name[lang]} ${record.faculty[lang]} ${record.department[lang]}`,
+    issueDate,
+    details,
+  };
+}

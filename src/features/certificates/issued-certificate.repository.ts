@@ -1,0 +1,180 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { Lang } from '../../platform/i18n.js';
+import type { IssuedCertificateTable } from './issued-certificate.table.js';
+
+/** What a certificate states, kept beside its hash so the verification page can show it. */
+export interface CertificateStatement {
+  title: string;
+  holderName: string;
+  studentNumber: string;
+  affiliation: string;
+  issueDate: string;
+  details: string[];
+}
+
+export interface StoredSigner {
+  p12Base64: string;
+  passphraseSealed: string;
+  certificatePem: string;
+}
+
+export interface IssuedCertificate {
+  serial: string;
+  orderId: string;
+  itemSeq: number;
+  type: string;
+  lang: Lang;
+  studentNumber: string;
+  verificationCode: string;
+  pdfSha256: string;
+  pdf: Buffer;
+  statement: CertificateStatement;
+  issuedAt: number;
+  revokedAt: number | null;
+  revokedReason: string | null;
+}
+
+function toCertificate(row: Selectable<IssuedCertificateTable>): IssuedCertificate {
+  return {
+    serial: row.serial,
+    orderId: row.order_id,
+    itemSeq: row.item_seq,
+    type: row.type,
+    lang: row.lang as Lang,
+    studentNumber: row.student_number,
+    verificationCode: row.verification_code,
+    pdfSha256: row.pdf_sha256,
+    pdf: Buffer.from(row.pdf_base64, 'base64'),
+    statement: JSON.parse(row.statement) as CertificateStatement,
+    issuedAt: row.issued_at,
+    revokedAt: row.revoked_at,
+    revokedReason: row.revoked_reason,
+  };
+}
+
+export class IssuedCertificateRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(tenantId: string, certificate: IssuedCertificate): Promise<void> {
+    await this.db
+      .insertInto('issued_certificates')
+      .values({
+        tenant_id: tenantId,
+        serial: certificate.serial,
+        order_id: certificate.orderId,
+        item_seq: certificate.itemSeq,
+        type: certificate.type,
+        lang: certificate.lang,
+        student_number: certificate.studentNumber,
+        verification_code: certificate.verificationCode,
+        pdf_sha256: certificate.pdfSha256,
+        pdf_base64: certificate.pdf.toString('base64'),
+        statement: JSON.stringify(certificate.statement),
+        issued_at: certificate.issuedAt,
+        revoked_at: null,
+        revoked_reason: null,
+      })
+      .execute();
+  }
+
+  async listForOrder(tenantId: string, orderId: string): Promise<IssuedCertificate[]> {
+    const rows = await this.db
+      .selectFrom('issued_certificates')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('order_id', '=', orderId)
+      .orderBy('item_seq')
+      .orderBy('serial')
+      .execute();
+    return rows.map(toCertificate);
+  }
+
+  async findByCode(tenantId: string, code: string): Promise<IssuedCertificate | undefined> {
+    const row = await this.db
+      .selectFrom('issued_certificates')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('verification_code', '=', code)
+      .executeTakeFirst();
+    return row && toCertificate(row);
+  }
+
+  async findBySerial(tenantId: string, serial: string): Promise<IssuedCertificate | undefined> {
+    const row = await this.db
+      .selectFrom('issued_certificates')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('serial', '=', serial)
+      .executeTakeFirst();
+    return row && toCertificate(row);
+  }
+
+  async findByHash(tenantId: string, sha256: string): Promise<IssuedCertificate | undefined> {
+    const row = await this.db
+      .selectFrom('issued_certificates')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('pdf_sha256', '=', sha256)
+      .executeTakeFirst();
+    return row && toCertificate(row);
+  }
+
+  async revoke(tenantId: string, serial: string, reason: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('issued_certificates')
+      .set({ revoked_at: now, revoked_reason: reason })
+      .where('tenant_id', '=', tenantId)
+      .where('serial', '=', serial)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  async findSigner(tenantId: string): Promise<StoredSigner | undefined> {
+    const row = await this.db
+      .selectFrom('tenant_signers')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
+    return (
+      row && { p12Base64: row.p12_base64, passphraseSealed: row.passphrase_sealed, certificatePem: row.certificate_pem }
+    );
+  }
+
+  /** Keeps the first signer when two instances create one at once. */
+  async insertSigner(tenantId: string, signer: StoredSigner, now: number): Promise<void> {
+    await this.db
+      .insertInto('tenant_signers')
+      .values({
+        tenant_id: tenantId,
+        p12_base64: signer.p12Base64,
+        passphrase_sealed: signer.passphraseSealed,
+        certificate_pem: signer.certificatePem,
+        created_at: now,
+      })
+      .onConflict((oc) => oc.column('tenant_id').doNothing())
+      .execute();
+  }
+
+  async replaceSigner(tenantId: string, signer: StoredSigner, now: number): Promise<void> {
+    await this.db
+      .insertInto('tenant_signers')
+      .values({
+        tenant_id: tenantId,
+        p12_base64: signer.p12Base64,
+        passphrase_sealed: signer.passphraseSealed,
+        certificate_pem: signer.certificatePem,
+        created_at: now,
+      })
+      .onConflict((oc) =>
+        oc.column('tenant_id').doUpdateSet({
+          p12_base64: signer.p12Base64,
+          passphrase_sealed: signer.passphraseSealed,
+          certificate_pem: signer.certificatePem,
+          created_at: now,
+        }),
+      )
+      .execute();
+  }
+}

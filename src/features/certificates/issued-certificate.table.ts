@@ -1,0 +1,29 @@
+import type { EpochMs } from '../../db/types.js';
+
+export interface IssuedCertificateTable {
+  tenant_id: string;
+  serial: string;
+  order_id: string;
+  item_seq: number;
+  type: string;
+  lang: string;
+  student_number: string;
+  verification_code: string;
+  pdf_sha256: string;
+  pdf_base64: string;
+  /** JSON of CertificateStatement: what the certificate says, shown by the verification page. */
+  statement: string;
+  issued_at: EpochMs;
+  revoked_at: EpochMs | null;
+  revoked_reason: string | null;
+}
+
+export interface TenantSignerTable {
+  tenant_id: string;
+  /** PKCS#12 with the tenant's signing key and certificate. */
+  p12_base64: string;
+  /** The PKCS#12 passphrase, sealed with a key derived from SECRET_KEY (AES-256-GCM). */
+  passphrase_sealed: string;
+  certificate_pem: string;
+  created_at: EpochMs;
+}

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import type { Store } from '../../db/repositories.js';
+import type { Clock } from '../../platform/clock.js';
+import { normalizeVerificationCode } from '../../platform/crypto.js';
+import type { Tenant } from '../tenants/tenant.model.js';
+import type { IssuedCertificate } from './issued-certificate.repository.js';
+import { readCertificateIds } from './pdf/certificate.renderer.js';
+
+export type Verdict =
+  | { status: 'genuine'; certificate: IssuedCertificate }
+  | { status: 'revoked'; certificate: IssuedCertificate }
+  /** A file that names a certificate we issued but is not byte for byte what we issued. */
+  | { status: 'altered'; certificate: IssuedCertificate }
+  | { status: 'unknown' };
+
+const MAX_PDF_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The public verification page (C-7): a code typed from the paper, or the PDF itself. A PDF is
+ * genuine only if its SHA-256 is one we recorded at issue; a file that carries one of our codes
+ * but another hash has been altered. Revocation outranks everything.
+ */
+export class VerificationService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async byCode(tenant: Tenant, typed: string): Promise<Verdict> {
+    const code = normalizeVerificationCode(typed);
+    if (!/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(code)) return { status: 'unknown' };
+    const certificate = await this.store.repos.certificates.findByCode(tenant.id, code);
+    if (!certificate) return { status: 'unknown' };
+    return certificate.revokedAt === null ? { status: 'genuine', certificate } : { status: 'revoked', certificate };
+  }
+
+  async byFile(tenant: Tenant, pdf: Buffer): Promise<Verdict> {
+    if (pdf.length === 0 || pdf.length > MAX_PDF_BYTES) return { status: 'unknown' };
+    const hash = createHash('sha256').update(pdf).digest('hex');
+    const exact = await this.store.repos.certificates.findByHash(tenant.id, hash);
+    if (exact)
+      return exact.revokedAt === null
+        ? { status: 'genuine', certificate: exact }
+        : { status: 'revoked', certificate: exact };
+    const ids = await readCertificateIds(pdf).catch(() => ({}) as { verificationCode?: string; serial?: string });
+    const named =
+      (ids.serial && (await this.store.repos.certificates.findBySerial(tenant.id, ids.serial))) ||
+      (ids.verificationCode && (await this.store.repos.certificates.findByCode(tenant.id, ids.verificationCode))) ||
+      undefined;
+    if (!named) return { status: 'unknown' };
+    return named.revokedAt === null
+      ? { status: 'altered', certificate: named }
+      : { status: 'revoked', certificate: named };
+  }
+
+  async revoke(tenant: Tenant, serial: string, reason: string): Promise<boolean> {
+    const now = this.clock.now();
+    return this.store.transaction(async (repos) => {
+      if (!(await repos.certificates.revoke(tenant.id, serial, reason, now))) return false;
+      await repos.audit.record(tenant.id, { event: 'certificate.revoked', detail: { serial, reason } }, now);
+      return true;
+    });
+  }
+}

@@ -1,0 +1,91 @@
+import type { FastifyInstance } from 'fastify';
+import { formatDateTime } from '../../platform/format.js';
+import { Button, Form, Message } from '../../platform/views/components.js';
+import { Layout } from '../../platform/views/layout.js';
+import { usePage } from '../../platform/views/page-context.js';
+import { sendPage } from '../../platform/views/render.js';
+import { formField, queryField } from '../auth/auth.http.js';
+import type { IssuedCertificate } from '../certificates/issued-certificate.repository.js';
+import type { DeliveryService } from './delivery.service.js';
+
+function DownloadPage({
+  token,
+  certificates,
+  expiresAt,
+  recipientName,
+}: {
+  token: string;
+  certificates: IssuedCertificate[];
+  expiresAt: number;
+  recipientName: string;
+}) {
+  const { t, base, lang } = usePage();
+  return (
+    <Layout title={t('orders.delivery.title')}>
+      <p>{t('orders.delivery.intro', { recipient: recipientName })}</p>
+      <p>{t('orders.delivery.validUntil', { expiry: formatDateTime(expiresAt, lang) })}</p>
+      <ul class="documents">
+        {certificates.map((certificate) => (
+          <li key={certificate.serial}>
+            <Form action={`${base}/delivery`}>
+              <input type="hidden" name="token" value={token} />
+              <input type="hidden" name="serial" value={certificate.serial} />
+              <span>
+                {t(`certificates.types.${certificate.type}`)} ({certificate.serial})
+              </span>{' '}
+              <Button>{t('orders.delivery.download')}</Button>
+            </Form>
+          </li>
+        ))}
+      </ul>
+      <p>
+        <a href={`${base}/verify`}>{t('orders.delivery.verify')}</a>
+      </p>
+    </Layout>
+  );
+}
+
+function DeliveryProblemPage({ status }: { status: 'expired' | 'unknown' }) {
+  const { t } = usePage();
+  return (
+    <Layout title={t(`orders.delivery.${status}.title`)}>
+      <Message kind="warning">
+        <p>{t(`orders.delivery.${status}.body`)}</p>
+      </Message>
+    </Layout>
+  );
+}
+
+/** The recipient's download link (C-9): GET shows the page, the Download button (POST) counts it (L-18). */
+export async function deliveryRoutes(app: FastifyInstance, { deliveries }: { deliveries: DeliveryService }) {
+  app.get('/delivery', async (request, reply) => {
+    const token = queryField(request.query, 'token');
+    const page = await deliveries.page(request.tenant, token);
+    if (page.status !== 'ok') return sendPage(request, reply, <DeliveryProblemPage status={page.status} />, 410);
+    return sendPage(
+      request,
+      reply,
+      <DownloadPage
+        token={token}
+        certificates={page.certificates}
+        expiresAt={page.expiresAt}
+        recipientName={page.recipientName}
+      />,
+    );
+  });
+
+  app.post('/delivery', async (request, reply) => {
+    const result = await deliveries.download(
+      request.tenant,
+      formField(request.body, 'token', 256),
+      formField(request.body, 'serial', 64),
+    );
+    if (result === 'expired' || result === 'unknown')
+      return sendPage(request, reply, <DeliveryProblemPage status={result} />, 410);
+    return reply
+      .type('application/pdf')
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="${result.serial}.pdf"`)
+      .send(result.pdf);
+  });
+}

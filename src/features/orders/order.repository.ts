@@ -1,0 +1,235 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { Lang } from '../../platform/i18n.js';
+import type { Order, OrderItem } from './order.model.js';
+import type { Destination, OrderState } from './order.state.js';
+import type { OrderItemTable, OrderTable } from './order.table.js';
+
+function toOrder(row: Selectable<OrderTable>, items: Selectable<OrderItemTable>[]): Order {
+  return {
+    tenantId: row.tenant_id,
+    id: row.id,
+    accountId: row.account_id,
+    studentNumber: row.student_number,
+    destination: row.destination as Destination,
+    state: row.state as OrderState,
+    lang: row.lang as Lang,
+    feeYen: row.fee_yen,
+    postageYen: row.postage_yen,
+    reservationNumber: row.reservation_number,
+    reservationExpiresAt: row.reservation_expires_at,
+    terminalId: row.terminal_id,
+    printFailures: row.print_failures,
+    shippingAddress: row.shipping_address ? JSON.parse(row.shipping_address) : null,
+    trackingNumber: row.tracking_number,
+    recipient: row.recipient ? JSON.parse(row.recipient) : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    paidAt: row.paid_at,
+    printedAt: row.printed_at,
+    shippedAt: row.shipped_at,
+    cancelledAt: row.cancelled_at,
+    items: items
+      .filter((item) => item.order_id === row.id)
+      .sort((a, b) => a.seq - b.seq)
+      .map((item): OrderItem => ({
+        seq: item.seq,
+        type: item.type,
+        lang: item.lang as Lang,
+        copies: item.copies,
+        unitFeeYen: item.unit_fee_yen,
+      })),
+  };
+}
+
+/** Columns a state change may set besides the state itself. */
+export interface OrderChanges {
+  terminal_id?: string | null;
+  paid_at?: number;
+  printed_at?: number;
+  shipped_at?: number;
+  cancelled_at?: number;
+  tracking_number?: string;
+  print_failures?: number;
+}
+
+export class OrderRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  private async withItems(tenantId: string, rows: Selectable<OrderTable>[]): Promise<Order[]> {
+    if (rows.length === 0) return [];
+    const items = await this.db
+      .selectFrom('order_items')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where(
+        'order_id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .execute();
+    return rows.map((row) => toOrder(row, items));
+  }
+
+  async insert(order: Order): Promise<void> {
+    await this.db
+      .insertInto('orders')
+      .values({
+        tenant_id: order.tenantId,
+        id: order.id,
+        account_id: order.accountId,
+        student_number: order.studentNumber,
+        destination: order.destination,
+        state: order.state,
+        lang: order.lang,
+        fee_yen: order.feeYen,
+        postage_yen: order.postageYen,
+        reservation_number: order.reservationNumber,
+        reservation_expires_at: order.reservationExpiresAt,
+        terminal_id: null,
+        print_failures: 0,
+        shipping_address: order.shippingAddress ? JSON.stringify(order.shippingAddress) : null,
+        tracking_number: null,
+        recipient: order.recipient ? JSON.stringify(order.recipient) : null,
+        created_at: order.createdAt,
+        updated_at: order.updatedAt,
+        paid_at: null,
+        printed_at: null,
+        shipped_at: null,
+        cancelled_at: null,
+      })
+      .execute();
+    await this.db
+      .insertInto('order_items')
+      .values(
+        order.items.map((item) => ({
+          tenant_id: order.tenantId,
+          order_id: order.id,
+          seq: item.seq,
+          type: item.type,
+          lang: item.lang,
+          copies: item.copies,
+          unit_fee_yen: item.unitFeeYen,
+        })),
+      )
+      .execute();
+  }
+
+  async find(tenantId: string, id: string): Promise<Order | undefined> {
+    const row = await this.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const items = await this.db
+      .selectFrom('order_items')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('order_id', '=', id)
+      .execute();
+    return toOrder(row, items);
+  }
+
+  async listForAccount(tenantId: string, accountId: string, limit = 100): Promise<Order[]> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('account_id', '=', accountId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return this.withItems(tenantId, rows);
+  }
+
+  async listByState(tenantId: string, destination: Destination, state: OrderState): Promise<Order[]> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('destination', '=', destination)
+      .where('state', '=', state)
+      .orderBy('created_at')
+      .execute();
+    return this.withItems(tenantId, rows);
+  }
+
+  /**
+   * The terminal side finds an order by its reservation number alone (a convenience-store
+   * machine does not know the university). Numbers are unique across the deployment.
+   */
+  async findByReservationNumber(reservationNumber: string): Promise<Order | undefined> {
+    const row = await this.db
+      .selectFrom('orders')
+      .select(['tenant_id', 'id'])
+      .where('reservation_number', '=', reservationNumber)
+      .executeTakeFirst();
+    return row && this.find(row.tenant_id, row.id);
+  }
+
+  async reservationNumberTaken(reservationNumber: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('orders')
+      .select('id')
+      .where('reservation_number', '=', reservationNumber)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * Moves the order only if it is still in `from` (and, for reservations, not past its expiry):
+   * one conditional update, so of two racing requests exactly one changes the row.
+   */
+  async advance(
+    tenantId: string,
+    id: string,
+    from: OrderState,
+    to: OrderState,
+    now: number,
+    changes: OrderChanges = {},
+    guard: { terminalId?: string; unexpiredAt?: number } = {},
+  ): Promise<boolean> {
+    let query = this.db
+      .updateTable('orders')
+      .set({ state: to, updated_at: now, ...changes })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('state', '=', from);
+    if (guard.terminalId !== undefined) query = query.where('terminal_id', '=', guard.terminalId);
+    if (guard.unexpiredAt !== undefined) {
+      const at = guard.unexpiredAt;
+      query = query.where((eb) =>
+        eb.or([eb('reservation_expires_at', 'is', null), eb('reservation_expires_at', '>', at)]),
+      );
+    }
+    const result = await query.executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  async countPrintFailure(tenantId: string, id: string, terminalId: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('orders')
+      .set((eb) => ({ print_failures: eb('print_failures', '+', 1), updated_at: now }))
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('state', '=', 'paid')
+      .where('terminal_id', '=', terminalId)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  /** Next value of a per-tenant sequence (certificate serials), in one statement. */
+  async nextCounter(tenantId: string, name: string): Promise<number> {
+    const row = await this.db
+      .insertInto('tenant_counters')
+      .values({ tenant_id: tenantId, name, value: 1 })
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'name']).doUpdateSet((eb) => ({ value: eb('tenant_counters.value', '+', 1) })),
+      )
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    return Number(row.value);
+  }
+}

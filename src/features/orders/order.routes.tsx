@@ -1,0 +1,194 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type Lang, languages } from '../../platform/i18n.js';
+import { sendPage, tenantBase } from '../../platform/views/render.js';
+import { formField, queryField, session } from '../auth/auth.http.js';
+import type { AuthServices } from '../auth/auth.services.js';
+import type { CatalogueItem } from '../catalogue/catalogue.model.js';
+import type { DeliveryService } from './delivery.service.js';
+import type { DraftLine, OrderDraft, OrderService } from './order.service.js';
+import { canTake, isDestination } from './order.state.js';
+import {
+  DestinationPage,
+  HistoryPage,
+  OrderDetailPage,
+  type OrderFormValues,
+  OrderFormPage,
+  ReviewPage,
+  emptyFormValues,
+} from './pages/order.pages.js';
+
+export interface DeliveryStatus {
+  firstRetrievedAt: number | null;
+  retrievals: number;
+  expiresAt: number;
+}
+
+const detailNotices = ['placed', 'cancelled', 'notCancellable'] as const;
+
+function formValues(body: unknown, catalogue: readonly CatalogueItem[]): OrderFormValues {
+  const copies: Record<string, string> = {};
+  for (const item of catalogue) {
+    for (const lang of item.languages) {
+      const name = `copies-${item.type}-${lang}`;
+      copies[name] = formField(body, name, 4).trim() || '0';
+    }
+  }
+  return {
+    copies,
+    address: {
+      postalCode: formField(body, 'postalCode', 20).normalize('NFKC').trim(),
+      prefecture: formField(body, 'prefecture', 4),
+      city: formField(body, 'city', 200).trim(),
+      street: formField(body, 'street', 200).trim(),
+      building: formField(body, 'building', 200).trim(),
+      recipient: formField(body, 'recipient', 200).trim(),
+    },
+    recipient: {
+      name: formField(body, 'recipientName', 200).trim(),
+      email: formField(body, 'recipientEmail', 300).trim(),
+    },
+    recipientAccepts: formField(body, 'recipientAccepts') === 'yes',
+  };
+}
+
+function draftLines(values: OrderFormValues, catalogue: readonly CatalogueItem[]): DraftLine[] {
+  const lines: DraftLine[] = [];
+  for (const item of catalogue) {
+    for (const lang of languages) {
+      const raw = values.copies[`copies-${item.type}-${lang}`];
+      if (raw === undefined || raw === '0') continue;
+      lines.push({ type: item.type, lang: lang as Lang, copies: /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN });
+    }
+  }
+  return lines;
+}
+
+/** The Select Printing Destination screen, ordering, history and cancel (C-1, C-4, C-8, C-10). */
+export async function orderRoutes(
+  app: FastifyInstance,
+  { auth, orders, deliveries }: { auth: AuthServices; orders: OrderService; deliveries: DeliveryService },
+) {
+  const { http } = auth;
+  const loggedIn = { preHandler: http.requireSession };
+  const catalogueNames = async (request: FastifyRequest) => {
+    const catalogue = await orders.catalogue(request.tenant);
+    return Object.fromEntries(catalogue.map((item) => [item.type, item.name[request.lang]]));
+  };
+
+  app.get('/home', loggedIn, async (request, reply) => {
+    const { account } = session(request);
+    await auth.settings.rememberLanguage(request.tenant, account, request.lang);
+    const record = await orders.record(request.tenant, account);
+    return sendPage(
+      request,
+      reply,
+      <DestinationPage destinations={orders.destinations(request.tenant)} hasRecord={record !== undefined} />,
+    );
+  });
+
+  app.get('/orders/new', loggedIn, async (request, reply) => {
+    const destination = queryField(request.query, 'destination');
+    const record = await orders.record(request.tenant, session(request).account);
+    if (!isDestination(destination) || !orders.destinations(request.tenant).includes(destination) || !record) {
+      return reply.redirect(`${tenantBase(request)}/home`, 303);
+    }
+    const offerings = await orders.offerings(request.tenant, record, destination);
+    return sendPage(
+      request,
+      reply,
+      <OrderFormPage destination={destination} offerings={offerings} values={emptyFormValues} errors={[]} />,
+    );
+  });
+
+  app.post('/orders/new', loggedIn, async (request, reply) => {
+    const destination = queryField(request.query, 'destination');
+    const { account } = session(request);
+    const record = await orders.record(request.tenant, account);
+    if (!isDestination(destination) || !record) return reply.redirect(`${tenantBase(request)}/home`, 303);
+    const catalogue = await orders.catalogue(request.tenant);
+    const values = formValues(request.body, catalogue);
+    const draft: OrderDraft = {
+      destination,
+      lines: draftLines(values, catalogue),
+      ...(destination === 'postal' && { address: values.address }),
+      ...(destination === 'digital' && { recipient: values.recipient, recipientAccepts: values.recipientAccepts }),
+    };
+    const result = await orders.draft(request.tenant, account, draft, http.meta(request, reply));
+    if (result.status === 'invalid') {
+      const offerings = await orders.offerings(request.tenant, record, destination);
+      return sendPage(
+        request,
+        reply,
+        <OrderFormPage destination={destination} offerings={offerings} values={values} errors={result.errors} />,
+        422,
+      );
+    }
+    return reply.redirect(`${tenantBase(request)}/orders/review?flow=${encodeURIComponent(result.flowId)}`, 303);
+  });
+
+  app.get('/orders/review', loggedIn, async (request, reply) => {
+    const flowId = queryField(request.query, 'flow');
+    const review = await orders.review(request.tenant, session(request).account, flowId, http.meta(request, reply));
+    if (!review) return reply.redirect(`${tenantBase(request)}/home`, 303);
+    return sendPage(
+      request,
+      reply,
+      <ReviewPage flowId={flowId} draft={review.draft} quote={review.quote} errors={[]} />,
+    );
+  });
+
+  app.post('/orders/place', loggedIn, async (request, reply) => {
+    const flowId = queryField(request.query, 'flow');
+    const { account } = session(request);
+    const meta = http.meta(request, reply);
+    const placed = await orders.place(request.tenant, account, flowId, meta);
+    if ('status' in placed && placed.status === 'gone') return reply.redirect(`${tenantBase(request)}/orders`, 303);
+    if ('status' in placed && placed.status === 'invalid') {
+      const review = await orders.review(request.tenant, account, flowId, meta);
+      if (!review) return reply.redirect(`${tenantBase(request)}/home`, 303);
+      return sendPage(
+        request,
+        reply,
+        <ReviewPage flowId={flowId} draft={review.draft} quote={review.quote} errors={placed.errors} />,
+        422,
+      );
+    }
+    if (!('id' in placed)) return reply.redirect(`${tenantBase(request)}/orders`, 303);
+    return reply.redirect(`${tenantBase(request)}/orders/${placed.id}?notice=placed`, 303);
+  });
+
+  app.get('/orders', loggedIn, async (request, reply) => {
+    const list = await orders.history(request.tenant, session(request).account);
+    const expired = new Set(list.filter((order) => orders.isExpired(order)).map((order) => order.id));
+    return sendPage(
+      request,
+      reply,
+      <HistoryPage orders={list} names={await catalogueNames(request)} expired={expired} />,
+    );
+  });
+
+  app.get('/orders/:id', loggedIn, async (request, reply) => {
+    const order = await orders.find(request.tenant, session(request).account, (request.params as { id: string }).id);
+    if (!order) return reply.redirect(`${tenantBase(request)}/orders`, 303);
+    const notice = queryField(request.query, 'notice');
+    const delivery = order.destination === 'digital' ? await deliveries.forOrder(request.tenant, order) : undefined;
+    return sendPage(
+      request,
+      reply,
+      <OrderDetailPage
+        order={order}
+        names={await catalogueNames(request)}
+        cancellable={canTake(order.destination, order.state, 'cancel') && !orders.isExpired(order)}
+        expired={orders.isExpired(order)}
+        delivery={delivery}
+        notice={detailNotices.find((known) => known === notice)}
+      />,
+    );
+  });
+
+  app.post('/orders/:id/cancel', loggedIn, async (request, reply) => {
+    const id = (request.params as { id: string }).id;
+    const outcome = await orders.cancel(request.tenant, session(request).account, id, http.meta(request, reply));
+    return reply.redirect(`${tenantBase(request)}/orders/${encodeURIComponent(id)}?notice=${outcome}`, 303);
+  });
+}

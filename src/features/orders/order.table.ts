@@ -1,0 +1,66 @@
+import type { EpochMs } from '../../db/types.js';
+
+export interface OrderTable {
+  tenant_id: string;
+  id: string;
+  account_id: string;
+  student_number: string;
+  destination: string;
+  state: string;
+  lang: string;
+  fee_yen: number;
+  postage_yen: number;
+  reservation_number: string | null;
+  reservation_expires_at: EpochMs | null;
+  /** The terminal that took payment: only it may fetch the documents. */
+  terminal_id: string | null;
+  print_failures: number;
+  /** JSON of ShippingAddress. */
+  shipping_address: string | null;
+  tracking_number: string | null;
+  /** JSON of DigitalRecipient. */
+  recipient: string | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+  paid_at: EpochMs | null;
+  printed_at: EpochMs | null;
+  shipped_at: EpochMs | null;
+  cancelled_at: EpochMs | null;
+}
+
+export interface OrderItemTable {
+  tenant_id: string;
+  order_id: string;
+  seq: number;
+  type: string;
+  lang: string;
+  copies: number;
+  unit_fee_yen: number;
+}
+
+export interface TerminalTable {
+  id: string;
+  tenant_id: string | null;
+  kind: string;
+  name: string;
+  secret_hash: string;
+  active: number;
+  created_at: EpochMs;
+}
+
+export interface DigitalDeliveryTable {
+  tenant_id: string;
+  order_id: string;
+  token_hash: string;
+  recipient_name: string;
+  recipient_email: string;
+  expires_at: EpochMs;
+  first_retrieved_at: EpochMs | null;
+  retrievals: number;
+}
+
+export interface TenantCounterTable {
+  tenant_id: string;
+  name: string;
+  value: number;
+}

@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+
+export type TerminalKind = 'campus' | 'convenience';
+
+export interface Terminal {
+  id: string;
+  /** Null for a convenience-store network gateway, which serves every university. */
+  tenantId: string | null;
+  kind: TerminalKind;
+  name: string;
+  secretHash: string;
+}
+
+/** Terminals are the deployment's, not one tenant's: a gateway serves them all. */
+export class TerminalRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findActive(id: string): Promise<Terminal | undefined> {
+    const row = await this.db
+      .selectFrom('terminals')
+      .selectAll()
+      .where('id', '=', id)
+      .where('active', '=', 1)
+      .executeTakeFirst();
+    return (
+      row && {
+        id: row.id,
+        tenantId: row.tenant_id,
+        kind: row.kind as TerminalKind,
+        name: row.name,
+        secretHash: row.secret_hash,
+      }
+    );
+  }
+
+  async upsert(terminal: Terminal, now: number): Promise<void> {
+    await this.db
+      .insertInto('terminals')
+      .values({
+        id: terminal.id,
+        tenant_id: terminal.tenantId,
+        kind: terminal.kind,
+        name: terminal.name,
+        secret_hash: terminal.secretHash,
+        active: 1,
+        created_at: now,
+      })
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({ secret_hash: terminal.secretHash, name: terminal.name, active: 1 }),
+      )
+      .execute();
+  }
+}

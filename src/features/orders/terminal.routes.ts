@@ -1,0 +1,120 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IssuedCertificate } from '../certificates/issued-certificate.repository.js';
+import type { Order } from './order.model.js';
+import { TerminalError, type TerminalService } from './terminal.service.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** False for machine-to-machine routes that authenticate every request themselves. */
+    csrf?: boolean;
+  }
+}
+
+function reservationView(order: Order, names: (type: string) => { ja: string; en: string }) {
+  return {
+    reservationNumber: order.reservationNumber,
+    state: order.state,
+    expiresAt: order.reservationExpiresAt === null ? null : new Date(order.reservationExpiresAt).toISOString(),
+    amountYen: order.feeYen + order.postageYen,
+    printFailures: order.printFailures,
+    items: order.items.map((item) => ({
+      type: item.type,
+      name: names(item.type),
+      language: item.lang,
+      copies: item.copies,
+      unitFeeYen: item.unitFeeYen,
+    })),
+  };
+}
+
+function documentView(reservationNumber: string, certificate: IssuedCertificate, copies: number) {
+  return {
+    serial: certificate.serial,
+    type: certificate.type,
+    language: certificate.lang,
+    copies,
+    sha256: certificate.pdfSha256,
+    url: `/api/v1/terminal/reservations/${reservationNumber}/documents/${encodeURIComponent(certificate.serial)}`,
+  };
+}
+
+/**
+ * The print-terminal API (C-5), documented in docs/terminal-api.openapi.yaml. JSON only,
+ * authenticated per request with the terminal's own credentials, outside the CSRF check.
+ */
+export async function terminalRoutes(
+  app: FastifyInstance,
+  {
+    terminals,
+    typeNames,
+  }: { terminals: TerminalService; typeNames: (tenantId: string, type: string) => Promise<{ ja: string; en: string }> },
+) {
+  app.addHook('onRoute', (route) => {
+    route.config = { ...(route.config ?? {}), csrf: false };
+  });
+
+  app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof TerminalError) return reply.status(error.status).send({ error: error.code });
+    const status = (error as FastifyError).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) return reply.status(400).send({ error: 'bad_request' });
+    request.log.error({ err: error }, 'terminal API failed');
+    return reply.status(500).send({ error: 'internal' });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found' }));
+
+  const view = async (order: Order) => {
+    const names = new Map<string, { ja: string; en: string }>();
+    for (const item of order.items) names.set(item.type, await typeNames(order.tenantId, item.type));
+    return reservationView(order, (type) => names.get(type) ?? { ja: type, en: type });
+  };
+  const numberOf = (request: FastifyRequest) => (request.params as { number: string }).number;
+
+  app.get('/reservations/:number', async (request) => {
+    const terminal = await terminals.authenticate(request.headers.authorization);
+    return view(await terminals.lookup(terminal, numberOf(request)));
+  });
+
+  app.post('/reservations/:number/payment', async (request) => {
+    const terminal = await terminals.authenticate(request.headers.authorization);
+    const amount = (request.body as { amountYen?: unknown } | undefined)?.amountYen;
+    if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 0) throw new TerminalError('bad_request');
+    return view(await terminals.pay(terminal, numberOf(request), amount));
+  });
+
+  app.get('/reservations/:number/documents', async (request) => {
+    const terminal = await terminals.authenticate(request.headers.authorization);
+    const { order, certificates } = await terminals.documents(terminal, numberOf(request));
+    return {
+      reservationNumber: order.reservationNumber,
+      documents: certificates.map((certificate) =>
+        documentView(
+          numberOf(request),
+          certificate,
+          order.items.find((item) => item.seq === certificate.itemSeq)?.copies ?? 1,
+        ),
+      ),
+    };
+  });
+
+  app.get('/reservations/:number/documents/:serial', async (request, reply) => {
+    const terminal = await terminals.authenticate(request.headers.authorization);
+    const { certificates } = await terminals.documents(terminal, numberOf(request));
+    const certificate = certificates.find((c) => c.serial === (request.params as { serial: string }).serial);
+    if (!certificate) throw new TerminalError('reservation_not_found');
+    return reply
+      .type('application/pdf')
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="${certificate.serial}.pdf"`)
+      .send(certificate.pdf);
+  });
+
+  app.post('/reservations/:number/printed', async (request) => {
+    const terminal = await terminals.authenticate(request.headers.authorization);
+    return view(await terminals.printed(terminal, numberOf(request)));
+  });
+
+  app.post('/reservations/:number/failure', async (request) => {
+    const terminal = await terminals.authenticate(request.headers.authorization);
+    return view(await terminals.failed(terminal, numberOf(request)));
+  });
+}
