@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type SecretHasher, constantTimeEqual } from '../../platform/crypto.js';
+import type { SecretHasher } from '../../platform/crypto.js';
 import {
   Button,
   ErrorSummary,
@@ -240,10 +240,7 @@ export async function simulatorRoutes(
   };
   const chosen = async (id: string) => {
     const all = await terminalsList();
-    return {
-      all,
-      terminal: all.find((terminal) => constantTimeEqual(terminal.id, id)) ?? (all[0] as SimulatorTerminal),
-    };
+    return { terminal: all.find((terminal) => terminal.id === id) ?? (all[0] as SimulatorTerminal) };
   };
   const call = (terminal: SimulatorTerminal, method: 'GET' | 'POST', path: string, body?: unknown) =>
     app.inject({
