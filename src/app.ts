@@ -42,6 +42,7 @@ import { platformRoutes } from './features/tenants/platform.routes.js';
 import { installTenantScope } from './features/tenants/tenant.plugin.js';
 import type { Clock } from './platform/clock.js';
 import { CookiePolicy } from './platform/cookies.js';
+import { cspDirectives } from './platform/csp.js';
 import { SecretHasher } from './platform/crypto.js';
 import { frameworkErrors, installErrorHandling } from './platform/error-pages.js';
 import { defaultLang, isLang, langFromAcceptLanguage, translator } from './platform/i18n.js';
@@ -122,18 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await server.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: {
-        defaultSrc: ["'none'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-      },
+      directives: cspDirectives,
     },
     referrerPolicy: { policy: 'no-referrer' },
     strictTransportSecurity: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,

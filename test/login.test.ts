@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, TestBrowser, startHarness, students, textOf, uniqueEmail } from './helpers/harness.js';
 import { logIn, registerEmail, setSecondPassword } from './helpers/journeys.js';
-import { keyIn, urlIn } from './helpers/smtp.js';
 
 let h: Harness;
 beforeAll(async () => {

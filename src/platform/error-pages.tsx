@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { cspHeader } from './csp.js';
 import { AppError, type ErrorCode } from './errors.js';
 import { defaultLang, langFromAcceptLanguage, translator } from './i18n.js';
 import { LinkButton } from './views/components.js';
@@ -65,10 +66,7 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   void reply
     .status(400)
     .header('cache-control', 'no-store')
-    .header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
-    )
+    .header('content-security-policy', cspHeader)
     .header('x-content-type-options', 'nosniff')
     .type('text/html; charset=utf-8')
     .send(renderDocument(context, <ErrorPage code="bad_request" />));

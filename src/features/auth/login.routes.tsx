@@ -5,13 +5,13 @@ import type { FieldError } from '../../platform/views/components.js';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
 import { formField, queryField } from './auth.http.js';
 import type { AuthServices } from './auth.services.js';
+import { sendLinkProblem } from './link-problem.js';
 import {
   DoneDialogPage,
   ForgotPage,
   ForgotSentPage,
   LandingPage,
   LinkConfirmPage,
-  LinkProblemPage,
   LoginPage,
   type LoginNotice,
   MailAddressCompletePage,
@@ -160,7 +160,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
   app.get('/mail-address/confirm', async (request, reply) => {
     const token = queryField(request.query, 'token');
     const link = await auth.registration.inspect(request.tenant, token);
-    if (link.status !== 'valid') return registrationLinkProblem(request, reply, link.status);
+    if (link.status !== 'valid') return sendLinkProblem(request, reply, link.status, 'registration');
     return sendPage(
       request,
       reply,
@@ -180,29 +180,11 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
       formField(request.body, 'token', 256),
       http.meta(request, reply),
     );
-    if (outcome !== 'completed') return registrationLinkProblem(request, reply, outcome);
+    if (outcome !== 'completed') return sendLinkProblem(request, reply, outcome, 'registration');
     return reply.redirect(`${tenantBase(request)}/mail-address/complete`, 303);
   });
 
   app.get('/mail-address/complete', async (request, reply) => sendPage(request, reply, <MailAddressCompletePage />));
-
-  function registrationLinkProblem(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    status: 'expired' | 'used' | 'unknown',
-  ) {
-    return sendPage(
-      request,
-      reply,
-      <LinkProblemPage
-        status={status}
-        nextHref={`${tenantBase(request)}/login`}
-        nextLabel={request.t('common.toLogin')}
-        nextHint={request.t('link.next.registration')}
-      />,
-      410,
-    );
-  }
 
   // §2.2: Set second password, on the first login after the address is registered.
   app.get('/second-password/setup', async (request, reply) => {
@@ -367,7 +349,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
   app.get('/forgot/reset', async (request, reply) => {
     const token = queryField(request.query, 'token');
     const link = await auth.secondPassword.inspectReset(request.tenant, token);
-    if (link.status !== 'valid') return resetLinkProblem(request, reply, link.status);
+    if (link.status !== 'valid') return sendLinkProblem(request, reply, link.status, 'reset');
     return sendPage(
       request,
       reply,
@@ -405,27 +387,13 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
       case 'done':
         return reply.redirect(`${tenantBase(request)}/forgot/complete`, 303);
       case 'gone':
-        return resetLinkProblem(request, reply, 'unknown');
+        return sendLinkProblem(request, reply, 'unknown', 'reset');
       default:
-        return resetLinkProblem(request, reply, result.status);
+        return sendLinkProblem(request, reply, result.status, 'reset');
     }
   });
 
   app.get('/forgot/complete', secondPasswordComplete);
-
-  function resetLinkProblem(request: FastifyRequest, reply: FastifyReply, status: 'expired' | 'used' | 'unknown') {
-    return sendPage(
-      request,
-      reply,
-      <LinkProblemPage
-        status={status}
-        nextHref={`${tenantBase(request)}/forgot`}
-        nextLabel={request.t('link.next.resetButton')}
-        nextHint={request.t('link.next.reset')}
-      />,
-      410,
-    );
-  }
 
   app.post('/logout', async (request, reply) => {
     if (request.currentSession)

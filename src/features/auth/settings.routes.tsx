@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.js';
 import { maskEmail } from '../../platform/format.js';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
 import { formField, queryField, session } from './auth.http.js';
 import type { AuthServices } from './auth.services.js';
-import { DoneDialogPage, LinkConfirmPage, LinkProblemPage, MailSentPage } from './pages/login.pages.js';
+import { sendLinkProblem } from './link-problem.js';
+import { DoneDialogPage, LinkConfirmPage, MailSentPage } from './pages/login.pages.js';
 import {
   ChangeMailAddressPage,
   ChangeSecondPasswordPage,
@@ -67,7 +68,7 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
   app.get('/settings/mail-address/confirm', async (request, reply) => {
     const token = queryField(request.query, 'token');
     const link = await auth.settings.inspectEmailChange(request.tenant, token);
-    if (link.status !== 'valid') return changeLinkProblem(request, reply, link.status);
+    if (link.status !== 'valid') return sendLinkProblem(request, reply, link.status, 'change');
     return sendPage(
       request,
       reply,
@@ -87,7 +88,7 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
       formField(request.body, 'token', 256),
       http.meta(request, reply),
     );
-    if (outcome !== 'completed') return changeLinkProblem(request, reply, outcome);
+    if (outcome !== 'completed') return sendLinkProblem(request, reply, outcome, 'change');
     return reply.redirect(`${tenantBase(request)}/settings/mail-address/changed`, 303);
   });
 
@@ -103,20 +104,6 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
       />,
     ),
   );
-
-  function changeLinkProblem(request: FastifyRequest, reply: FastifyReply, status: 'expired' | 'used' | 'unknown') {
-    return sendPage(
-      request,
-      reply,
-      <LinkProblemPage
-        status={status}
-        nextHref={`${tenantBase(request)}/settings/mail-address`}
-        nextLabel={request.t('menu.changeMailAddress')}
-        nextHint={request.t('link.next.change')}
-      />,
-      410,
-    );
-  }
 
   // §2.4b: Change second password.
   app.get('/settings/second-password', loggedIn, async (request, reply) =>

@@ -59,7 +59,3 @@ export interface CatalogueItem {
   sortOrder: number;
   active: boolean;
 }
-
-export function isCertificateType(value: unknown): value is CertificateType {
-  return typeof value === 'string' && (certificateTypes as readonly string[]).includes(value);
-}

@@ -9,7 +9,7 @@ import { translator } from '../../platform/i18n.js';
 import { todayInJapan } from '../catalogue/eligibility.js';
 import type { Order, OrderItem } from '../orders/order.model.js';
 import type { Issuer } from '../orders/terminal.service.js';
-import type { StudentRecord } from '../records/record.model.js';
+import { type StudentRecord, formatGpa } from '../records/record.model.js';
 import type { Tenant } from '../tenants/tenant.model.js';
 import type { CertificateData, CertificateType } from './certificate.model.js';
 import type { CertificateStatement, IssuedCertificate } from './issued-certificate.repository.js';
@@ -222,7 +222,7 @@ function statementOf(
     details.push(
       t('certificates.statement.transcript', {
         credits: record.creditsEarned,
-        gpa: (record.gpaHundredths / 100).toFixed(2),
+        gpa: formatGpa(record.gpaHundredths),
       }),
     );
   } else if (type === 'expected_graduation') {

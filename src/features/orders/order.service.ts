@@ -342,7 +342,7 @@ export class OrderService {
         errors.push({
           field,
           message: `orders.unavailable.${verdict.reason}`,
-          params: { name: item.name[tenant.policy.defaultLang], date: verdict.availableFrom ?? '' },
+          params: { date: verdict.availableFrom ?? '' },
         });
       const sameType = draft.lines
         .filter((other) => other.type === line.type)

@@ -54,7 +54,6 @@ const localizedContentSchema = z.object({
   presidentName: z.string().default(''),
   address: z.string().default(''),
 });
-export type LocalizedContent = z.infer<typeof localizedContentSchema>;
 
 export const tenantContentSchema = z.object({
   ja: localizedContentSchema.default(localizedContentSchema.parse({})),
