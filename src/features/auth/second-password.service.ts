@@ -1,3 +1,4 @@
+import type { Repositories } from '../../db/repositories.js';
 import { newId } from '../../platform/crypto.js';
 import type { Flow } from '../../flows/flow.repository.js';
 import { initialState, transition } from '../../flows/flow.state.js';
@@ -136,27 +137,11 @@ export class SecondPasswordService {
     const hash = await this.ctx.hasher.hash(input.candidate);
     const now = this.ctx.clock.now();
     await this.ctx.store.transaction(async (repos) => {
-      await repos.accounts.setSecondPassword(tenant.id, account.id, hash, now);
       // Other browsers logged in with the old password are signed out; this one stays.
-      await repos.sessions.deleteAllForAccount(tenant.id, account.id, currentSessionHash);
-      if (account.email) {
-        await this.ctx.mailer.queue(
-          repos,
-          tenant,
-          {
-            event: 'secondPasswordChangedNotice',
-            lang: meta.lang,
-            to: account.email,
-            params: { userId: account.userId },
-          },
-          now,
-        );
-      }
-      await repos.audit.record(
-        tenant.id,
-        { event: 'second_password.changed', accountId: account.id, ip: meta.ip, userAgent: meta.userAgent },
-        now,
-      );
+      await this.replace(repos, tenant, account, hash, meta, now, {
+        event: 'second_password.changed',
+        keepSession: currentSessionHash,
+      });
     });
     this.ctx.mailer.flush();
     return { status: 'done' };
@@ -260,27 +245,8 @@ export class SecondPasswordService {
         now,
       );
       if (!flow) return false;
-      await repos.accounts.setSecondPassword(tenant.id, account.id, hash, now);
       // Whoever knew the old second password is logged out everywhere.
-      await repos.sessions.deleteAllForAccount(tenant.id, account.id);
-      if (account.email) {
-        await this.ctx.mailer.queue(
-          repos,
-          tenant,
-          {
-            event: 'secondPasswordChangedNotice',
-            lang: meta.lang,
-            to: account.email,
-            params: { userId: account.userId },
-          },
-          now,
-        );
-      }
-      await repos.audit.record(
-        tenant.id,
-        { event: 'second_password.reset', accountId: account.id, ip: meta.ip, userAgent: meta.userAgent },
-        now,
-      );
+      await this.replace(repos, tenant, account, hash, meta, now, { event: 'second_password.reset' });
       return true;
     });
     if (!done) {
@@ -289,5 +255,37 @@ export class SecondPasswordService {
     }
     this.ctx.mailer.flush();
     return { status: 'done' };
+  }
+
+  /** The new second password, the account's sessions ended, the registered address told (L-10, L-11). */
+  private async replace(
+    repos: Repositories,
+    tenant: Tenant,
+    account: Account,
+    hash: string,
+    meta: RequestMeta,
+    now: number,
+    how: { event: 'second_password.changed' | 'second_password.reset'; keepSession?: string },
+  ): Promise<void> {
+    await repos.accounts.setSecondPassword(tenant.id, account.id, hash, now);
+    await repos.sessions.deleteAllForAccount(tenant.id, account.id, how.keepSession);
+    if (account.email) {
+      await this.ctx.mailer.queue(
+        repos,
+        tenant,
+        {
+          event: 'secondPasswordChangedNotice',
+          lang: meta.lang,
+          to: account.email,
+          params: { userId: account.userId },
+        },
+        now,
+      );
+    }
+    await repos.audit.record(
+      tenant.id,
+      { event: how.event, accountId: account.id, ip: meta.ip, userAgent: meta.userAgent },
+      now,
+    );
   }
 }
