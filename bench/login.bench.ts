@@ -19,7 +19,7 @@ import { Algorithm, hash, verify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { Store } from '../src/db/repositories.js';
+import { UnitOfWork } from '../src/db/unit-of-work.js';
 import { TenantService } from '../src/features/tenants/tenant.service.js';
 import { systemClock } from '../src/platform/clock.js';
 import { newId } from '../src/platform/crypto.js';
@@ -95,9 +95,9 @@ async function main() {
   const databaseUrl = `sqlite:${path.join(dir, 'bench.sqlite')}`;
   const database = openDatabase(databaseUrl);
   await migrateToLatest(database.db);
-  const store = new Store(database.db);
+  const uow = new UnitOfWork(database.db, systemClock);
   const hasher = new PasswordHasher({ concurrency: CORES, queueLimit: 10_000 });
-  const tenants = new TenantService(store, systemClock, hasher);
+  const tenants = new TenantService({ uow, clock: systemClock, hasher });
   const tenant = await tenants.create({
     slug: 'bench',
     name: { ja: 'ベンチ大学', en: 'Bench University' },
@@ -108,16 +108,16 @@ async function main() {
   const now = Date.now();
   for (let i = 0; i < STUDENTS; i++) {
     const userId = `b${String(i).padStart(4, '0')}`;
-    await store.repos.roster.upsert(tenant.id, userId, universityHash, now);
-    const account = await store.repos.accounts.findOrCreate(
+    await uow.repos.roster.upsert(tenant.id, userId, universityHash, now);
+    const account = await uow.repos.accounts.findOrCreate(
       tenant.id,
       newId(),
       userId,
       { twoFactorEnabled: false, lang: 'ja' },
       now,
     );
-    await store.repos.accounts.setVerifiedEmail(tenant.id, account.id, `${userId}@bench.test`, now);
-    await store.repos.accounts.setSecondPassword(tenant.id, account.id, secondHash, now);
+    await uow.repos.accounts.setVerifiedEmail(tenant.id, account.id, `${userId}@bench.test`, now);
+    await uow.repos.accounts.setSecondPassword(tenant.id, account.id, secondHash, now);
   }
   await database.close();
 

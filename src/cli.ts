@@ -1,20 +1,18 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { buildApp } from './app.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
-import type { DatabaseHandle } from './db/database.js';
+import { ConfigError, loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
-import { Store } from './db/repositories.js';
-import { SignerError } from './features/certificates/issuance.service.js';
 import { type OrderState, isDestination } from './features/orders/order.state.js';
-import { RecordsImportService, formatImportReport } from './features/records/records-import.service.js';
+import { formatImportReport } from './features/records/records-import.service.js';
 import { seedDemo } from './features/tenants/demo.js';
-import { TenantService, TenantSlugError } from './features/tenants/tenant.service.js';
+import type { Tenant } from './features/tenants/tenant.model.js';
+import { operatorActor } from './platform/actor.js';
 import { systemClock } from './platform/clock.js';
+import { AppError } from './platform/errors.js';
 import { connect } from './runtime.js';
-import { PasswordHasher } from './platform/password-hasher.js';
 import { resolveSecretKey } from './platform/secret-key.js';
+import { createServices } from './services.js';
 
 const usage = `Usage: shomei <command> [options]
 
@@ -39,9 +37,20 @@ async function run(argv: string[]): Promise<number> {
   const database = connect(config);
   try {
     await migrateToLatest(database.db);
-    const store = new Store(database.db);
-    const hasher = new PasswordHasher({ concurrency: config.hashConcurrency, queueLimit: 10_000 });
-    const tenants = new TenantService(store, systemClock, hasher);
+    // The CLI is an ordinary user of the services (no HTTP app); mail it queues goes out from the service's worker.
+    const services = createServices({
+      config,
+      database,
+      clock: systemClock,
+      secretKey: resolveSecretKey(config),
+      hashQueueLimit: 10_000,
+    });
+    const { uow } = services;
+    const tenantBySlug = async (slug: string): Promise<Tenant> => {
+      const tenant = await uow.repos.tenants.findBySlug(slug);
+      if (!tenant) throw new CliError(`no university with slug ${slug}`);
+      return tenant;
+    };
     const [command, sub] = argv;
     const { values } = parseArgs({
       args: argv.slice(
@@ -75,14 +84,14 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       case 'demo':
         console.log(
-          (await seedDemo(store, systemClock, hasher))
+          (await seedDemo(uow, systemClock, services.hasher))
             ? 'demo universities created'
             : 'demo universities already exist',
         );
         return 0;
       case 'tenant create': {
         if (!values.slug || !values['name-ja'] || !values['name-en']) break;
-        const tenant = await tenants.create({
+        const tenant = await services.tenants.create({
           slug: values.slug,
           name: { ja: values['name-ja'], en: values['name-en'] },
           policy: { twoFactorMandatory: values['mandatory-2fa'] ?? false },
@@ -93,24 +102,15 @@ async function run(argv: string[]): Promise<number> {
       case 'roster set': {
         const password = process.env.SHOMEI_PASSWORD;
         if (!values.tenant || !values.user || !password) break;
-        const tenant = await store.repos.tenants.findBySlug(values.tenant);
-        if (!tenant) {
-          console.error(`no university with slug ${values.tenant}`);
-          return 1;
-        }
-        await tenants.setRosterPassword(tenant, values.user, password);
+        await services.tenants.setRosterPassword(await tenantBySlug(values.tenant), values.user, password);
         console.log(`password set for ${values.user}`);
         return 0;
       }
       case 'records import': {
         if (!values.tenant || !values.students) break;
-        const tenant = await store.repos.tenants.findBySlug(values.tenant);
-        if (!tenant) {
-          console.error(`no university with slug ${values.tenant}`);
-          return 1;
-        }
-        const report = await new RecordsImportService(store, systemClock).import(
-          tenant.id,
+        const tenant = await tenantBySlug(values.tenant);
+        const report = await services.records.import(
+          operatorActor(tenant.id),
           {
             students: await readFile(values.students),
             ...(values.courses ? { courses: await readFile(values.courses) } : {}),
@@ -122,8 +122,8 @@ async function run(argv: string[]): Promise<number> {
         return report.ok ? 0 : 1;
       }
       case 'order list': {
-        const tenant = values.tenant ? await store.repos.tenants.findBySlug(values.tenant) : undefined;
-        if (!tenant) break;
+        if (!values.tenant) break;
+        const tenant = await tenantBySlug(values.tenant);
         const wanted =
           values.destination && isDestination(values.destination)
             ? [values.destination]
@@ -135,7 +135,7 @@ async function run(argv: string[]): Promise<number> {
               ? (['submitted', 'paid', 'printed'] as const)
               : (['submitted'] as const);
           for (const state of states) {
-            for (const order of await store.repos.orders.listByState(tenant.id, destination, state)) {
+            for (const order of await uow.repos.orders.listByState(tenant.id, destination, state)) {
               const items = order.items.map((item) => `${item.type}/${item.lang}×${item.copies}`).join(' ');
               console.log(
                 `${order.id}  ${destination}  ${order.state}  ${order.feeYen + order.postageYen} yen  ${items}`,
@@ -148,46 +148,46 @@ async function run(argv: string[]): Promise<number> {
       case 'order advance': {
         const to = values.to;
         if (!values.tenant || !values.order || (to !== 'paid' && to !== 'printed' && to !== 'shipped')) break;
-        const { app, tenant } = await staffApp(config, database, values.tenant);
-        try {
-          const moved = await app.orders.advanceByStaff(tenant, values.order, to, values.tracking);
-          if (moved === 'invalid') {
-            console.error(
-              `order ${values.order} cannot move to ${to} (unknown order, wrong state, or no --tracking for shipped)`,
-            );
-            return 1;
-          }
-          console.log(`order ${moved.id} is now ${moved.state}; the student has been mailed`);
-          return 0;
-        } finally {
-          await app.server.close();
+        const tenant = await tenantBySlug(values.tenant);
+        const moved = await services.orderStaff.advance(
+          tenant,
+          values.order,
+          to,
+          operatorActor(tenant.id),
+          values.tracking,
+        );
+        if (moved.status === 'invalid') {
+          console.error(
+            `order ${values.order} cannot move to ${to} (unknown order, wrong state, or no --tracking for shipped)`,
+          );
+          return 1;
         }
+        console.log(`order ${moved.order.id} is now ${moved.order.state}; the student has been mailed`);
+        return 0;
       }
       case 'signer import': {
         const passphrase = process.env.SHOMEI_P12_PASSPHRASE;
         if (!values.tenant || !values.p12 || passphrase === undefined) break;
-        const { app, tenant } = await staffApp(config, database, values.tenant);
-        try {
-          await app.issuance.importSigner(tenant, await readFile(values.p12), passphrase);
-          console.log(`signing key imported for ${tenant.slug}; new certificates are signed with it`);
-          return 0;
-        } finally {
-          await app.server.close();
-        }
+        const tenant = await tenantBySlug(values.tenant);
+        await services.issuance.importSigner(tenant, await readFile(values.p12), passphrase);
+        console.log(`signing key imported for ${tenant.slug}; new certificates are signed with it`);
+        return 0;
       }
       case 'certificate revoke': {
         if (!values.tenant || !values.serial || !values.reason) break;
-        const { app, tenant } = await staffApp(config, database, values.tenant);
-        try {
-          if (!(await app.verification.revoke(tenant, values.serial, values.reason))) {
-            console.error(`no unrevoked certificate ${values.serial} at ${tenant.slug}`);
-            return 1;
-          }
-          console.log(`certificate ${values.serial} revoked`);
-          return 0;
-        } finally {
-          await app.server.close();
+        const tenant = await tenantBySlug(values.tenant);
+        const outcome = await services.verification.revoke(
+          tenant,
+          values.serial,
+          values.reason,
+          operatorActor(tenant.id),
+        );
+        if (outcome.status === 'notFound') {
+          console.error(`no unrevoked certificate ${values.serial} at ${tenant.slug}`);
+          return 1;
         }
+        console.log(`certificate ${values.serial} revoked`);
+        return 0;
       }
     }
     console.error(usage);
@@ -197,32 +197,17 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-/** The service without a listener, for commands that act as staff (mail goes to the outbox). */
-async function staffApp(config: Config, database: DatabaseHandle, slug: string) {
-  const tenant = await new Store(database.db).repos.tenants.findBySlug(slug);
-  if (!tenant) throw new CliError(`no university with slug ${slug}`);
-  const app = await buildApp({
-    config,
-    database,
-    clock: systemClock,
-    secretKey: resolveSecretKey(config),
-    logger: false,
-  });
-  return { app, tenant };
-}
-
 class CliError extends Error {}
 
 run(process.argv.slice(2))
   .then((code) => process.exit(code))
   .catch((error: unknown) => {
-    if (
-      error instanceof ConfigError ||
-      error instanceof TenantSlugError ||
-      error instanceof CliError ||
-      error instanceof SignerError
-    ) {
+    if (error instanceof ConfigError || error instanceof CliError) {
       console.error(error.message);
+      process.exit(2);
+    }
+    if (error instanceof AppError && error.status < 500) {
+      console.error(error.options.detail ?? error.code);
       process.exit(2);
     }
     console.error(error);

@@ -2,7 +2,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { Store } from './db/repositories.js';
+import { UnitOfWork } from './db/unit-of-work.js';
 import { seedDemo } from './features/tenants/demo.js';
 import { systemClock } from './platform/clock.js';
 import { PasswordHasher } from './platform/password-hasher.js';
@@ -20,7 +20,7 @@ export async function prepareDatabase(config: Config, log: Logger): Promise<Data
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
   if (config.seedDemo) {
     const hasher = new PasswordHasher({ concurrency: config.hashConcurrency, queueLimit: 1000 });
-    if (await seedDemo(new Store(database.db), systemClock, hasher))
+    if (await seedDemo(new UnitOfWork(database.db, systemClock), systemClock, hasher))
       log.info('demo universities created (see README for the accounts)');
   }
   return database;

@@ -1,7 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { Housekeeping } from './db/housekeeping.js';
-import { Store } from './db/repositories.js';
 import { systemClock } from './platform/clock.js';
 import { resolveSecretKey } from './platform/secret-key.js';
 import { DatabaseUnavailableError, createLogger, prepareDatabase } from './runtime.js';
@@ -37,9 +36,10 @@ async function main(): Promise<void> {
     logger: log,
   });
   // Every university can sign from the first request; one without its own key gets a development key.
-  for (const tenant of await new Store(database.db).repos.tenants.list()) await app.issuance.signerFor(tenant);
-  app.mailWorker.start();
-  const housekeeping = new Housekeeping(new Store(database.db), systemClock, log);
+  const { services } = app;
+  for (const tenant of await services.uow.repos.tenants.list()) await services.issuance.signerFor(tenant);
+  services.mailWorker.start();
+  const housekeeping = new Housekeeping(services.uow, systemClock, log);
   housekeeping.start();
   await app.server.listen({ port: config.port, host: config.host });
   log.info(`Shomei is running: ${config.publicUrl}/  (demo: ${config.publicUrl}/demo/)`);

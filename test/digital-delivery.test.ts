@@ -32,7 +32,7 @@ function yen(amount: number, lang: Lang): string {
 }
 
 async function noOrders(student: OrderingStudent): Promise<void> {
-  const orders = await h.store.db
+  const orders = await h.database.db
     .selectFrom('orders')
     .select('id')
     .where('student_number', '=', student.record.studentNumber)
@@ -143,12 +143,12 @@ describe('C-9 digital delivery end to end (#4)', () => {
       // Staff confirm the payment: the certificates are issued and the recipient gets the link.
       const paidAt = h.clock.now();
       const sincePaid = h.smtp.count();
-      const delivered = await h.app.orders.advanceByStaff(h.tenant, orderId, 'paid');
+      const delivered = await h.advanceOrder(orderId, 'paid');
       expect(delivered).not.toBe('invalid');
       expect((await orderRow(h, orderId)).state).toBe('delivered');
-      expect(await h.app.orders.advanceByStaff(h.tenant, orderId, 'paid')).toBe('invalid');
+      expect(await h.advanceOrder(orderId, 'paid')).toBe('invalid');
       const linkMail = await h.smtp.waitFor(recipientEmail, { since: sincePaid });
-      const issued = await h.store.repos.certificates.listForOrder(h.tenant.id, orderId);
+      const issued = await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId);
       expect(issued).toHaveLength(2);
       const expiry = formatDateTime(paidAt + 90 * DAY, lang);
       expect(linkMail.subject).toContain(digitalRecipient.recipientName);
@@ -182,7 +182,7 @@ describe('C-9 digital delivery end to end (#4)', () => {
           expect(text).toContain(say(lang, `certificates.types.${certificate.type}`));
         }
       }
-      expect((await h.store.repos.deliveries.findForOrder(h.tenant.id, orderId))?.retrievals).toBe(0);
+      expect((await h.uow.repos.deliveries.findForOrder(h.tenant.id, orderId))?.retrievals).toBe(0);
       expect((await orderRow(h, orderId)).state).toBe('delivered');
 
       // Download: the signed PDF, counted.
@@ -218,7 +218,7 @@ describe('C-9 digital delivery end to end (#4)', () => {
       if (popplerAvailable('pdfsig')) expect(pdfsigReport(raw.rawPayload)).toContain('Signature is Valid.');
       if (popplerAvailable('pdftotext')) expect(pdfText(raw.rawPayload)).toContain(certificate.verificationCode);
 
-      const delivery = await h.store.repos.deliveries.findForOrder(h.tenant.id, orderId);
+      const delivery = await h.uow.repos.deliveries.findForOrder(h.tenant.id, orderId);
       expect(delivery).toMatchObject({ retrievals: 2, firstRetrievedAt: downloadedAt });
       expect((await orderRow(h, orderId)).state).toBe('retrieved');
       const line = await retrievedLine(student, orderId);
@@ -238,7 +238,7 @@ describe('C-9 digital delivery end to end (#4)', () => {
       const wrongToken = await recipient.get(`/tu/delivery?token=${'A'.repeat(43)}`);
       expect(wrongToken.status).toBe(410);
       expect(textOf(wrongToken.body)).toContain(say(lang, 'orders.delivery.unknown.title'));
-      expect((await h.store.repos.deliveries.findForOrder(h.tenant.id, orderId))?.retrievals).toBe(2);
+      expect((await h.uow.repos.deliveries.findForOrder(h.tenant.id, orderId))?.retrievals).toBe(2);
       await settleMail(h);
     });
   }
@@ -254,15 +254,15 @@ describe('C-9 digital delivery end to end (#4)', () => {
     expect(page.body).toContain(`/tu/orders/${orderId}/cancel`);
     const cancelled = await student.browser.post(`/tu/orders/${orderId}/cancel`, {});
     expect(textOf(cancelled.body)).toContain(say('en', 'orders.states.cancelled'));
-    expect(await h.app.orders.advanceByStaff(h.tenant, orderId, 'paid')).toBe('invalid');
+    expect(await h.advanceOrder(orderId, 'paid')).toBe('invalid');
     expect(await mailsTo(h, recipientEmail, 0)).toHaveLength(0);
-    expect(await h.store.repos.certificates.listForOrder(h.tenant.id, orderId)).toHaveLength(0);
+    expect(await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId)).toHaveLength(0);
   });
 
   it('C-9 #4 a delivered order cannot be cancelled (paid orders are not refunded)', async () => {
     const student = await orderingStudent(h, 'ja');
     const { orderId } = await placeOrder(student, 'digital', { 'copies-enrollment-ja': '1', ...digitalRecipient });
-    expect(await h.app.orders.advanceByStaff(h.tenant, orderId, 'paid')).not.toBe('invalid');
+    expect(await h.advanceOrder(orderId, 'paid')).not.toBe('invalid');
     const page = await student.browser.get(`/tu/orders/${orderId}`);
     expect(page.body).not.toContain(`/tu/orders/${orderId}/cancel`);
     const refused = await student.browser.post(`/tu/orders/${orderId}/cancel`, {});
@@ -282,10 +282,10 @@ describe('C-9 the link is valid 90 days (#4)', () => {
       recipientEmail,
     });
     const since = h.smtp.count();
-    expect(await h.app.orders.advanceByStaff(h.tenant, orderId, 'paid')).not.toBe('invalid');
+    expect(await h.advanceOrder(orderId, 'paid')).not.toBe('invalid');
     const link = urlIn(await h.smtp.waitFor(recipientEmail, { since }));
     const token = link.searchParams.get('token')!;
-    const [certificate] = await h.store.repos.certificates.listForOrder(h.tenant.id, orderId);
+    const [certificate] = await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId);
     const recipient = new TestBrowser(h, { lang: 'en', ip: '10.70.0.2' });
 
     await advance(h, 90 * DAY - 1000);
@@ -303,7 +303,7 @@ describe('C-9 the link is valid 90 days (#4)', () => {
     const late = await recipient.post('/tu/delivery', { token, serial: certificate!.serial }, { follow: false });
     expect(late.status).toBe(410);
     expect(late.headers['content-type']).toMatch(/^text\/html/);
-    expect((await h.store.repos.deliveries.findForOrder(h.tenant.id, orderId))?.retrievals).toBe(0);
+    expect((await h.uow.repos.deliveries.findForOrder(h.tenant.id, orderId))?.retrievals).toBe(0);
     expect((await orderRow(h, orderId)).state).toBe('delivered');
   });
 });

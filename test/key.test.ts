@@ -135,7 +135,7 @@ describe.each(['en', 'ja'] as const)('§2.3 regular login in %s', (lang) => {
     const page = await enterKey(browser, url, '   ');
     expect(page.status).toBe(422);
     expect(errorMessages(page.body)).toEqual([say(lang, 'validation.key.required')]);
-    const row = await h.store.db
+    const row = await h.database.db
       .selectFrom('auth_keys')
       .select('failed_attempts')
       .where('flow_id', '=', flowId)
@@ -244,7 +244,7 @@ describe.each(['en', 'ja'] as const)('§2.6 failed key entries in %s', (lang) =>
     expect(dialogText(right.body)).toContain(say(lang, 'key.dialog.invalidated.body'));
     const screen = await browser.get(url);
     expect(dialogText(screen.body)).toContain(say(lang, 'key.dialog.invalidated.title'));
-    const row = await h.store.db
+    const row = await h.database.db
       .selectFrom('auth_keys')
       .select(['failed_attempts', 'used_at'])
       .where('flow_id', '=', flowId)
@@ -430,7 +430,7 @@ describe("L-7 L-8 L-19 the university's own key policy", () => {
     const again = await startKeyLogin(strict, browser, ready);
     expect((await enterKey(browser, again.url, again.key)).location).toBe('/tu/login/authenticated');
     const trust = (
-      await strict.store.db.selectFrom('trusted_browsers').select(['created_at', 'expires_at']).execute()
+      await strict.database.db.selectFrom('trusted_browsers').select(['created_at', 'expires_at']).execute()
     )[0]!;
     expect(Number(trust.expires_at) - Number(trust.created_at)).toBe(7 * 86_400_000);
     await advance(strict, 6 * 86_400_000);

@@ -131,7 +131,7 @@ describeLdap('#3 L-2 LDAP directory against a real slapd', () => {
     const tenant = await ldapTenant(searchConfig());
     await login(tenant, 'TARO', 'Taro-Univ-pass1');
     await login(tenant, 'taro', 'Taro-Univ-pass1');
-    const rows = await h.store.db
+    const rows = await h.database.db
       .selectFrom('accounts')
       .innerJoin('tenants', 'tenants.id', 'accounts.tenant_id')
       .select('user_id')

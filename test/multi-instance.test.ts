@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../src/db/repositories.js';
+import { UnitOfWork } from '../src/db/unit-of-work.js';
 import { OutboxRepository } from '../src/features/mail/outbox.repository.js';
 import type { Tenant } from '../src/features/tenants/tenant.model.js';
 import { TenantService } from '../src/features/tenants/tenant.service.js';
@@ -101,11 +101,11 @@ describePostgres('#3 several instances on one PostgreSQL', () => {
     smtp = new TestSmtpServer();
     const smtpUrl = await smtp.start();
     database = await freshDatabase();
-    tenants = new TenantService(
-      new Store(database.handle.db),
-      systemClock,
-      new PasswordHasher({ concurrency: 2, queueLimit: 100 }),
-    );
+    tenants = new TenantService({
+      uow: new UnitOfWork(database.handle.db, systemClock),
+      clock: systemClock,
+      hasher: new PasswordHasher({ concurrency: 2, queueLimit: 100 }),
+    });
     tenant = await tenants.create({ slug: 'mi', name: { ja: '複数大学', en: 'Multi University' } });
     instances.push(await startInstance(smtpUrl), await startInstance(smtpUrl));
   }, 90_000);

@@ -32,7 +32,7 @@ describe('#3 start-up and readiness', () => {
   it('#3 /readyz fails while the database is unreachable, /healthz still answers', async () => {
     const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://shomei:x@127.0.0.1:1/none' });
     const database = openDatabase(config.databaseUrl, { connectTimeoutMs: 500 });
-    const app = await buildApp({ config, database, clock: systemClock, secretKey: 'k'.repeat(40), logger: false });
+    const app = await buildApp({ config, database, clock: systemClock, secretKey: 'k'.repeat(40) });
     try {
       expect((await app.server.inject({ url: '/readyz' })).statusCode).toBe(503);
       expect((await app.server.inject({ url: '/healthz' })).statusCode).toBe(200);
@@ -70,7 +70,7 @@ describe('#3 X-Forwarded-For is believed only from configured proxies', () => {
       },
       remoteAddress: '127.0.0.1',
     });
-    const row = await h.store.db
+    const row = await h.database.db
       .selectFrom('audit_log')
       .select('ip')
       .where('event', '=', 'login.failure')

@@ -69,7 +69,7 @@ describe('C-1 Select Printing Destination (#4)', () => {
       expect(home.body).toMatch(/name="lang"/);
 
       // A tenant that does not offer digital delivery: not listed, its form not reachable, not orderable.
-      await h.store.repos.tenants.updatePolicy(h.tenant.id, {
+      await h.uow.repos.tenants.updatePolicy(h.tenant.id, {
         ...h.tenant.policy,
         destinations: ['campus', 'convenience', 'postal'],
       });
@@ -93,7 +93,7 @@ describe('C-1 Select Printing Destination (#4)', () => {
         expect(forged.status).toBe(422);
         expect(errorMessages(forged.body)).toEqual([say(lang, 'orders.errors.destination')]);
       } finally {
-        await h.store.repos.tenants.updatePolicy(h.tenant.id, h.tenant.policy);
+        await h.uow.repos.tenants.updatePolicy(h.tenant.id, h.tenant.policy);
       }
       const unknown = await student.browser.get('/tu/orders/new?destination=moon', { follow: false });
       expect(unknown.location).toBe('/tu/home');
@@ -102,8 +102,14 @@ describe('C-1 Select Printing Destination (#4)', () => {
 
   it('C-1 #4 a student without a record is told so and cannot open an order form', async () => {
     const student = await orderingStudent(h, 'en');
-    await h.store.db.deleteFrom('student_courses').where('student_number', '=', student.record.studentNumber).execute();
-    await h.store.db.deleteFrom('student_records').where('student_number', '=', student.record.studentNumber).execute();
+    await h.database.db
+      .deleteFrom('student_courses')
+      .where('student_number', '=', student.record.studentNumber)
+      .execute();
+    await h.database.db
+      .deleteFrom('student_records')
+      .where('student_number', '=', student.record.studentNumber)
+      .execute();
     const home = await student.browser.get('/tu/home');
     expect(textOf(home.body)).toContain(say('en', 'orders.errors.noRecord'));
     const form = await student.browser.get('/tu/orders/new?destination=campus', { follow: false });
@@ -168,7 +174,7 @@ describe('C-10 availability: every type shown, with the reason when it cannot be
     it(`C-10 #4 a forged order for an unavailable type is refused with the reason, nothing is placed (${lang})`, async () => {
       const student = await orderingStudent(h, lang);
       await putRecord(h, { ...student.record, year: 2, expectedGraduationDate: '2029-03-31' });
-      const before = await h.store.db.selectFrom('flows').select('id').where('kind', '=', 'order_draft').execute();
+      const before = await h.database.db.selectFrom('flows').select('id').where('kind', '=', 'order_draft').execute();
       const cases: Array<{ destination: string; form: Record<string, string>; messages: string[] }> = [
         {
           destination: 'campus',
@@ -201,9 +207,9 @@ describe('C-10 availability: every type shown, with the reason when it cannot be
       const withdrawn = await fillOrderForm(student, 'campus', { 'copies-transcript-ja': '1' });
       expect(withdrawn.status).toBe(422);
       expect(errorMessages(withdrawn.body)).toEqual([say(lang, 'orders.unavailable.status')]);
-      const after = await h.store.db.selectFrom('flows').select('id').where('kind', '=', 'order_draft').execute();
+      const after = await h.database.db.selectFrom('flows').select('id').where('kind', '=', 'order_draft').execute();
       expect(after.length).toBe(before.length);
-      const orders = await h.store.db
+      const orders = await h.database.db
         .selectFrom('orders')
         .select('id')
         .where('student_number', '=', student.record.studentNumber)
@@ -226,7 +232,7 @@ describe('C-10 availability: every type shown, with the reason when it cannot be
     expect(placed.status).toBe(422);
     expect(errorMessages(placed.body)).toEqual([say('en', 'orders.unavailable.status')]);
     expect(
-      await h.store.db
+      await h.database.db
         .selectFrom('orders')
         .select('id')
         .where('student_number', '=', student.record.studentNumber)
@@ -379,8 +385,8 @@ describe('C-4 postal orders: Japanese address, fee plus postage, staff queue wit
       });
 
       // Shipping before printing, or without a tracking number, is not a move.
-      expect(await h.app.orders.advanceByStaff(h.tenant, orderId, 'shipped', 'X')).toBe('invalid');
-      expect(await h.app.orders.advanceByStaff(h.tenant, orderId, 'printed')).toBe('invalid');
+      expect(await h.advanceOrder(orderId, 'shipped', 'X')).toBe('invalid');
+      expect(await h.advanceOrder(orderId, 'printed')).toBe('invalid');
 
       const steps = [
         { event: 'paid', state: 'paid' },
@@ -390,23 +396,13 @@ describe('C-4 postal orders: Japanese address, fee plus postage, staff queue wit
       for (const step of steps) {
         const mark = h.smtp.count();
         if (step.event === 'shipped') {
-          expect(await h.app.orders.advanceByStaff(h.tenant, orderId, 'shipped')).toBe('invalid');
+          expect(await h.advanceOrder(orderId, 'shipped')).toBe('invalid');
         }
-        const moved = await h.app.orders.advanceByStaff(
-          h.tenant,
-          orderId,
-          step.event,
-          'tracking' in step ? step.tracking : undefined,
-        );
+        const moved = await h.advanceOrder(orderId, step.event, 'tracking' in step ? step.tracking : undefined);
         expect(moved).not.toBe('invalid');
-        expect(
-          await h.app.orders.advanceByStaff(
-            h.tenant,
-            orderId,
-            step.event,
-            'tracking' in step ? step.tracking : undefined,
-          ),
-        ).toBe('invalid');
+        expect(await h.advanceOrder(orderId, step.event, 'tracking' in step ? step.tracking : undefined)).toBe(
+          'invalid',
+        );
         const mail = await h.smtp.waitFor(student.email, { since: mark });
         expect(mail.subject).toContain(say(lang, `mail.orderStatus.subject_postal_${step.state}`));
         if ('tracking' in step) expect(mail.text).toContain(step.tracking);
@@ -433,7 +429,7 @@ describe('C-4 postal orders: Japanese address, fee plus postage, staff queue wit
     const cancelled = await student.browser.post(`/tu/orders/${orderId}/cancel`, {});
     expect(textOf(cancelled.body)).toContain(say('ja', 'orders.detail.notice.cancelled'));
     expect(textOf(cancelled.body)).toContain(say('ja', 'orders.states.cancelled'));
-    expect(await h.app.orders.advanceByStaff(h.tenant, orderId, 'paid')).toBe('invalid');
+    expect(await h.advanceOrder(orderId, 'paid')).toBe('invalid');
     expect((await orderRow(h, orderId)).state).toBe('cancelled');
   });
 });
@@ -555,7 +551,7 @@ describe('Races on orders (#4)', () => {
         expect(page.status).toBe(303);
         expect(page.location).toBe('/tu/orders');
       }
-      const orders = await h.store.db
+      const orders = await h.database.db
         .selectFrom('orders')
         .select('id')
         .where('student_number', '=', student.record.studentNumber)

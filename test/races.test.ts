@@ -59,7 +59,7 @@ describe('Q-1 races on one-time URLs', () => {
       expect(page.status).toBe(410);
       expect(textOf(page.body)).toContain(say('en', 'link.used.title'));
     }
-    const events = await h.store.db
+    const events = await h.database.db
       .selectFrom('audit_log')
       .select('event')
       .where('event', '=', 'email.registered')
@@ -154,7 +154,7 @@ describe('Q-1 races on the authentication key', () => {
     for (const page of results) expect(page.status).toBeLessThan(500);
     expect(results.every((page) => page.location === undefined)).toBe(true);
 
-    const rows = await h.store.db
+    const rows = await h.database.db
       .selectFrom('auth_keys')
       .select(['failed_attempts', 'used_at'])
       .where('flow_id', '=', flowId)
@@ -176,11 +176,11 @@ describe('Q-1 races on the authentication key', () => {
       await h.smtp.waitFor(student.email, { since, match: (m) => m.headers['x-shomei-event'] === 'authKey' }),
     );
     expect((await browser.post(url, { key: fresh }, { follow: false, csrf })).location).toBe('/tu/login/authenticated');
-    const failures = await h.store.db
+    const failures = await h.database.db
       .selectFrom('audit_log')
       .select('event')
       .where('event', '=', 'key.failure')
-      .where('account_id', '=', (await h.store.repos.accounts.findByUserId(h.tenant.id, student.userId))!.id)
+      .where('account_id', '=', (await h.uow.repos.accounts.findByUserId(h.tenant.id, student.userId))!.id)
       .execute();
     expect(failures.length).toBeGreaterThanOrEqual(5);
   });
@@ -196,8 +196,8 @@ describe('Q-1 races on the authentication key', () => {
     );
     expect(results.filter((page) => page.location === '/tu/login/authenticated')).toHaveLength(1);
     for (const page of results) expect(page.status).toBeLessThan(500);
-    const accountId = (await h.store.repos.accounts.findByUserId(h.tenant.id, student.userId))!.id;
-    const sessions = await h.store.db
+    const accountId = (await h.uow.repos.accounts.findByUserId(h.tenant.id, student.userId))!.id;
+    const sessions = await h.database.db
       .selectFrom('sessions')
       .select('id_hash')
       .where('account_id', '=', accountId)
@@ -221,7 +221,7 @@ describe('Q-1 races on the authentication key', () => {
     const sent = results.filter((page) => page.status === 303);
     expect(sent).toHaveLength(1);
     for (const page of results.filter((page) => page.status !== 303)) expect(page.status).toBe(429);
-    const keys = await h.store.db
+    const keys = await h.database.db
       .selectFrom('auth_keys')
       .select('id')
       .where('flow_id', '=', flowId)

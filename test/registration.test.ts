@@ -132,7 +132,7 @@ describe.each(['en', 'ja'] as const)('§2.1 mail address setting in %s', (lang) 
       expect(textOf(page.body)).toContain(email);
       expect(page.body).toContain('method="post"');
     }
-    expect((await h.store.repos.accounts.findByVerifiedEmail(h.tenant.id, email)).length).toBe(0);
+    expect((await h.uow.repos.accounts.findByVerifiedEmail(h.tenant.id, email)).length).toBe(0);
 
     const done = await browser.post(
       '/tu/mail-address/confirm',
@@ -145,7 +145,7 @@ describe.each(['en', 'ja'] as const)('§2.1 mail address setting in %s', (lang) 
     expect(textOf(complete.body)).toContain(say(lang, 'mailAddress.complete.title'));
     expect(textOf(complete.body)).toContain(say(lang, 'mailAddress.complete.toLogin'));
     expect(complete.body).toContain('href="/tu/login?notice=mailAddressSet"');
-    expect((await h.store.repos.accounts.findByVerifiedEmail(h.tenant.id, email)).length).toBe(1);
+    expect((await h.uow.repos.accounts.findByVerifiedEmail(h.tenant.id, email)).length).toBe(1);
   });
 });
 
@@ -194,7 +194,7 @@ describe.each(['en', 'ja'] as const)('L-18 one-time registration URLs in %s', (l
     const posted = await browser.post('/tu/mail-address/confirm', { token: link.searchParams.get('token')! }, { csrf });
     expect(posted.status).toBe(410);
     expect(textOf(posted.body)).toContain(say(lang, 'link.expired.title'));
-    expect((await h.store.repos.accounts.findByVerifiedEmail(h.tenant.id, email)).length).toBe(0);
+    expect((await h.uow.repos.accounts.findByVerifiedEmail(h.tenant.id, email)).length).toBe(0);
 
     // The next step works: log in again, a new mail, a new URL.
     const again = await openMailAddressForm(browser, student);

@@ -127,7 +127,7 @@ describe.each(['en', 'ja'] as const)('§2.2 second-password rules in %s', (lang)
 
     const cut = await submitLogin(browser, student, long.slice(0, 63));
     expect(cut.status).toBe(401);
-    const email = (await h.store.repos.accounts.findByUserId(h.tenant.id, student.userId))!.email!;
+    const email = (await h.uow.repos.accounts.findByUserId(h.tenant.id, student.userId))!.email!;
     const home = await logIn(h, browser, student, long, email);
     expect(home.status).toBe(200);
   });
@@ -335,7 +335,11 @@ describe.each(['en', 'ja'] as const)('§2.4c forgot second password in %s', (lan
     expect(mail.text).toContain(lang === 'en' ? `User ID: ${student.userId}` : `ユーザID：${student.userId}`);
     expect(mail.text).toContain(lang === 'en' ? 'Due date for the URL: 30 minutes' : 'URLの有効期限：30分');
     expect(await mailsTo(h, unknown, since)).toHaveLength(0);
-    const queued = await h.store.db.selectFrom('mail_outbox').select('id').where('to_address', '=', unknown).execute();
+    const queued = await h.database.db
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('to_address', '=', unknown)
+      .execute();
     expect(queued).toHaveLength(0);
   });
 

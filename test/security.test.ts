@@ -48,7 +48,7 @@ describe.each(['en', 'ja'] as const)('Q-1 CSRF protection in %s', (lang) => {
     expect(page.body).toContain(`<html lang="${lang}"`);
     expect(textOf(page.body)).toContain(say(lang, 'errors.csrf_invalid.title'));
     expect(textOf(page.body)).toContain(say(lang, 'inquiry.about'));
-    expect(await h.store.repos.accounts.findByUserId(h.tenant.id, student.userId)).toBeUndefined();
+    expect(await h.uow.repos.accounts.findByUserId(h.tenant.id, student.userId)).toBeUndefined();
   });
 
   it('Q-1 a wrong, foreign or duplicated CSRF token is refused on every form', async () => {
@@ -124,7 +124,7 @@ describe('Q-1 sessions', () => {
   it('Q-1 the session id is stored only as a hash', async () => {
     const { browser } = await loggedInStudent();
     const token = browser.cookies.get(SESSION)!;
-    const rows = await h.store.db.selectFrom('sessions').select('id_hash').execute();
+    const rows = await h.database.db.selectFrom('sessions').select('id_hash').execute();
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row.id_hash).not.toContain(token);
   });
@@ -457,7 +457,7 @@ describe('Q-1 A-6 audit log', () => {
     const unknown = await auditEvents(h, { subject: 'nobody-audit' });
     expect(unknown).toEqual(['login.failure']);
 
-    const row = await h.store.db
+    const row = await h.database.db
       .selectFrom('audit_log')
       .selectAll()
       .where('account_id', '=', accountId)
@@ -467,7 +467,7 @@ describe('Q-1 A-6 audit log', () => {
     expect(row.user_agent).toContain('Mozilla');
     expect(JSON.parse(row.detail)).toEqual({ reason: 'second_password' });
     // Nothing secret is ever written to the log.
-    const all = await h.store.db.selectFrom('audit_log').select(['detail', 'subject']).execute();
+    const all = await h.database.db.selectFrom('audit_log').select(['detail', 'subject']).execute();
     const dump = JSON.stringify(all);
     for (const secret of [
       student.secondPassword,
@@ -575,7 +575,7 @@ describe.each(['en', 'ja'] as const)('Q-2 bad input never gives a 500 (%s)', (la
       expect(page.status).toBe(422);
       expect(page.body).not.toContain('<script>alert');
     }
-    const row = await h.store.db
+    const row = await h.database.db
       .selectFrom('auth_keys')
       .select('failed_attempts')
       .where('flow_id', '=', flowId)

@@ -37,7 +37,7 @@ beforeAll(async () => {
       lang === 'en' ? ['Campus printer', 'Convenience store'] : ['学内印刷機', 'コンビニエンスストア'];
     content[lang].certificates = lang === 'en' ? ['Certificate of Enrollment'] : ['在学証明書'];
   }
-  await h.store.db
+  await h.database.db
     .updateTable('tenants')
     .set({ content: JSON.stringify(content) })
     .where('id', '=', h.tenant.id)
@@ -107,7 +107,7 @@ describe.each(['en', 'ja'] as const)('§2.4a change mail address in %s', (lang) 
       expect(page.status).toBe(200);
       expect(textOf(page.body)).toContain(newAddress);
     }
-    expect((await h.store.repos.accounts.findByUserId(h.tenant.id, student.userId))!.email).toBe(student.email);
+    expect((await h.uow.repos.accounts.findByUserId(h.tenant.id, student.userId))!.email).toBe(student.email);
 
     const noticeSince = h.smtp.count();
     const done = await browser.post(
@@ -210,7 +210,7 @@ describe.each(['en', 'ja'] as const)('§2.4a change mail address in %s', (lang) 
     expect((await browser.get(`${older.pathname}${older.search}`)).status).toBe(410);
     await browser.get(`${newer.pathname}${newer.search}`);
     await browser.post('/tu/settings/mail-address/confirm', { token: newer.searchParams.get('token')! });
-    expect((await h.store.repos.accounts.findByUserId(h.tenant.id, student.userId))!.email).toBe(b);
+    expect((await h.uow.repos.accounts.findByUserId(h.tenant.id, student.userId))!.email).toBe(b);
   });
 
   it('L-9 L-14 the change screens need a session; the mailed link does not', async () => {
@@ -277,7 +277,7 @@ describe('§2.7 a request without a clear answer', () => {
       expect(page.status).toBeGreaterThanOrEqual(400);
       expect(page.status).toBeLessThan(500);
     }
-    expect((await h.store.repos.accounts.findByUserId(h.tenant.id, student.userId))!.twoFactorEnabled).toBe(true);
+    expect((await h.uow.repos.accounts.findByUserId(h.tenant.id, student.userId))!.twoFactorEnabled).toBe(true);
   });
 });
 
@@ -315,8 +315,8 @@ describe('§2.7 a university that makes two-factor mandatory', () => {
       expect(strict.smtp.mails.slice(since).filter((m) => m.to.includes(email))).toHaveLength(0);
 
       // Even with the account's own switch off, the tenant's rule wins.
-      const account = (await strict.store.repos.accounts.findByUserId(strict.tenant.id, student.userId))!;
-      await strict.store.repos.accounts.setTwoFactor(strict.tenant.id, account.id, false, strict.clock.now());
+      const account = (await strict.uow.repos.accounts.findByUserId(strict.tenant.id, student.userId))!;
+      await strict.uow.repos.accounts.setTwoFactor(strict.tenant.id, account.id, false, strict.clock.now());
       const other = new TestBrowser(strict, { lang, ip: '10.31.0.1' });
       await other.get('/tu/login');
       const login = await other.post(

@@ -86,7 +86,7 @@ async function otherTenantReservation(destination: 'campus' | 'convenience'): Pr
     cancelledAt: null,
     items: [{ seq: 1, type: 'enrollment', lang: 'en', copies: 1, unitFeeYen: 300 }],
   };
-  await h.store.repos.orders.insert(order);
+  await h.uow.repos.orders.insert(order);
   return number;
 }
 
@@ -111,7 +111,7 @@ describe('C-5 terminal API: authentication (#4)', () => {
   it('C-5 #4 401 unauthorized without credentials, with a wrong secret, an unknown or deactivated terminal, on every endpoint', async () => {
     const { number } = await reserve('campus');
     const inactive = await registerTerminal(h, 'campus', h.tenant.id);
-    await h.store.db.updateTable('terminals').set({ active: 0 }).where('id', '=', inactive.id).execute();
+    await h.database.db.updateTable('terminals').set({ active: 0 }).where('id', '=', inactive.id).execute();
     const wrong = [
       {},
       { authorization: '' },
@@ -130,9 +130,7 @@ describe('C-5 terminal API: authentication (#4)', () => {
         expectError(response, 'unauthorized');
       }
     }
-    expect((await orderRow(h, (await h.store.repos.orders.findByReservationNumber(number))!.id)).state).toBe(
-      'reserved',
-    );
+    expect((await orderRow(h, (await h.uow.repos.orders.findByReservationNumber(number))!.id)).state).toBe('reserved');
   });
 
   it('C-5 #4 is outside the CSRF check (JSON from machines) and answers unknown paths with JSON 404', async () => {
@@ -252,7 +250,7 @@ describe('C-5 terminal API: a reservation from lookup to printout (#4)', () => {
     // Fetching again gives the same certificates: each line is issued once.
     const refetched = (await terminalCall(h, store, 'GET', `/reservations/${number}/documents`)).json() as typeof list;
     expect(refetched.documents).toEqual(list.documents);
-    const issued = await h.store.repos.certificates.listForOrder(h.tenant.id, orderId);
+    const issued = await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId);
     expect(issued.map((c) => c.serial)).toEqual(list.documents.map((d) => d.serial));
 
     const printed = await terminalCall(h, store, 'POST', `/reservations/${number}/printed`);
@@ -341,7 +339,7 @@ describe('C-5 terminal API: who sees which reservation (#4)', () => {
       await terminalCall(h, store, 'POST', `/reservations/${ownCampus}/payment`, { amountYen: 900 }),
       'reservation_not_found',
     );
-    const stillReserved = await h.store.repos.orders.findByReservationNumber(ownCampus);
+    const stillReserved = await h.uow.repos.orders.findByReservationNumber(ownCampus);
     expect(stillReserved?.state).toBe('reserved');
   });
 });
@@ -400,7 +398,7 @@ describe('C-5 races at the terminals (#4)', () => {
     );
     expect(serials[1]).toEqual(serials[0]);
     expect(serials[2]).toEqual(serials[0]);
-    expect(await h.store.repos.certificates.listForOrder(h.tenant.id, orderId)).toHaveLength(2);
+    expect(await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId)).toHaveLength(2);
   });
 });
 
@@ -413,7 +411,7 @@ describe('C-6 the PDFs a terminal receives (#4)', () => {
     const list = (await terminalCall(h, campus, 'GET', `/reservations/${number}/documents`)).json() as {
       documents: Array<{ serial: string; url: string; language: string }>;
     };
-    const issued = await h.store.repos.certificates.listForOrder(h.tenant.id, orderId);
+    const issued = await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId);
     expect(issued).toHaveLength(2);
     for (const document of list.documents) {
       const response = await h.app.server.inject({
@@ -470,7 +468,7 @@ describe('C-6 every certificate type in every language it is issued in (#4)', ()
       'expected_graduation/en',
       'course_application/ja',
     ]);
-    const issued = await h.store.repos.certificates.listForOrder(h.tenant.id, orderId);
+    const issued = await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId);
     for (const document of list.documents) {
       const response = await h.app.server.inject({
         method: 'GET',
@@ -498,11 +496,11 @@ describe('C-6 every certificate type in every language it is issued in (#4)', ()
 describe('C-4 staff moves are for postal and digital orders only (#4)', () => {
   it('C-4 C-5 #4 staff cannot mark a terminal reservation paid or printed behind the terminal', async () => {
     const { orderId, number } = await reserve('campus', { 'copies-enrollment-ja': '1' });
-    expect(await h.app.orders.advanceByStaff(h.tenant, orderId, 'paid')).toBe('invalid');
+    expect(await h.advanceOrder(orderId, 'paid')).toBe('invalid');
     expect(
       (await terminalCall(h, campus, 'POST', `/reservations/${number}/payment`, { amountYen: 300 })).statusCode,
     ).toBe(200);
-    expect(await h.app.orders.advanceByStaff(h.tenant, orderId, 'printed')).toBe('invalid');
+    expect(await h.advanceOrder(orderId, 'printed')).toBe('invalid');
     expect((await orderRow(h, orderId)).state).toBe('paid');
     expect((await terminalCall(h, campus, 'GET', `/reservations/${number}/documents`)).statusCode).toBe(200);
     expect((await terminalCall(h, campus, 'POST', `/reservations/${number}/printed`)).statusCode).toBe(200);

@@ -6,7 +6,7 @@ import jsQRModule from 'jsqr';
 import { PDFArray, PDFDocument, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IssuedCertificate } from '../src/features/certificates/issued-certificate.repository.js';
+import type { IssuedCertificate } from '../src/features/certificates/issued-certificate.model.js';
 import { formatDateTime } from '../src/platform/format.js';
 import type { Lang } from '../src/platform/i18n.js';
 import { errorMessages, say } from './helpers/accounts.js';
@@ -40,7 +40,7 @@ beforeAll(async () => {
     (await terminalCall(h, terminal, 'POST', `/reservations/${number}/payment`, { amountYen: 600 })).statusCode,
   ).toBe(200);
   expect((await terminalCall(h, terminal, 'GET', `/reservations/${number}/documents`)).statusCode).toBe(200);
-  const issued = await h.store.repos.certificates.listForOrder(h.tenant.id, orderId);
+  const issued = await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId);
   enrollment = issued.find((c) => c.type === 'enrollment')!;
   transcript = issued.find((c) => c.type === 'transcript')!;
 });
@@ -266,10 +266,10 @@ describe('C-7 verification by upload (#4)', () => {
 
 describe('C-7 revocation (#4)', () => {
   it('C-7 #4 after revocation the code, the file and an altered file all say revoked, with when and why', async () => {
-    expect(await h.app.verification.revoke(h.tenant, enrollment.serial, 'Issued in error')).toBe(true);
-    expect(await h.app.verification.revoke(h.tenant, enrollment.serial, 'again')).toBe(false);
-    expect(await h.app.verification.revoke(h.tenant, 'TU-2026-999999', 'none')).toBe(false);
-    const revoked = (await h.store.repos.certificates.findBySerial(h.tenant.id, enrollment.serial))!;
+    expect(await h.revoke(enrollment.serial, 'Issued in error')).toBe(true);
+    expect(await h.revoke(enrollment.serial, 'again')).toBe(false);
+    expect(await h.revoke('TU-2026-999999', 'none')).toBe(false);
+    const revoked = (await h.uow.repos.certificates.findBySerial(h.tenant.id, enrollment.serial))!;
     for (const lang of langs) {
       const byCode = await verifyCode(lang, enrollment.verificationCode);
       expectVerdict(byCode.body, lang, 'revoked', revoked);
@@ -282,7 +282,7 @@ describe('C-7 revocation (#4)', () => {
       // The other certificate of the order is untouched.
       expectVerdict((await verifyCode(lang, transcript.verificationCode)).body, lang, 'genuine', transcript);
     }
-    const audit = await h.store.db
+    const audit = await h.database.db
       .selectFrom('audit_log')
       .select('event')
       .where('tenant_id', '=', h.tenant.id)
@@ -331,6 +331,6 @@ describe('C-7 the verification forms are outside the CSRF check; everything else
       );
       expect(simulator.status).toBe(403);
     }
-    expect((await h.store.repos.orders.find(h.tenant.id, orderId))!.state).toBe('reserved');
+    expect((await h.uow.repos.orders.find(h.tenant.id, orderId))!.state).toBe('reserved');
   });
 });

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../platform/clock.js';
-import type { Store } from './repositories.js';
+import type { UnitOfWork } from './unit-of-work.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -14,7 +14,7 @@ export class Housekeeping {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {}
@@ -33,7 +33,7 @@ export class Housekeeping {
 
   async run(): Promise<{ sessions: number; flows: number; mails: number }> {
     const now = this.clock.now();
-    const repos = this.store.repos;
+    const repos = this.uow.repos;
     const result = {
       sessions: await repos.sessions.deleteExpired(now),
       flows: await repos.flows.deleteExpiredBefore(now - 7 * DAY),

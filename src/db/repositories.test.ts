@@ -1,13 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestDatabase, freshDatabase } from '../../test/helpers/database.js';
-import type { Account } from '../features/auth/account.repository.js';
-import type { AuthKey } from '../features/auth/auth-key.repository.js';
-import type { TrustedBrowser } from '../features/auth/trusted-browser.repository.js';
+import type { Account } from '../features/auth/account.model.js';
+import type { AuthKey } from '../features/auth/auth-key.model.js';
+import type { TrustedBrowser } from '../features/auth/trusted-browser.model.js';
 import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../features/tenants/tenant.model.js';
-import type { Flow } from '../flows/flow.repository.js';
+import type { Flow } from '../flows/flow.model.js';
 import { newId } from '../platform/crypto.js';
 import type { DatabaseHandle } from './database.js';
-import { type Repositories, Store } from './repositories.js';
+import type { Repositories } from './repositories.js';
+import { UnitOfWork } from './unit-of-work.js';
+import { operatorActor } from '../platform/actor.js';
+import { ManualClock } from '../platform/clock.js';
 
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
 const SECOND = 1_000;
@@ -27,7 +30,7 @@ function tenant(slug: string): Tenant {
 
 let database: DatabaseHandle;
 let testDatabase: TestDatabase;
-let store: Store;
+let uow: UnitOfWork;
 let repos: Repositories;
 let a: Tenant;
 let b: Tenant;
@@ -35,8 +38,8 @@ let b: Tenant;
 beforeEach(async () => {
   testDatabase = await freshDatabase();
   database = testDatabase.handle;
-  store = new Store(database.db);
-  repos = store.repos;
+  uow = new UnitOfWork(database.db, new ManualClock(T0));
+  repos = uow.repos;
   a = tenant('univ-a');
   b = tenant('univ-b');
   await repos.tenants.insert(a, T0);
@@ -440,10 +443,10 @@ describe('OutboxRepository', () => {
 
 describe('AuditRepository', () => {
   it("#2 A-6 an audit entry of tenant A is not listed with tenant B's id", async () => {
-    await repos.audit.record(a.id, { event: 'login.failure', subject: 'u1001', ip: '192.0.2.1' }, T0);
-    expect(await repos.audit.list(b.id)).toEqual([]);
-    expect(await repos.audit.list(b.id, { event: 'login.failure' })).toEqual([]);
-    expect(await repos.audit.list(a.id)).toEqual([
+    await repos.auditLog.record(a.id, { event: 'login.failure', subject: 'u1001', ip: '192.0.2.1' }, T0);
+    expect(await repos.auditLog.list(b.id)).toEqual([]);
+    expect(await repos.auditLog.list(b.id, { event: 'login.failure' })).toEqual([]);
+    expect(await repos.auditLog.list(a.id)).toEqual([
       {
         at: T0,
         event: 'login.failure',
@@ -457,14 +460,14 @@ describe('AuditRepository', () => {
   });
 
   it('A-6 lists newest first, filters by event, and caps the user agent', async () => {
-    await repos.audit.record(a.id, { event: 'login.success', userAgent: 'x'.repeat(1000) }, T0);
-    await repos.audit.record(a.id, { event: 'key.failure', detail: { remaining: 4 } }, T0 + 1);
-    await repos.audit.record(a.id, { event: 'login.success' }, T0 + 2);
-    const all = await repos.audit.list(a.id);
+    await repos.auditLog.record(a.id, { event: 'login.success', userAgent: 'x'.repeat(1000) }, T0);
+    await repos.auditLog.record(a.id, { event: 'key.failure', detail: { remaining: 4 } }, T0 + 1);
+    await repos.auditLog.record(a.id, { event: 'login.success' }, T0 + 2);
+    const all = await repos.auditLog.list(a.id);
     expect(all.map((e) => e.at)).toEqual([T0 + 2, T0 + 1, T0]);
     expect(all[2]?.userAgent).toHaveLength(300);
-    expect(await repos.audit.list(a.id, { event: 'key.failure' })).toMatchObject([{ detail: { remaining: 4 } }]);
-    expect(await repos.audit.list(a.id, { limit: 1 })).toHaveLength(1);
+    expect(await repos.auditLog.list(a.id, { event: 'key.failure' })).toMatchObject([{ detail: { remaining: 4 } }]);
+    expect(await repos.auditLog.list(a.id, { limit: 1 })).toHaveLength(1);
   });
 });
 
@@ -501,11 +504,11 @@ describe('TenantRepository', () => {
   });
 });
 
-describe('Store', () => {
+describe('UnitOfWork', () => {
   it('Q-2 a transaction that fails leaves no row behind', async () => {
     const acc = await account(a.id);
     await expect(
-      store.transaction(async (trx) => {
+      uow.run(operatorActor(a.id), async (trx) => {
         await trx.accounts.setVerifiedEmail(a.id, acc.id, 'taro@example.ac.jp', T0);
         await trx.outbox.enqueue(
           { id: newId(), tenantId: a.id, event: 'emailRegistration', to: 'x@y.jp', subject: 's', text: 't', html: 'h' },

@@ -11,6 +11,7 @@ import { TenantRepository } from '../features/tenants/tenant.repository.js';
 import { FlowRepository } from '../flows/flow.repository.js';
 import { SessionRepository } from '../platform/session.repository.js';
 import { IssuedCertificateRepository } from '../features/certificates/issued-certificate.repository.js';
+import { SigningKeyRepository } from '../features/certificates/signing-key.repository.js';
 import { DeliveryRepository } from '../features/orders/delivery.repository.js';
 import { OrderRepository } from '../features/orders/order.repository.js';
 import { TerminalRepository } from '../features/orders/terminal.repository.js';
@@ -25,11 +26,12 @@ export interface Repositories {
   sessions: SessionRepository;
   trustedBrowsers: TrustedBrowserRepository;
   outbox: OutboxRepository;
-  audit: AuditRepository;
+  auditLog: AuditRepository;
   records: StudentRecordRepository;
   catalogue: CatalogueRepository;
   orders: OrderRepository;
   certificates: IssuedCertificateRepository;
+  signingKeys: SigningKeyRepository;
   terminals: TerminalRepository;
   deliveries: DeliveryRepository;
 }
@@ -44,24 +46,13 @@ export function repositories(db: Kysely<Database>): Repositories {
     sessions: new SessionRepository(db),
     trustedBrowsers: new TrustedBrowserRepository(db),
     outbox: new OutboxRepository(db),
-    audit: new AuditRepository(db),
+    auditLog: new AuditRepository(db),
     records: new StudentRecordRepository(db),
     catalogue: new CatalogueRepository(db),
     orders: new OrderRepository(db),
     certificates: new IssuedCertificateRepository(db),
+    signingKeys: new SigningKeyRepository(db),
     terminals: new TerminalRepository(db),
     deliveries: new DeliveryRepository(db),
   };
-}
-
-/** A unit of work: every change that spans rows goes through here and commits or rolls back whole. */
-export class Store {
-  readonly repos: Repositories;
-  constructor(readonly db: Kysely<Database>) {
-    this.repos = repositories(db);
-  }
-
-  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(repositories(trx)));
-  }
 }

@@ -4,7 +4,8 @@ import type { DatabaseHandle } from '../db/database.js';
 import { TenantRepository } from '../features/tenants/tenant.repository.js';
 import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../features/tenants/tenant.model.js';
 import { newId } from '../platform/crypto.js';
-import { type Flow, FlowRepository } from './flow.repository.js';
+import { FlowRepository } from './flow.repository.js';
+import type { Flow } from './flow.model.js';
 import type { FlowKind, FlowState } from './flow.state.js';
 
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);

@@ -1,18 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { Flow } from './flow.model.js';
 import type { FlowKind, FlowState } from './flow.state.js';
 import type { FlowTable } from './flow.table.js';
-
-export interface Flow<C = Record<string, unknown>> {
-  tenantId: string;
-  id: string;
-  kind: FlowKind;
-  state: FlowState;
-  subjectId: string | null;
-  issuedAt: number;
-  expiresAt: number;
-  context: C;
-}
 
 function toFlow<C>(row: FlowTable): Flow<C> {
   return {

@@ -15,3 +15,16 @@ export class ManualClock implements Clock {
     this.current += ms;
   }
 }
+
+const japanDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Tokyo',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** Today's date in Japan ('YYYY-MM-DD'): the date every availability rule is judged by. */
+export function todayInJapan(nowMs: number): string {
+  const parts = Object.fromEntries(japanDate.formatToParts(new Date(nowMs)).map((part) => [part.type, part.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}

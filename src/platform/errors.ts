@@ -1,6 +1,9 @@
 /**
- * The closed catalogue of errors a user can meet. Each code has `errors.<code>.title` and
- * `errors.<code>.body` in every locale; the one error handler renders them.
+ * The one catalogue of coded errors (after Outline's server/errors.ts): every refusal a person,
+ * a terminal or an operator can meet has a stable code here and `errors.<code>.title` / `.body`
+ * in every locale. Pages render it through the one error handler; the terminal API answers it as
+ * JSON `{ error: code }`; the CLI prints its detail. Rule violations of a form are not errors:
+ * services return them as `{ status: 'invalid', violations }`.
  */
 export const errorStatus = {
   not_found: 404,
@@ -12,6 +15,18 @@ export const errorStatus = {
   overloaded: 503,
   directory_unavailable: 503,
   internal: 500,
+  /** The terminal API (C-5). */
+  unauthorized: 401,
+  reservation_not_found: 404,
+  reservation_expired: 410,
+  reservation_cancelled: 410,
+  reservation_printed: 410,
+  reservation_in_use: 409,
+  not_paid: 409,
+  amount_mismatch: 422,
+  /** Operator commands. */
+  signer_invalid: 422,
+  tenant_slug_invalid: 422,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -20,9 +35,14 @@ export class AppError extends Error {
   readonly status: number;
   constructor(
     readonly code: ErrorCode,
-    readonly options: { retryAfterSeconds?: number; cause?: unknown } = {},
+    readonly options: {
+      retryAfterSeconds?: number;
+      /** For operators and logs, never shown on a page: what exactly was wrong. */
+      detail?: string;
+      cause?: unknown;
+    } = {},
   ) {
-    super(code, { cause: options.cause });
+    super(options.detail ? `${code}: ${options.detail}` : code, { cause: options.cause });
     this.name = 'AppError';
     this.status = errorStatus[code];
   }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { EmailAddressRule } from '../features/auth/email-address.rules.js';
 import type { LoginNotice } from '../features/auth/pages/login.pages.js';
 import type { KeyDialog } from '../features/auth/pages/session.pages.js';
-import type { LinkStatus } from '../features/auth/link-token.js';
+import type { LinkStatus } from '../flows/flow.service.js';
 import type { SecondPasswordRule } from '../features/auth/second-password.rules.js';
 import type { MailEvent } from '../features/mail/mail.templates.js';
 import { certificateTypes } from '../features/certificates/certificate.model.js';

@@ -5,6 +5,7 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import type { DatabaseHandle } from '../db/database.js';
+import { assertOutsideTransaction } from '../db/unit-of-work.js';
 import { sha256 } from './crypto.js';
 import { AppError } from './errors.js';
 
@@ -51,7 +52,7 @@ function limiterFor(database: DatabaseHandle, name: string, definition: (typeof 
 
 /**
  * Counters live in the database, not in process memory, so every instance sees the same counts.
- * On SQLite the store writes on the app's one connection: never call it inside a transaction.
+ * They write on connections of their own, so a call from inside a unit of work is refused.
  */
 export class RateLimits {
   private readonly limiters: Record<LimitName, RateLimiterAbstract>;
@@ -66,6 +67,7 @@ export class RateLimits {
 
   /** Refuses when the limit is already reached; otherwise tells how many events are counted. */
   async assertNotBlocked(name: LimitName, key: string): Promise<number> {
+    assertOutsideTransaction('a rate limit');
     const state = await this.limiters[name].get(storedKey(key));
     if (state && state.remainingPoints <= 0) throw this.refusal(state);
     return state?.consumedPoints ?? 0;
@@ -73,6 +75,7 @@ export class RateLimits {
 
   /** Counts one event; refuses when this event goes over the limit. */
   async consume(name: LimitName, key: string): Promise<void> {
+    assertOutsideTransaction('a rate limit');
     try {
       await this.limiters[name].consume(storedKey(key));
     } catch (error) {
@@ -83,10 +86,12 @@ export class RateLimits {
 
   /** Counts one failure without refusing this request; the next one is refused. */
   async penalize(name: LimitName, key: string): Promise<void> {
+    assertOutsideTransaction('a rate limit');
     await this.limiters[name].penalty(storedKey(key));
   }
 
   async reset(name: LimitName, key: string): Promise<void> {
+    assertOutsideTransaction('a rate limit');
     await this.limiters[name].delete(storedKey(key));
   }
 

@@ -1,13 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-
-export interface SessionRecord {
-  accountId: string;
-  createdAt: number;
-  lastSeenAt: number;
-  idleExpiresAt: number;
-  absoluteExpiresAt: number;
-}
+import type { SessionRecord } from './session.model.js';
 
 export class SessionRepository {
   constructor(private readonly db: Kysely<Database>) {}

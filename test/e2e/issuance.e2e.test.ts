@@ -122,8 +122,8 @@ describeBrowser('certificate issuance in a browser (C-1, C-4, C-5, C-7, C-8, C-1
   beforeAll(async () => {
     [browser, site] = await Promise.all([launchBrowser(), startSite()]);
     const { h } = site;
-    await seedDemoCatalogue(h.store.repos, h.tenant.id);
-    await h.store.repos.tenants.updatePolicy(h.tenant.id, {
+    await seedDemoCatalogue(h.uow.repos, h.tenant.id);
+    await h.uow.repos.tenants.updatePolicy(h.tenant.id, {
       ...h.tenant.policy,
       destinations: ['campus', 'convenience', 'postal', 'digital'],
     });
@@ -193,7 +193,7 @@ describeBrowser('certificate issuance in a browser (C-1, C-4, C-5, C-7, C-8, C-1
       await onScreen(page, w.orderTitle);
       await page.getByText(w.placed).waitFor();
       const orderId = /\/tu\/orders\/([^/?]+)/.exec(page.url())![1]!;
-      const order = await h.store.repos.orders.find(h.tenant.id, orderId);
+      const order = await h.uow.repos.orders.find(h.tenant.id, orderId);
       expect(order?.state).toBe('reserved');
       const reservation = page.getByRole('region', { name: w.reservationNumber });
       const number = (await reservation.locator('.reservation__number').innerText()).trim();
@@ -243,7 +243,7 @@ describeBrowser('certificate issuance in a browser (C-1, C-4, C-5, C-7, C-8, C-1
       await page.getByRole('button', { name: w.finish, exact: true }).click();
       await page.getByText(w.printedMessage).waitFor();
       await checkScreen(tour, 'simulator-printed');
-      expect((await h.store.repos.orders.find(h.tenant.id, orderId))?.state).toBe('printed');
+      expect((await h.uow.repos.orders.find(h.tenant.id, orderId))?.state).toBe('printed');
 
       // C-8: the order history says Printed.
       await page.goto(`${site.origin}/tu/orders`);
@@ -254,7 +254,7 @@ describeBrowser('certificate issuance in a browser (C-1, C-4, C-5, C-7, C-8, C-1
 
       // C-6 / C-7: the verification code printed on the PDF is the one issued, and the public page finds it genuine.
       const text = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
-      const issued = await h.store.repos.certificates.listForOrder(h.tenant.id, orderId);
+      const issued = await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId);
       const enrollment = issued.find((certificate) => certificate.type === 'enrollment');
       expect(enrollment?.lang).toBe(lang);
       expect(text).toContain(enrollment!.verificationCode);

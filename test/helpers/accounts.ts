@@ -121,7 +121,7 @@ export async function settleMail(h: Harness): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     await h.flushMail();
-    const pending = await h.store.db
+    const pending = await h.database.db
       .selectFrom('mail_outbox')
       .select('id')
       .where('sent_at', 'is', null)
@@ -147,7 +147,7 @@ export async function mailsTo(h: Harness, to: string, since: number): Promise<Re
 
 /** The audit events recorded for an account (or for a typed subject when there is no account). */
 export async function auditEvents(h: Harness, filter: { accountId?: string; subject?: string }): Promise<string[]> {
-  let query = h.store.db.selectFrom('audit_log').select(['event', 'at']).where('tenant_id', '=', h.tenant.id);
+  let query = h.database.db.selectFrom('audit_log').select(['event', 'at']).where('tenant_id', '=', h.tenant.id);
   if (filter.accountId) query = query.where('account_id', '=', filter.accountId);
   if (filter.subject) query = query.where('subject', '=', filter.subject);
   const rows = await query.orderBy('at').execute();
@@ -155,7 +155,7 @@ export async function auditEvents(h: Harness, filter: { accountId?: string; subj
 }
 
 export async function accountIdOf(h: Harness, userId: string): Promise<string> {
-  const account = await h.store.repos.accounts.findByUserId(h.tenant.id, userId);
+  const account = await h.uow.repos.accounts.findByUserId(h.tenant.id, userId);
   if (!account) throw new Error(`no account for ${userId}`);
   return account.id;
 }

@@ -3,12 +3,13 @@ import pino from 'pino';
 import { type App, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
-import { Store } from '../../src/db/repositories.js';
+import type { UnitOfWork } from '../../src/db/unit-of-work.js';
+import type { Order } from '../../src/features/orders/order.model.js';
+import type { StaffMove } from '../../src/features/orders/order-staff.service.js';
 import type { Tenant, TenantPolicy } from '../../src/features/tenants/tenant.model.js';
-import { TenantService } from '../../src/features/tenants/tenant.service.js';
+import { operatorActor } from '../../src/platform/actor.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { newId } from '../../src/platform/crypto.js';
-import { PasswordHasher } from '../../src/platform/password-hasher.js';
 import { freshDatabase } from './database.js';
 import { TestSmtpServer } from './smtp.js';
 
@@ -17,12 +18,16 @@ export interface Harness {
   clock: ManualClock;
   smtp: TestSmtpServer;
   database: DatabaseHandle;
-  store: Store;
+  uow: UnitOfWork;
   tenant: Tenant;
-  tenants: TenantService;
+  tenants: App['services']['tenants'];
   close(): Promise<void>;
   /** Delivers queued mail now instead of waiting for the worker's poll. */
   flushMail(): Promise<void>;
+  /** What the registrar does from the CLI (`shomei order advance`): the order, or 'invalid'. */
+  advanceOrder(orderId: string, to: StaffMove, trackingNumber?: string): Promise<Order | 'invalid'>;
+  /** `shomei certificate revoke`: whether an unrevoked certificate was revoked. */
+  revoke(serial: string, reason: string): Promise<boolean>;
 }
 
 export const students = {
@@ -55,12 +60,12 @@ export async function startHarness(
     database,
     clock,
     secretKey: 'test-secret-key-that-is-long-enough-0123456789',
-    logger: process.env.TEST_LOG ? pino({ level: process.env.TEST_LOG }) : false,
+    ...(process.env.TEST_LOG && { logger: pino({ level: process.env.TEST_LOG }) }),
     mailPollIntervalMs: 50,
   });
-  app.mailWorker.start();
-  const store = new Store(database.db);
-  const tenants = new TenantService(store, clock, new PasswordHasher({ concurrency: 2, queueLimit: 1000 }));
+  const { services } = app;
+  services.mailWorker.start();
+  const tenants = services.tenants;
   const tenant = await tenants.create({
     slug: 'tu',
     name: { ja: 'テスト大学', en: 'Test University' },
@@ -89,11 +94,20 @@ export async function startHarness(
     clock,
     smtp,
     database,
-    store,
+    uow: services.uow,
     tenant,
     tenants,
     async flushMail() {
-      await app.mailWorker.drain();
+      await services.mailWorker.drain();
+    },
+    async advanceOrder(orderId, to, trackingNumber) {
+      const moved = await services.orderStaff.advance(tenant, orderId, to, operatorActor(tenant.id), trackingNumber);
+      return moved.status === 'moved' ? moved.order : 'invalid';
+    },
+    async revoke(serial, reason) {
+      return (
+        (await services.verification.revoke(tenant, serial, reason, operatorActor(tenant.id))).status === 'revoked'
+      );
     },
     async close() {
       await app.server.close();

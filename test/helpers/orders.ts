@@ -4,6 +4,7 @@ import { seedDemoCatalogue } from '../../src/features/catalogue/demo-catalogue.j
 import { TerminalService } from '../../src/features/orders/terminal.service.js';
 import type { StudentCourseInput, StudentRecordInput } from '../../src/features/records/record.model.js';
 import type { TenantPolicy } from '../../src/features/tenants/tenant.model.js';
+import { operatorActor } from '../../src/platform/actor.js';
 import { randomToken } from '../../src/platform/crypto.js';
 import type { Lang } from '../../src/platform/i18n.js';
 import { type Harness, type Page, TestBrowser, startHarness } from './harness.js';
@@ -22,7 +23,7 @@ export const issuancePolicy: Partial<TenantPolicy> = {
 /** The harness with every destination on, the demo catalogue, and a refusing recipient domain. */
 export async function startIssuanceHarness(): Promise<Harness> {
   const h = await startHarness({ policy: issuancePolicy });
-  await h.store.transaction(async (repos) => seedDemoCatalogue(repos, h.tenant.id));
+  await h.uow.run(operatorActor(h.tenant.id), async (repos) => seedDemoCatalogue(repos, h.tenant.id));
   return h;
 }
 
@@ -73,7 +74,7 @@ export const sampleCourses: StudentCourseInput[] = [
 ];
 
 export async function putRecord(h: Harness, record: StudentRecordInput): Promise<void> {
-  await h.store.transaction(async (repos) => {
+  await h.uow.run(operatorActor(h.tenant.id), async (repos) => {
     await repos.records.upsert(h.tenant.id, record, h.clock.now());
     await repos.records.replaceCourses(h.tenant.id, record.studentNumber, sampleCourses);
   });
@@ -167,13 +168,13 @@ export async function registerTerminal(
 ): Promise<TestTerminal> {
   const id = `test-${kind}-${nextTerminal++}`;
   const secret = randomToken();
-  await h.store.repos.terminals.upsert(
+  await h.uow.repos.terminals.upsert(
     {
       id,
       tenantId,
       kind,
       name: `Test ${kind} terminal ${id}`,
-      secretHash: h.app.context.secrets.hash(TerminalService.secretPurpose, secret),
+      secretHash: h.app.services.secrets.hash(TerminalService.secretPurpose, secret),
     },
     h.clock.now(),
   );
@@ -207,7 +208,7 @@ export function reservationNumberIn(html: string): string {
 }
 
 export async function orderRow(h: Harness, orderId: string) {
-  const order = await h.store.repos.orders.find(h.tenant.id, orderId);
+  const order = await h.uow.repos.orders.find(h.tenant.id, orderId);
   if (!order) throw new Error(`no order ${orderId}`);
   return order;
 }

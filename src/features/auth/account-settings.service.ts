@@ -1,16 +1,14 @@
-import { newId } from '../../platform/crypto.js';
-import type { Lang } from '../../platform/i18n.js';
+import type { Infrastructure } from '../../infrastructure.js';
+import type { Actor } from '../../platform/actor.js';
 import { maskEmail } from '../../platform/format.js';
-import type { Flow } from '../../flows/flow.repository.js';
-import { initialState } from '../../flows/flow.state.js';
-import type { FieldError } from '../../platform/views/components.js';
+import type { Lang } from '../../platform/i18n.js';
+import type { Invalid } from '../../platform/violation.js';
+import type { FlowService, LinkStatus } from '../../flows/flow.service.js';
 import type { Tenant } from '../tenants/tenant.model.js';
-import type { Account } from './account.repository.js';
-import type { AuthContext, RequestMeta } from './auth.context.js';
-import { normalizeEmail } from './email-address.rules.js';
-import { addressErrors } from './email-registration.service.js';
-import type { LinkStatus, LinkTokens } from './link-token.js';
-import type { TrustedBrowser } from './trusted-browser.repository.js';
+import type { Account } from './account.model.js';
+import { emailPairViolations, normalizeEmail } from './email-address.rules.js';
+import type { LinkOutcome } from './email-registration.service.js';
+import type { TrustedBrowser } from './trusted-browser.model.js';
 
 export interface EmailChangeContext {
   lang: string;
@@ -20,124 +18,88 @@ export interface EmailChangeContext {
 /** What a logged-in student changes from the menu: mail address (L-9), two-factor (L-13), trusted browsers (L-19). */
 export class AccountSettingsService {
   constructor(
-    private readonly ctx: AuthContext,
-    private readonly links: LinkTokens,
+    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'limits' | 'mailer'> & { flows: FlowService },
   ) {}
 
+  /** Violations name `newAddress` and `check`. */
   async requestEmailChange(
     tenant: Tenant,
     account: Account,
     rawAddress: string,
     rawCheck: string,
-    meta: RequestMeta,
-  ): Promise<{ status: 'sent'; email: string } | { status: 'invalid'; errors: FieldError[] }> {
-    const errors = addressErrors(rawAddress, rawCheck, 'newAddress');
-    if (errors.length > 0) return { status: 'invalid', errors };
+    actor: Actor,
+  ): Promise<{ status: 'sent'; email: string } | Invalid> {
+    const violations = emailPairViolations(rawAddress, rawCheck, 'newAddress');
+    if (violations.length > 0) return { status: 'invalid', violations };
     const email = normalizeEmail(rawAddress);
     if (email === account.email)
-      return { status: 'invalid', errors: [{ field: 'newAddress', message: 'validation.email.sameAsCurrent' }] };
-    await this.ctx.limits.consume('mailsPerAccount', `${tenant.id}:${account.id}`);
-    const now = this.ctx.clock.now();
-    await this.ctx.store.transaction(async (repos) => {
-      await repos.flows.expireOpen(tenant.id, account.id, 'email_change', now);
-      const { token, hash } = this.links.create();
-      const flow: Flow<EmailChangeContext> = {
-        tenantId: tenant.id,
-        id: newId(),
-        kind: 'email_change',
-        state: initialState.email_change,
-        subjectId: account.id,
-        issuedAt: now,
-        expiresAt: now + tenant.policy.linkLifetimeMinutes * 60_000,
-        context: { lang: meta.lang, newEmail: email },
-      };
-      await repos.flows.insert(flow, hash);
-      await this.ctx.mailer.queue(
-        repos,
-        tenant,
+      return { status: 'invalid', violations: [{ code: 'email.sameAsCurrent', path: 'newAddress' }] };
+    await this.deps.limits.consume('mailsPerAccount', `${tenant.id}:${account.id}`);
+    await this.deps.uow.run(actor, async (tx) => {
+      await tx.flows.expireOpen(tenant.id, account.id, 'email_change', tx.now);
+      const { url } = await this.deps.flows.startWithLink<EmailChangeContext>(
+        tx,
         {
-          event: 'emailChange',
-          lang: meta.lang,
-          to: email,
-          params: {
-            url: this.links.url(tenant.slug, '/settings/mail-address/confirm', token),
-            minutes: tenant.policy.linkLifetimeMinutes,
-            userId: account.userId,
-          },
+          tenantId: tenant.id,
+          kind: 'email_change',
+          subjectId: account.id,
+          lifetimeMs: tenant.policy.linkLifetimeMinutes * 60_000,
+          context: { lang: actor.lang, newEmail: email },
         },
-        now,
+        { tenantSlug: tenant.slug, path: '/settings/mail-address/confirm' },
       );
-      await repos.audit.record(
-        tenant.id,
-        { event: 'email.change_requested', accountId: account.id, ip: meta.ip, userAgent: meta.userAgent },
-        now,
-      );
+      await this.deps.mailer.queue(tx, tenant, {
+        event: 'emailChange',
+        lang: actor.lang,
+        to: email,
+        params: { url, minutes: tenant.policy.linkLifetimeMinutes, userId: account.userId },
+      });
+      await tx.audit('email.change_requested', { accountId: account.id });
     });
-    this.ctx.mailer.flush();
     return { status: 'sent', email };
   }
 
   inspectEmailChange(tenant: Tenant, token: string): Promise<LinkStatus<EmailChangeContext>> {
-    return this.links.inspect<EmailChangeContext>(this.ctx.store.repos, tenant.id, 'email_change', token);
+    return this.deps.flows.inspectLink<EmailChangeContext>(this.deps.uow.repos, tenant.id, 'email_change', token);
   }
 
   /** Uses the link; the old address is told of the change (L-9). */
-  async confirmEmailChange(
-    tenant: Tenant,
-    token: string,
-    meta: RequestMeta,
-  ): Promise<'completed' | 'expired' | 'used' | 'unknown'> {
-    const now = this.ctx.clock.now();
-    const done = await this.ctx.store.transaction(async (repos) => {
-      const flow = await repos.flows.consumeToken<EmailChangeContext>(
+  async confirmEmailChange(tenant: Tenant, token: string, actor: Actor): Promise<LinkOutcome> {
+    const done = await this.deps.uow.run(actor, async (tx) => {
+      const flow = await tx.flows.consumeToken<EmailChangeContext>(
         tenant.id,
         'email_change',
-        this.links.hash(token),
+        this.deps.flows.linkTokenHash(token),
         'mail_sent',
         'completed',
-        now,
+        tx.now,
       );
       if (!flow?.subjectId) return false;
-      const account = await repos.accounts.findById(tenant.id, flow.subjectId);
+      const account = await tx.accounts.findById(tenant.id, flow.subjectId);
       if (!account) return false;
-      await repos.accounts.setVerifiedEmail(tenant.id, account.id, flow.context.newEmail, now);
+      await tx.accounts.setVerifiedEmail(tenant.id, account.id, flow.context.newEmail, tx.now);
       if (account.email && account.email !== flow.context.newEmail) {
-        await this.ctx.mailer.queue(
-          repos,
-          tenant,
-          {
-            event: 'emailChangedNotice',
-            lang: meta.lang,
-            to: account.email,
-            params: { userId: account.userId, newAddress: maskEmail(flow.context.newEmail) },
-          },
-          now,
-        );
+        await this.deps.mailer.queue(tx, tenant, {
+          event: 'emailChangedNotice',
+          lang: actor.lang,
+          to: account.email,
+          params: { userId: account.userId, newAddress: maskEmail(flow.context.newEmail) },
+        });
       }
-      await repos.audit.record(
-        tenant.id,
-        {
-          event: 'email.changed',
-          accountId: account.id,
-          ip: meta.ip,
-          userAgent: meta.userAgent,
-          detail: { from: account.email ? maskEmail(account.email) : null, to: maskEmail(flow.context.newEmail) },
-        },
-        now,
-      );
+      await tx.audit('email.changed', {
+        accountId: account.id,
+        detail: { from: account.email ? maskEmail(account.email) : null, to: maskEmail(flow.context.newEmail) },
+      });
       return true;
     });
-    if (done) {
-      this.ctx.mailer.flush();
-      return 'completed';
-    }
+    if (done) return { status: 'completed' };
     const status = await this.inspectEmailChange(tenant, token);
-    return status.status === 'valid' ? 'used' : status.status;
+    return { status: status.status === 'valid' ? 'used' : status.status };
   }
 
   /** The language chosen on the start screen goes with the student's later mails (L-12). */
   async rememberLanguage(tenant: Tenant, account: Account, lang: Lang): Promise<void> {
-    if (account.lang !== lang) await this.ctx.store.repos.accounts.setLang(tenant.id, account.id, lang);
+    if (account.lang !== lang) await this.deps.uow.repos.accounts.setLang(tenant.id, account.id, lang);
   }
 
   twoFactorLocked(tenant: Tenant): boolean {
@@ -149,69 +111,37 @@ export class AccountSettingsService {
     tenant: Tenant,
     account: Account,
     enable: boolean,
-    meta: RequestMeta,
-  ): Promise<'changed' | 'mandatory'> {
-    if (!enable && tenant.policy.twoFactorMandatory) return 'mandatory';
-    const now = this.ctx.clock.now();
-    await this.ctx.store.transaction(async (repos) => {
-      await repos.accounts.setTwoFactor(tenant.id, account.id, enable, now);
+    actor: Actor,
+  ): Promise<{ status: 'changed' | 'mandatory' }> {
+    if (!enable && tenant.policy.twoFactorMandatory) return { status: 'mandatory' };
+    await this.deps.uow.run(actor, async (tx) => {
+      await tx.accounts.setTwoFactor(tenant.id, account.id, enable, tx.now);
       if (account.email) {
-        await this.ctx.mailer.queue(
-          repos,
-          tenant,
-          {
-            event: 'twoFactorChangedNotice',
-            lang: meta.lang,
-            to: account.email,
-            params: { userId: account.userId, context: enable ? 'on' : 'off' },
-          },
-          now,
-        );
+        await this.deps.mailer.queue(tx, tenant, {
+          event: 'twoFactorChangedNotice',
+          lang: actor.lang,
+          to: account.email,
+          params: { userId: account.userId, context: enable ? 'on' : 'off' },
+        });
       }
-      await repos.audit.record(
-        tenant.id,
-        {
-          event: enable ? 'two_factor.enabled' : 'two_factor.disabled',
-          accountId: account.id,
-          ip: meta.ip,
-          userAgent: meta.userAgent,
-        },
-        now,
-      );
+      await tx.audit(enable ? 'two_factor.enabled' : 'two_factor.disabled', { accountId: account.id });
     });
-    this.ctx.mailer.flush();
-    return 'changed';
+    return { status: 'changed' };
   }
 
   trustedBrowsers(tenant: Tenant, account: Account): Promise<TrustedBrowser[]> {
-    return this.ctx.store.repos.trustedBrowsers.listActive(tenant.id, account.id, this.ctx.clock.now());
+    return this.deps.uow.repos.trustedBrowsers.listActive(tenant.id, account.id, this.deps.clock.now());
   }
 
-  async revokeTrustedBrowser(
-    tenant: Tenant,
-    account: Account,
-    browserId: string | 'all',
-    meta: RequestMeta,
-  ): Promise<number> {
-    const now = this.ctx.clock.now();
-    return this.ctx.store.transaction(async (repos) => {
+  /** How many trusted browsers were forgotten. */
+  revokeTrustedBrowser(tenant: Tenant, account: Account, browserId: string | 'all', actor: Actor): Promise<number> {
+    return this.deps.uow.run(actor, async (tx) => {
       const count =
         browserId === 'all'
-          ? await repos.trustedBrowsers.revokeAll(tenant.id, account.id, now)
-          : Number(await repos.trustedBrowsers.revoke(tenant.id, account.id, browserId, now));
-      if (count > 0) {
-        await repos.audit.record(
-          tenant.id,
-          {
-            event: 'trusted_browser.revoked',
-            accountId: account.id,
-            ip: meta.ip,
-            userAgent: meta.userAgent,
-            detail: { browser: browserId, count },
-          },
-          now,
-        );
-      }
+          ? await tx.trustedBrowsers.revokeAll(tenant.id, account.id, tx.now)
+          : Number(await tx.trustedBrowsers.revoke(tenant.id, account.id, browserId, tx.now));
+      if (count > 0)
+        await tx.audit('trusted_browser.revoked', { accountId: account.id, detail: { browser: browserId, count } });
       return count;
     });
   }

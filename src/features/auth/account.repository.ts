@@ -1,18 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Lang } from '../../platform/i18n.js';
+import type { Account } from './account.model.js';
 import type { AccountTable } from './account.table.js';
-
-export interface Account {
-  tenantId: string;
-  id: string;
-  userId: string;
-  email: string | null;
-  emailVerified: boolean;
-  secondPasswordHash: string | null;
-  twoFactorEnabled: boolean;
-  lang: Lang;
-}
 
 function toAccount(row: Selectable<AccountTable>): Account {
   return {

@@ -1,17 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { AuthKeyTable } from './auth-key.table.js';
-
-export interface AuthKey {
-  id: string;
-  flowId: string;
-  accountId: string;
-  keyHash: string;
-  issuedAt: number;
-  expiresAt: number;
-  failedAttempts: number;
-  usedAt: number | null;
-}
+import type { AuthKey } from './auth-key.model.js';
 
 function toKey(row: Selectable<AuthKeyTable>): AuthKey {
   return {

@@ -1,42 +1,35 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Actor } from '../../platform/actor.js';
 import type { CookiePolicy } from '../../platform/cookies.js';
 import { randomToken } from '../../platform/crypto.js';
 import type { SecretHasher } from '../../platform/crypto.js';
-import type { CurrentSession } from '../../platform/request-context.js';
 import { tenantBase } from '../../platform/views/render.js';
-import { type RequestMeta, secretPurpose } from './auth.context.js';
+import type { CurrentSession } from './account.model.js';
+import { secretPurpose } from './secret-purpose.js';
 
-/**
- * Form fields arrive as strings or not at all; anything else (arrays, objects) counts as empty.
- * Control characters become U+FFFD: no field may hold them, PostgreSQL refuses NUL in text,
- * and the replacement still fails every check instead of quietly matching a shorter value.
- */
-export function formField(body: unknown, name: string, maxLength = 1024): string {
-  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
-  return typeof value === 'string'
-    ? value.slice(0, maxLength).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd')
-    : '';
-}
-
-export function queryField(query: unknown, name: string): string {
-  return formField(query, name, 256);
-}
-
+/** The student side's cookies and the actor of each request, for the routes of every feature. */
 export class AuthHttp {
   constructor(
     readonly cookies: CookiePolicy,
     private readonly secrets: SecretHasher,
   ) {}
 
-  /** The browser's flow-binding value, created on first need; flows store only its hash. */
-  meta(request: FastifyRequest, reply: FastifyReply): RequestMeta {
+  /**
+   * The student (or visitor) acting in this request. The browser's flow-binding value is created
+   * on first need; flows store only its hash.
+   */
+  actor(request: FastifyRequest, reply: FastifyReply): Actor {
     let binding = request.cookies[this.cookies.flowBinding];
     if (!binding || !/^[A-Za-z0-9_-]{43}$/.test(binding)) {
       binding = randomToken();
       reply.setCookie(this.cookies.flowBinding, binding, this.cookies.options());
       request.cookies[this.cookies.flowBinding] = binding;
     }
+    const account = request.currentSession?.account;
     return {
+      tenantId: request.tenant.id,
+      kind: account ? 'student' : 'visitor',
+      accountId: account?.id ?? null,
       ip: request.ip,
       userAgent: request.headers['user-agent'] ?? '',
       lang: request.lang,

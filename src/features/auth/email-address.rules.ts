@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Violation } from '../../platform/violation.js';
 
 export type EmailAddressRule = 'required' | 'singleByte' | 'noSpaces' | 'invalid' | 'tooLong' | 'mismatch';
 
@@ -24,4 +25,13 @@ export function emailAddressViolations(
   if (check.length === 0) result.check.push('required');
   else if (result.address.length === 0 && check !== address) result.check.push('mismatch');
   return result;
+}
+
+/** An address form's two fields as violations: the address at `addressPath`, its copy at `check`. */
+export function emailPairViolations(address: string, check: string, addressPath = 'address'): Violation[] {
+  const violations = emailAddressViolations(address, check);
+  return [
+    ...violations.address.map((rule) => ({ code: `email.${rule}`, path: addressPath })),
+    ...violations.check.map((rule) => ({ code: `email.${rule}`, path: 'check' })),
+  ];
 }

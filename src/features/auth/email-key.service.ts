@@ -1,18 +1,18 @@
-import type { Repositories } from '../../db/repositories.js';
+import type { Work } from '../../db/unit-of-work.js';
+import type { Infrastructure } from '../../infrastructure.js';
+import type { Actor } from '../../platform/actor.js';
 import { newId, randomDigits, randomToken } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';
 import { formatDateTime } from '../../platform/format.js';
-import type { Flow } from '../../flows/flow.repository.js';
-import { initialState, transition } from '../../flows/flow.state.js';
+import type { BoundContext, Flow } from '../../flows/flow.model.js';
+import type { FlowService } from '../../flows/flow.service.js';
+import { transition } from '../../flows/flow.state.js';
 import type { Tenant } from '../tenants/tenant.model.js';
-import type { Account } from './account.repository.js';
-import { type AuthContext, type RequestMeta, secretPurpose } from './auth.context.js';
+import type { Account } from './account.model.js';
+import { secretPurpose } from './secret-purpose.js';
 import type { SessionService } from './session.service.js';
 
-export interface KeyFlowContext {
-  lang: string;
-  binding: string;
-}
+export type KeyFlowContext = BoundContext;
 
 /** How long the key screen stays usable; each key inside it lives for the tenant's key lifetime. */
 const KEY_FLOW_LIFETIME_MS = 30 * 60_000;
@@ -39,31 +39,28 @@ export type ReissueResult =
  */
 export class EmailKeyService {
   constructor(
-    private readonly ctx: AuthContext,
-    private readonly sessions: SessionService,
+    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'secrets' | 'limits' | 'mailer'> & {
+      flows: FlowService;
+      sessions: SessionService;
+    },
   ) {}
 
-  async start(repos: Repositories, tenant: Tenant, account: Account, meta: RequestMeta): Promise<string> {
-    const now = this.ctx.clock.now();
-    const flow: Flow<KeyFlowContext> = {
+  async start(tx: Work, tenant: Tenant, account: Account): Promise<string> {
+    const flow = await this.deps.flows.start<KeyFlowContext>(tx, {
       tenantId: tenant.id,
-      id: newId(),
       kind: 'email_key',
-      state: initialState.email_key,
       subjectId: account.id,
-      issuedAt: now,
-      expiresAt: now + KEY_FLOW_LIFETIME_MS,
-      context: { lang: meta.lang, binding: meta.binding },
-    };
-    await repos.flows.insert(flow);
-    await this.issue(repos, tenant, account, flow.id, 0, meta, now);
+      lifetimeMs: KEY_FLOW_LIFETIME_MS,
+      context: { lang: tx.actor.lang, binding: tx.actor.binding },
+    });
+    await this.issue(tx, tenant, account, flow.id, 0);
     return flow.id;
   }
 
-  async screen(tenant: Tenant, flowId: string, meta: RequestMeta): Promise<KeyScreen> {
-    const flow = await this.liveFlow(tenant, flowId, meta);
+  async screen(tenant: Tenant, flowId: string, actor: Actor): Promise<KeyScreen> {
+    const flow = await this.liveFlow(tenant, flowId, actor);
     if (!flow) return { status: 'gone' };
-    const key = await this.ctx.store.repos.keys.findCurrent(tenant.id, flow.id);
+    const key = await this.deps.uow.repos.keys.findCurrent(tenant.id, flow.id);
     if (!key) return { status: 'gone' };
     return {
       status: 'ok',
@@ -77,185 +74,132 @@ export class EmailKeyService {
     tenant: Tenant,
     flowId: string,
     typedKey: string,
-    meta: RequestMeta,
+    actor: Actor,
     previousSessionToken: string | undefined,
   ): Promise<AuthenticateResult> {
-    const flow = await this.liveFlow(tenant, flowId, meta);
+    const { uow, limits, secrets } = this.deps;
+    const flow = await this.liveFlow(tenant, flowId, actor);
     if (!flow?.subjectId) return { status: 'gone' };
     const accountId = flow.subjectId;
     const limit = tenant.policy.keyMaxAttempts;
-    await this.ctx.limits.assertNotBlocked('keyFailuresPerAccount', `${tenant.id}:${accountId}`);
+    await limits.assertNotBlocked('keyFailuresPerAccount', `${tenant.id}:${accountId}`);
 
-    const repos = this.ctx.store.repos;
-    const key = await repos.keys.findCurrent(tenant.id, flow.id);
+    const key = await uow.repos.keys.findCurrent(tenant.id, flow.id);
     if (!key || key.usedAt !== null) return { status: 'gone' };
     if (key.failedAttempts >= limit) return { status: 'invalidated' };
-    const now = this.ctx.clock.now();
-    if (key.expiresAt <= now) return { status: 'expired' };
+    if (key.expiresAt <= this.deps.clock.now()) return { status: 'expired' };
 
     const normalized = typedKey.normalize('NFKC').replace(/\s+/g, '');
-    if (this.ctx.secrets.matches(secretPurpose.authKey, `${flow.id}:${normalized}`, key.keyHash)) {
+    if (secrets.matches(secretPurpose.authKey, `${flow.id}:${normalized}`, key.keyHash)) {
       const trustToken = tenant.policy.trustedBrowserDays > 0 ? randomToken() : undefined;
-      const sessionToken = await this.ctx.store.transaction(async (trx) => {
-        if (!(await trx.keys.consume(tenant.id, key.id, limit, now))) return undefined;
-        if (
-          !(await trx.flows.advance(
-            tenant.id,
-            flow.id,
-            flow.state,
-            transition('email_key', flow.state, 'authenticate'),
-            now,
-          ))
-        ) {
-          return undefined;
-        }
+      const sessionToken = await uow.run(actor, async (tx) => {
+        if (!(await tx.keys.consume(tenant.id, key.id, limit, tx.now))) return undefined;
+        const next = transition('email_key', flow.state, 'authenticate');
+        if (!(await tx.flows.advance(tenant.id, flow.id, flow.state, next, tx.now))) return undefined;
         if (trustToken) {
-          await trx.trustedBrowsers.insert(
+          await tx.trustedBrowsers.insert(
             tenant.id,
             {
               id: newId(),
               accountId,
-              userAgent: meta.userAgent.slice(0, 300),
-              ip: meta.ip,
-              createdAt: now,
-              lastUsedAt: now,
-              expiresAt: now + tenant.policy.trustedBrowserDays * 86_400_000,
+              userAgent: actor.userAgent.slice(0, 300),
+              ip: actor.ip ?? '',
+              createdAt: tx.now,
+              lastUsedAt: tx.now,
+              expiresAt: tx.now + tenant.policy.trustedBrowserDays * 86_400_000,
             },
-            this.ctx.secrets.hash(secretPurpose.trustedBrowser, trustToken),
+            secrets.hash(secretPurpose.trustedBrowser, trustToken),
           );
-          await trx.audit.record(
-            tenant.id,
-            { event: 'trusted_browser.added', accountId, ip: meta.ip, userAgent: meta.userAgent },
-            now,
-          );
+          await tx.audit('trusted_browser.added', { accountId });
         }
-        await trx.audit.record(
-          tenant.id,
-          { event: 'key.success', accountId, ip: meta.ip, userAgent: meta.userAgent },
-          now,
-        );
-        await trx.audit.record(
-          tenant.id,
-          {
-            event: 'login.success',
-            accountId,
-            ip: meta.ip,
-            userAgent: meta.userAgent,
-            detail: { factor: 'email_key' },
-          },
-          now,
-        );
-        return this.sessions.create(trx, tenant, accountId, meta, previousSessionToken);
+        await tx.audit('key.success', { accountId });
+        await tx.audit('login.success', { accountId, detail: { factor: 'email_key' } });
+        return this.deps.sessions.create(tx, tenant, accountId, previousSessionToken);
       });
       if (!sessionToken) return { status: 'gone' };
       return { status: 'authenticated', sessionToken, trustToken };
     }
 
-    const failures = await repos.keys.recordFailure(tenant.id, key.id, limit);
+    const failures = await uow.repos.keys.recordFailure(tenant.id, key.id, limit);
     // Only a guess the key could have answered counts against the account: racing entries on a
     // key already dead must not lock the student out of the "invalidated" dialog and Reissue.
-    if (failures !== undefined) await this.ctx.limits.penalize('keyFailuresPerAccount', `${tenant.id}:${accountId}`);
-    await repos.audit.record(
-      tenant.id,
-      { event: 'key.failure', accountId, ip: meta.ip, userAgent: meta.userAgent, detail: { failures } },
-      now,
-    );
-    if (failures === undefined || failures >= limit) {
-      if (failures === limit) {
-        await repos.audit.record(
-          tenant.id,
-          { event: 'key.invalidated', accountId, ip: meta.ip, userAgent: meta.userAgent },
-          now,
-        );
-      }
-      return { status: 'invalidated' };
-    }
+    if (failures !== undefined) await limits.penalize('keyFailuresPerAccount', `${tenant.id}:${accountId}`);
+    await uow.run(actor, async (tx) => {
+      await tx.audit('key.failure', { accountId, detail: { failures } });
+      if (failures === limit) await tx.audit('key.invalidated', { accountId });
+    });
+    if (failures === undefined || failures >= limit) return { status: 'invalidated' };
     return { status: 'wrong', remaining: limit - failures };
   }
 
-  async reissue(tenant: Tenant, flowId: string, meta: RequestMeta): Promise<ReissueResult> {
-    const flow = await this.liveFlow(tenant, flowId, meta);
+  async reissue(tenant: Tenant, flowId: string, actor: Actor): Promise<ReissueResult> {
+    const { uow } = this.deps;
+    const flow = await this.liveFlow(tenant, flowId, actor);
     if (!flow?.subjectId) return { status: 'gone' };
-    const account = await this.ctx.store.repos.accounts.findById(tenant.id, flow.subjectId);
+    const account = await uow.repos.accounts.findById(tenant.id, flow.subjectId);
     if (!account) return { status: 'gone' };
     const cooldownMs = tenant.policy.keyReissueCooldownSeconds * 1000;
-    const now = this.ctx.clock.now();
-    const current = await this.ctx.store.repos.keys.findCurrent(tenant.id, flow.id);
+    const now = this.deps.clock.now();
+    const current = await uow.repos.keys.findCurrent(tenant.id, flow.id);
     if (current && current.issuedAt + cooldownMs > now) {
       return { status: 'cooldown', seconds: Math.ceil((current.issuedAt + cooldownMs - now) / 1000) };
     }
-    await this.ctx.limits.consume('keyReissuesPerAccount', `${tenant.id}:${account.id}`);
-    const expiresAt = await this.ctx.store.transaction(async (repos) => {
-      const retired = await repos.keys.supersedeCurrent(tenant.id, flow.id, now - cooldownMs, now);
+    await this.deps.limits.consume('keyReissuesPerAccount', `${tenant.id}:${account.id}`);
+    const expiresAt = await uow.run(actor, async (tx) => {
+      const retired = await tx.keys.supersedeCurrent(tenant.id, flow.id, tx.now - cooldownMs, tx.now);
       if (!retired) return undefined;
       const carried = retired.failedAttempts >= tenant.policy.keyMaxAttempts ? 0 : retired.failedAttempts;
-      return this.issue(repos, tenant, account, flow.id, carried, meta, now);
+      return this.issue(tx, tenant, account, flow.id, carried);
     });
     if (expiresAt === undefined) return { status: 'cooldown', seconds: Math.max(1, Math.ceil(cooldownMs / 1000)) };
-    this.ctx.mailer.flush();
     return { status: 'sent', expiresAt };
   }
 
   private async issue(
-    repos: Repositories,
+    tx: Work,
     tenant: Tenant,
     account: Account,
     flowId: string,
     failedAttempts: number,
-    meta: RequestMeta,
-    now: number,
   ): Promise<number> {
     if (!account.email) throw new AppError('internal', { cause: new Error('email key for an account without email') });
     const key = randomDigits(tenant.policy.keyLength);
-    const expiresAt = now + tenant.policy.keyLifetimeMinutes * 60_000;
-    await repos.keys.insert(tenant.id, {
+    const expiresAt = tx.now + tenant.policy.keyLifetimeMinutes * 60_000;
+    await tx.keys.insert(tenant.id, {
       id: newId(),
       flowId,
       accountId: account.id,
-      keyHash: this.ctx.secrets.hash(secretPurpose.authKey, `${flowId}:${key}`),
-      issuedAt: now,
+      keyHash: this.deps.secrets.hash(secretPurpose.authKey, `${flowId}:${key}`),
+      issuedAt: tx.now,
       expiresAt,
       failedAttempts,
       usedAt: null,
     });
-    await this.ctx.mailer.queue(
-      repos,
-      tenant,
-      {
-        event: 'authKey',
-        lang: meta.lang,
-        to: account.email,
-        params: { key, expiry: formatDateTime(expiresAt, meta.lang), userId: account.userId },
-      },
-      now,
-    );
-    await repos.audit.record(
-      tenant.id,
-      { event: 'key.sent', accountId: account.id, ip: meta.ip, userAgent: meta.userAgent },
-      now,
-    );
+    await this.deps.mailer.queue(tx, tenant, {
+      event: 'authKey',
+      lang: tx.actor.lang,
+      to: account.email,
+      params: { key, expiry: formatDateTime(expiresAt, tx.actor.lang), userId: account.userId },
+    });
+    await tx.audit('key.sent', { accountId: account.id });
     return expiresAt;
   }
 
-  private async liveFlow(tenant: Tenant, flowId: string, meta: RequestMeta): Promise<Flow<KeyFlowContext> | undefined> {
-    const flow = await this.ctx.store.repos.flows.find<KeyFlowContext>(tenant.id, flowId, 'email_key');
-    if (!flow || flow.state !== 'awaiting_key' || flow.expiresAt <= this.ctx.clock.now()) return undefined;
-    return flow.context.binding === meta.binding ? flow : undefined;
+  private liveFlow(tenant: Tenant, flowId: string, actor: Actor): Promise<Flow<KeyFlowContext> | undefined> {
+    return this.deps.flows.findLive<KeyFlowContext>(this.deps.uow.repos, tenant.id, 'email_key', flowId, {
+      binding: actor.binding,
+      states: ['awaiting_key'],
+    });
   }
 
   /** Whether this browser carries a live trust cookie for the account (then no key is asked). */
-  async isTrusted(
-    repos: Repositories,
-    tenant: Tenant,
-    accountId: string,
-    trustToken: string | undefined,
-  ): Promise<boolean> {
+  async isTrusted(tenant: Tenant, accountId: string, trustToken: string | undefined): Promise<boolean> {
     if (!trustToken) return false;
-    return repos.trustedBrowsers.touchIfTrusted(
+    return this.deps.uow.repos.trustedBrowsers.touchIfTrusted(
       tenant.id,
       accountId,
-      this.ctx.secrets.hash(secretPurpose.trustedBrowser, trustToken),
-      this.ctx.clock.now(),
+      this.deps.secrets.hash(secretPurpose.trustedBrowser, trustToken),
+      this.deps.clock.now(),
     );
   }
 }

@@ -1,38 +1,29 @@
-import type { FieldError } from '../../platform/views/components.js';
-import type { Flow } from '../../flows/flow.repository.js';
+import type { Infrastructure } from '../../infrastructure.js';
+import type { Actor } from '../../platform/actor.js';
+import type { Invalid } from '../../platform/violation.js';
+import type { Flow } from '../../flows/flow.model.js';
+import type { FlowService, LinkStatus } from '../../flows/flow.service.js';
 import { transition } from '../../flows/flow.state.js';
 import type { Tenant } from '../tenants/tenant.model.js';
-import type { AuthContext, RequestMeta } from './auth.context.js';
-import { emailAddressViolations, normalizeEmail } from './email-address.rules.js';
-import type { LinkStatus, LinkTokens } from './link-token.js';
+import { emailPairViolations, normalizeEmail } from './email-address.rules.js';
 import type { PendingLoginContext } from './login.service.js';
 
 export interface RegistrationContext extends PendingLoginContext {
   email?: string;
 }
 
-export type SubmitResult =
-  { status: 'sent'; email: string } | { status: 'invalid'; errors: FieldError[] } | { status: 'gone' };
+export type SubmitResult = { status: 'sent'; email: string } | Invalid | { status: 'gone' };
 
-export function addressErrors(address: string, check: string, addressField: string): FieldError[] {
-  const violations = emailAddressViolations(address, check);
-  return [
-    ...violations.address.map((rule) => ({ field: addressField, message: `validation.email.${rule}` })),
-    ...violations.check.map((rule) => ({ field: 'check', message: `validation.email.${rule}` })),
-  ];
-}
+export type LinkOutcome = { status: 'completed' | 'expired' | 'used' | 'unknown' };
 
 /** First login, step 1 (§2.1, L-3): the address, a mailed one-time URL, and its confirmation. */
 export class EmailRegistrationService {
-  constructor(
-    private readonly ctx: AuthContext,
-    private readonly links: LinkTokens,
-  ) {}
+  constructor(private readonly deps: Pick<Infrastructure, 'uow' | 'limits' | 'mailer'> & { flows: FlowService }) {}
 
-  async flow(tenant: Tenant, flowId: string, meta: RequestMeta): Promise<Flow<RegistrationContext> | undefined> {
-    const flow = await this.ctx.store.repos.flows.find<RegistrationContext>(tenant.id, flowId, 'email_registration');
-    if (!flow || flow.state === 'completed' || flow.expiresAt <= this.ctx.clock.now()) return undefined;
-    return flow.context.binding === meta.binding ? flow : undefined;
+  flow(tenant: Tenant, flowId: string, actor: Actor): Promise<Flow<RegistrationContext> | undefined> {
+    return this.deps.flows.findLive<RegistrationContext>(this.deps.uow.repos, tenant.id, 'email_registration', flowId, {
+      binding: actor.binding,
+    });
   }
 
   async submit(
@@ -40,92 +31,71 @@ export class EmailRegistrationService {
     flowId: string,
     rawAddress: string,
     rawCheck: string,
-    meta: RequestMeta,
+    actor: Actor,
   ): Promise<SubmitResult> {
-    const flow = await this.flow(tenant, flowId, meta);
+    const { uow, flows } = this.deps;
+    const flow = await this.flow(tenant, flowId, actor);
     if (!flow?.subjectId) return { status: 'gone' };
-    const errors = addressErrors(rawAddress, rawCheck, 'address');
-    if (errors.length > 0) return { status: 'invalid', errors };
+    const violations = emailPairViolations(rawAddress, rawCheck);
+    if (violations.length > 0) return { status: 'invalid', violations };
     const email = normalizeEmail(rawAddress);
     const accountId = flow.subjectId;
-    await this.ctx.limits.consume('mailsPerAccount', `${tenant.id}:${accountId}`);
+    await this.deps.limits.consume('mailsPerAccount', `${tenant.id}:${accountId}`);
 
-    const account = await this.ctx.store.repos.accounts.findById(tenant.id, accountId);
+    const account = await uow.repos.accounts.findById(tenant.id, accountId);
     if (!account) return { status: 'gone' };
-    const now = this.ctx.clock.now();
-    const { token, hash } = this.links.create();
-    const moved = await this.ctx.store.transaction(async (repos) => {
+    const { token, hash } = flows.newLinkToken();
+    const moved = await uow.run(actor, async (tx) => {
       const next = transition('email_registration', flow.state, 'submit_address');
-      const advanced = await repos.flows.advance(tenant.id, flow.id, flow.state, next, now, {
-        context: { ...flow.context, email, lang: meta.lang },
+      const advanced = await tx.flows.advance(tenant.id, flow.id, flow.state, next, tx.now, {
+        context: { ...flow.context, email, lang: actor.lang },
         tokenHash: hash,
-        expiresAt: now + tenant.policy.linkLifetimeMinutes * 60_000,
+        expiresAt: tx.now + tenant.policy.linkLifetimeMinutes * 60_000,
       });
       if (!advanced) return false;
-      await this.ctx.mailer.queue(
-        repos,
-        tenant,
-        {
-          event: 'emailRegistration',
-          lang: meta.lang,
-          to: email,
-          params: {
-            url: this.links.url(tenant.slug, '/mail-address/confirm', token),
-            minutes: tenant.policy.linkLifetimeMinutes,
-            userId: account.userId,
-          },
+      await this.deps.mailer.queue(tx, tenant, {
+        event: 'emailRegistration',
+        lang: actor.lang,
+        to: email,
+        params: {
+          url: flows.linkUrl(tenant.slug, '/mail-address/confirm', token),
+          minutes: tenant.policy.linkLifetimeMinutes,
+          userId: account.userId,
         },
-        now,
-      );
-      await repos.audit.record(
-        tenant.id,
-        {
-          event: 'email.registration_requested',
-          accountId,
-          subject: account.userId,
-          ip: meta.ip,
-          userAgent: meta.userAgent,
-        },
-        now,
-      );
+      });
+      await tx.audit('email.registration_requested', { accountId, subject: account.userId });
       return true;
     });
-    if (!moved) return { status: 'gone' };
-    this.ctx.mailer.flush();
-    return { status: 'sent', email };
+    return moved ? { status: 'sent', email } : { status: 'gone' };
   }
 
   inspect(tenant: Tenant, token: string): Promise<LinkStatus<RegistrationContext>> {
-    return this.links.inspect<RegistrationContext>(this.ctx.store.repos, tenant.id, 'email_registration', token);
+    return this.deps.flows.inspectLink<RegistrationContext>(
+      this.deps.uow.repos,
+      tenant.id,
+      'email_registration',
+      token,
+    );
   }
 
   /** The button on the link's page (L-18): one conditional update uses the token. */
-  async confirm(
-    tenant: Tenant,
-    token: string,
-    meta: Pick<RequestMeta, 'ip' | 'userAgent'>,
-  ): Promise<'completed' | 'expired' | 'used' | 'unknown'> {
-    const now = this.ctx.clock.now();
-    const result = await this.ctx.store.transaction(async (repos) => {
-      const flow = await repos.flows.consumeToken<RegistrationContext>(
+  async confirm(tenant: Tenant, token: string, actor: Actor): Promise<LinkOutcome> {
+    const done = await this.deps.uow.run(actor, async (tx) => {
+      const flow = await tx.flows.consumeToken<RegistrationContext>(
         tenant.id,
         'email_registration',
-        this.links.hash(token),
+        this.deps.flows.linkTokenHash(token),
         'mail_sent',
         'completed',
-        now,
+        tx.now,
       );
-      if (!flow?.subjectId || !flow.context.email) return undefined;
-      await repos.accounts.setVerifiedEmail(tenant.id, flow.subjectId, flow.context.email, now);
-      await repos.audit.record(
-        tenant.id,
-        { event: 'email.registered', accountId: flow.subjectId, ip: meta.ip, userAgent: meta.userAgent },
-        now,
-      );
-      return flow;
+      if (!flow?.subjectId || !flow.context.email) return false;
+      await tx.accounts.setVerifiedEmail(tenant.id, flow.subjectId, flow.context.email, tx.now);
+      await tx.audit('email.registered', { accountId: flow.subjectId });
+      return true;
     });
-    if (result) return 'completed';
+    if (done) return { status: 'completed' };
     const status = await this.inspect(tenant, token);
-    return status.status === 'valid' ? 'used' : status.status;
+    return { status: status.status === 'valid' ? 'used' : status.status };
   }
 }

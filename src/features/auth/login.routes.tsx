@@ -3,7 +3,8 @@ import { AppError } from '../../platform/errors.js';
 import { maskEmail } from '../../platform/format.js';
 import type { FieldError } from '../../platform/views/components.js';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
-import { formField, queryField } from './auth.http.js';
+import { fieldErrors, formField, queryField } from '../../platform/http/form.js';
+import { mailAddressForm, newSecondPasswordForm } from './auth.forms.js';
 import type { AuthServices } from './auth.services.js';
 import { sendLinkProblem } from './link-problem.js';
 import {
@@ -57,10 +58,10 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
     if (!password) missing.push({ field: 'password', message: 'validation.login.passwordRequired' });
     if (missing.length > 0) return sendPage(request, reply, <LoginPage userId={userId} errors={missing} />, 422);
 
-    const meta = http.meta(request, reply);
+    const actor = http.actor(request, reply);
     let result;
     try {
-      result = await auth.login.login(request.tenant, { userId, password, secondPassword }, meta, {
+      result = await auth.login.login(request.tenant, { userId, password, secondPassword }, actor, {
         session: http.sessionToken(request),
         trust: http.trustToken(request),
       });
@@ -105,7 +106,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
     const flow = await auth.registration.flow(
       request.tenant,
       queryField(request.query, 'flow'),
-      http.meta(request, reply),
+      http.actor(request, reply),
     );
     if (!flow) return toLoginFlowEnded(request, reply);
     return sendPage(
@@ -123,14 +124,18 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
       flowId,
       address,
       formField(request.body, 'check', 300),
-      http.meta(request, reply),
+      http.actor(request, reply),
     );
     if (result.status === 'gone') return toLoginFlowEnded(request, reply);
     if (result.status === 'invalid') {
       return sendPage(
         request,
         reply,
-        <MailAddressPage action={flowUrl(request, '/mail-address', flowId)} address={address} errors={result.errors} />,
+        <MailAddressPage
+          action={flowUrl(request, '/mail-address', flowId)}
+          address={address}
+          errors={fieldErrors(result.violations, mailAddressForm)}
+        />,
         422,
       );
     }
@@ -141,7 +146,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
     const flow = await auth.registration.flow(
       request.tenant,
       queryField(request.query, 'flow'),
-      http.meta(request, reply),
+      http.actor(request, reply),
     );
     if (!flow?.context.email) return toLoginFlowEnded(request, reply);
     return sendPage(
@@ -178,9 +183,9 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
     const outcome = await auth.registration.confirm(
       request.tenant,
       formField(request.body, 'token', 256),
-      http.meta(request, reply),
+      http.actor(request, reply),
     );
-    if (outcome !== 'completed') return sendLinkProblem(request, reply, outcome, 'registration');
+    if (outcome.status !== 'completed') return sendLinkProblem(request, reply, outcome.status, 'registration');
     return reply.redirect(`${tenantBase(request)}/mail-address/complete`, 303);
   });
 
@@ -191,7 +196,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
     const flow = await auth.secondPassword.setupFlow(
       request.tenant,
       queryField(request.query, 'flow'),
-      http.meta(request, reply),
+      http.actor(request, reply),
     );
     if (!flow) return toLoginFlowEnded(request, reply);
     return sendPage(
@@ -212,7 +217,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
       flowId,
       formField(request.body, 'secondPassword', 256),
       formField(request.body, 'check', 256),
-      http.meta(request, reply),
+      http.actor(request, reply),
     );
     if (result.status === 'gone') return toLoginFlowEnded(request, reply);
     if (result.status === 'invalid') {
@@ -221,7 +226,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
         reply,
         <SetSecondPasswordPage
           action={flowUrl(request, '/second-password/setup', flowId)}
-          errors={result.errors}
+          errors={fieldErrors(result.violations, newSecondPasswordForm)}
           button={request.t('secondPassword.set')}
         />,
         422,
@@ -247,7 +252,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
   // §2.3 steps 4–7 and §2.6: the authentication key.
   app.get('/login/key', async (request, reply) => {
     const flowId = queryField(request.query, 'flow');
-    const screen = await auth.keys.screen(request.tenant, flowId, http.meta(request, reply));
+    const screen = await auth.keys.screen(request.tenant, flowId, http.actor(request, reply));
     if (screen.status === 'gone') return toLoginFlowEnded(request, reply);
     const notice = queryField(request.query, 'notice');
     const dialog: KeyDialog | undefined = screen.invalidated
@@ -264,10 +269,10 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
 
   app.post('/login/key', async (request, reply) => {
     const flowId = queryField(request.query, 'flow');
-    const meta = http.meta(request, reply);
+    const actor = http.actor(request, reply);
     const typed = formField(request.body, 'key', 64);
     const rerender = async (status: number, errors: FieldError[], dialog?: KeyDialog) => {
-      const screen = await auth.keys.screen(request.tenant, flowId, meta);
+      const screen = await auth.keys.screen(request.tenant, flowId, actor);
       if (screen.status === 'gone') return toLoginFlowEnded(request, reply);
       return sendPage(
         request,
@@ -277,7 +282,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
       );
     };
     if (!typed.trim()) return rerender(422, [{ field: 'key', message: 'validation.key.required' }]);
-    const result = await auth.keys.authenticate(request.tenant, flowId, typed, meta, http.sessionToken(request));
+    const result = await auth.keys.authenticate(request.tenant, flowId, typed, actor, http.sessionToken(request));
     switch (result.status) {
       case 'gone':
         return toLoginFlowEnded(request, reply);
@@ -296,11 +301,11 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
 
   app.post('/login/key/reissue', async (request, reply) => {
     const flowId = queryField(request.query, 'flow');
-    const meta = http.meta(request, reply);
-    const result = await auth.keys.reissue(request.tenant, flowId, meta);
+    const actor = http.actor(request, reply);
+    const result = await auth.keys.reissue(request.tenant, flowId, actor);
     if (result.status === 'gone') return toLoginFlowEnded(request, reply);
     if (result.status === 'cooldown') {
-      const screen = await auth.keys.screen(request.tenant, flowId, meta);
+      const screen = await auth.keys.screen(request.tenant, flowId, actor);
       if (screen.status === 'gone') return toLoginFlowEnded(request, reply);
       reply.header('retry-after', String(result.seconds));
       return sendPage(
@@ -336,9 +341,14 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
 
   app.post('/forgot', async (request, reply) => {
     const address = formField(request.body, 'address', 300);
-    const result = await auth.secondPassword.requestReset(request.tenant, address, http.meta(request, reply));
+    const result = await auth.secondPassword.requestReset(request.tenant, address, http.actor(request, reply));
     if (result.status === 'invalid')
-      return sendPage(request, reply, <ForgotPage address={address} errors={result.errors} />, 422);
+      return sendPage(
+        request,
+        reply,
+        <ForgotPage address={address} errors={fieldErrors(result.violations, mailAddressForm)} />,
+        422,
+      );
     return reply.redirect(`${tenantBase(request)}/forgot/sent`, 303);
   });
 
@@ -369,7 +379,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
       token,
       formField(request.body, 'secondPassword', 256),
       formField(request.body, 'check', 256),
-      http.meta(request, reply),
+      http.actor(request, reply),
     );
     switch (result.status) {
       case 'invalid':
@@ -378,7 +388,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
           reply,
           <SetSecondPasswordPage
             action={`${tenantBase(request)}/forgot/reset`}
-            errors={result.errors}
+            errors={fieldErrors(result.violations, newSecondPasswordForm)}
             button={request.t('secondPassword.change')}
             token={token}
           />,
@@ -397,7 +407,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
 
   app.post('/logout', async (request, reply) => {
     if (request.currentSession)
-      await auth.sessions.end(request.tenant, request.currentSession, http.meta(request, reply));
+      await auth.sessions.end(request.tenant, request.currentSession, http.actor(request, reply));
     http.endSession(request, reply);
     return reply.redirect(`${tenantBase(request)}/login?notice=loggedOut`, 303);
   });

@@ -1,10 +1,12 @@
+import type { Infrastructure } from '../../infrastructure.js';
+import type { Actor } from '../../platform/actor.js';
 import { newId } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';
-import type { Flow } from '../../flows/flow.repository.js';
-import { initialState } from '../../flows/flow.state.js';
+import type { LimitName } from '../../platform/rate-limit.js';
+import type { BoundContext } from '../../flows/flow.model.js';
+import type { FlowService } from '../../flows/flow.service.js';
 import { normalizeUserId } from '../directory/directory.js';
 import type { Tenant } from '../tenants/tenant.model.js';
-import type { AuthContext, RequestMeta } from './auth.context.js';
 import type { EmailKeyService } from './email-key.service.js';
 import type { SessionService } from './session.service.js';
 
@@ -21,9 +23,7 @@ export type LoginResult =
   | { status: 'emailKey'; flowId: string }
   | { status: 'loggedIn'; sessionToken: string };
 
-export interface PendingLoginContext {
-  lang: string;
-  binding: string;
+export interface PendingLoginContext extends BoundContext {
   /**
    * Second-password setup only: an argon2 hash of the university password just typed, so the
    * new second password can be refused when equal to it (L-5) without asking the directory again
@@ -36,6 +36,8 @@ export interface PendingLoginContext {
 /** The screens reached with the university password alone live as long as this. */
 const SETUP_FLOW_LIFETIME_MS = 30 * 60_000;
 
+type LoginLimit = Extract<LimitName, 'loginFailuresPerUser' | 'loginFailuresPerIp'>;
+
 /**
  * The Login button (§2.1–§2.3, L-1 … L-7). The university password decides whether the person
  * is the student; what is missing on the account (mail address, second password) decides the
@@ -43,86 +45,76 @@ const SETUP_FLOW_LIFETIME_MS = 30 * 60_000;
  */
 export class LoginService {
   constructor(
-    private readonly ctx: AuthContext,
-    private readonly keys: EmailKeyService,
-    private readonly sessions: SessionService,
+    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'hasher' | 'directory' | 'limits'> & {
+      flows: FlowService;
+      keys: EmailKeyService;
+      sessions: SessionService;
+    },
   ) {}
 
   /** A login needs two hashes: when the hash queue is full, refuse before reading the form. */
   assertCapacity(): void {
-    this.ctx.hasher.assertCapacity();
+    this.deps.hasher.assertCapacity();
   }
 
   async login(
     tenant: Tenant,
     input: LoginInput,
-    meta: RequestMeta,
+    actor: Actor,
     cookies: { session: string | undefined; trust: string | undefined },
   ): Promise<LoginResult> {
+    const { uow, limits, hasher } = this.deps;
     const userId = normalizeUserId(input.userId);
-    const ipKey = `${tenant.id}:${meta.ip}`;
-    const userKey = `${tenant.id}:${userId.toLowerCase()}`;
-    await this.ctx.limits.assertNotBlocked('loginFailuresPerIp', ipKey);
-    const earlierFailures = await this.ctx.limits.assertNotBlocked('loginFailuresPerUser', userKey);
+    const keys = {
+      loginFailuresPerIp: `${tenant.id}:${actor.ip}`,
+      loginFailuresPerUser: `${tenant.id}:${userId.toLowerCase()}`,
+    };
+    await limits.assertNotBlocked('loginFailuresPerIp', keys.loginFailuresPerIp);
+    const earlierFailures = await limits.assertNotBlocked('loginFailuresPerUser', keys.loginFailuresPerUser);
 
-    const verdict = await this.ctx.directory.verify(tenant, userId, input.password);
-    if (!verdict.ok) return this.fail(tenant, userId, meta, 'university_password', ipKey, userKey);
+    const verdict = await this.deps.directory.verify(tenant, userId, input.password);
+    if (!verdict.ok) return this.fail(userId, actor, 'university_password', keys);
 
-    const now = this.ctx.clock.now();
-    const repos = this.ctx.store.repos;
-    const account = await repos.accounts.findOrCreate(
+    const account = await uow.repos.accounts.findOrCreate(
       tenant.id,
       newId(),
       verdict.userId,
-      { twoFactorEnabled: tenant.policy.twoFactorDefaultOn, lang: meta.lang },
-      now,
+      { twoFactorEnabled: tenant.policy.twoFactorDefaultOn, lang: actor.lang },
+      this.deps.clock.now(),
     );
 
     if (!account.emailVerified)
       return {
         status: 'emailRegistration',
-        flowId: await this.pendingFlow(tenant, account.id, 'email_registration', meta),
+        flowId: await this.pendingFlow(tenant, account.id, 'email_registration', actor),
       };
     if (!account.secondPasswordHash) {
+      const universityPasswordHash = await hasher.hash(input.password);
       return {
         status: 'secondPasswordSetup',
-        flowId: await this.pendingFlow(
-          tenant,
-          account.id,
-          'second_password_setup',
-          meta,
-          await this.ctx.hasher.hash(input.password),
-        ),
+        flowId: await this.pendingFlow(tenant, account.id, 'second_password_setup', actor, universityPasswordHash),
       };
     }
-    if (!(await this.ctx.hasher.verify(account.secondPasswordHash, input.secondPassword))) {
-      return this.fail(tenant, verdict.userId, meta, 'second_password', ipKey, userKey, account.id);
+    if (!(await hasher.verify(account.secondPasswordHash, input.secondPassword))) {
+      return this.fail(verdict.userId, actor, 'second_password', keys, account.id);
     }
-    if (earlierFailures > 0) await this.ctx.limits.reset('loginFailuresPerUser', userKey);
-    if (account.lang !== meta.lang) await repos.accounts.setLang(tenant.id, account.id, meta.lang);
+    if (earlierFailures > 0) await limits.reset('loginFailuresPerUser', keys.loginFailuresPerUser);
+    if (account.lang !== actor.lang) await uow.repos.accounts.setLang(tenant.id, account.id, actor.lang);
 
     const needsKey =
       (tenant.policy.twoFactorMandatory || account.twoFactorEnabled) &&
-      !(await this.keys.isTrusted(repos, tenant, account.id, cookies.trust));
+      !(await this.deps.keys.isTrusted(tenant, account.id, cookies.trust));
     if (needsKey) {
-      const flowId = await this.ctx.store.transaction((trx) => this.keys.start(trx, tenant, account, meta));
-      this.ctx.mailer.flush();
+      const flowId = await uow.run(actor, (tx) => this.deps.keys.start(tx, tenant, account));
       return { status: 'emailKey', flowId };
     }
-    const sessionToken = await this.ctx.store.transaction(async (trx) => {
-      await trx.audit.record(
-        tenant.id,
-        {
-          event: 'login.success',
-          accountId: account.id,
-          subject: account.userId,
-          ip: meta.ip,
-          userAgent: meta.userAgent,
-          detail: { factor: cookies.trust ? 'trusted_browser' : 'none' },
-        },
-        now,
-      );
-      return this.sessions.create(trx, tenant, account.id, meta, cookies.session);
+    const sessionToken = await uow.run(actor, async (tx) => {
+      await tx.audit('login.success', {
+        accountId: account.id,
+        subject: account.userId,
+        detail: { factor: cookies.trust ? 'trusted_browser' : 'none' },
+      });
+      return this.deps.sessions.create(tx, tenant, account.id, cookies.session);
     });
     return { status: 'loggedIn', sessionToken };
   }
@@ -131,72 +123,49 @@ export class LoginService {
     tenant: Tenant,
     accountId: string,
     kind: 'email_registration' | 'second_password_setup',
-    meta: RequestMeta,
+    actor: Actor,
     universityPasswordHash?: string,
   ): Promise<string> {
-    const now = this.ctx.clock.now();
-    const flow: Flow<PendingLoginContext> = {
-      tenantId: tenant.id,
-      id: newId(),
-      kind,
-      state: initialState[kind],
-      subjectId: accountId,
-      issuedAt: now,
-      expiresAt: now + SETUP_FLOW_LIFETIME_MS,
-      context: { lang: meta.lang, binding: meta.binding, ...(universityPasswordHash && { universityPasswordHash }) },
+    const context: PendingLoginContext = {
+      lang: actor.lang,
+      binding: actor.binding,
+      ...(universityPasswordHash && { universityPasswordHash }),
     };
-    await this.ctx.store.repos.flows.insert(flow);
+    const flow = await this.deps.flows.start(this.deps.uow.repos, {
+      tenantId: tenant.id,
+      kind,
+      subjectId: accountId,
+      lifetimeMs: SETUP_FLOW_LIFETIME_MS,
+      context,
+    });
     return flow.id;
   }
 
   private async fail(
-    tenant: Tenant,
     userId: string,
-    meta: RequestMeta,
+    actor: Actor,
     reason: 'university_password' | 'second_password',
-    ipKey: string,
-    userKey: string,
+    keys: Record<LoginLimit, string>,
     accountId?: string,
   ): Promise<LoginResult> {
-    await this.ctx.limits.penalize('loginFailuresPerIp', ipKey);
-    await this.ctx.limits.penalize('loginFailuresPerUser', userKey);
-    await this.ctx.store.repos.audit.record(
-      tenant.id,
-      {
-        event: 'login.failure',
-        accountId: accountId ?? null,
-        subject: userId.slice(0, 100),
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-        detail: { reason },
-      },
-      this.ctx.clock.now(),
-    );
+    const { limits, uow } = this.deps;
+    await limits.penalize('loginFailuresPerIp', keys.loginFailuresPerIp);
+    await limits.penalize('loginFailuresPerUser', keys.loginFailuresPerUser);
     // The failure that reaches a limit starts a lockout: the audit log says so once (A-6).
-    for (const [name, key, scope] of [
-      ['loginFailuresPerUser', userKey, 'user'],
-      ['loginFailuresPerIp', ipKey, 'ip'],
-    ] as const) {
-      if (await this.isBlocked(name, key)) {
-        await this.ctx.store.repos.audit.record(
-          tenant.id,
-          {
-            event: 'login.locked',
-            accountId: accountId ?? null,
-            subject: userId.slice(0, 100),
-            ip: meta.ip,
-            userAgent: meta.userAgent,
-            detail: { scope },
-          },
-          this.ctx.clock.now(),
-        );
-      }
-    }
+    const lockedScopes: Array<'user' | 'ip'> = [];
+    if (await this.isBlocked('loginFailuresPerUser', keys.loginFailuresPerUser)) lockedScopes.push('user');
+    if (await this.isBlocked('loginFailuresPerIp', keys.loginFailuresPerIp)) lockedScopes.push('ip');
+    const subject = userId.slice(0, 100);
+    await uow.run(actor, async (tx) => {
+      await tx.audit('login.failure', { accountId: accountId ?? null, subject, detail: { reason } });
+      for (const scope of lockedScopes)
+        await tx.audit('login.locked', { accountId: accountId ?? null, subject, detail: { scope } });
+    });
     return { status: 'invalid' };
   }
 
-  private isBlocked(name: 'loginFailuresPerUser' | 'loginFailuresPerIp', key: string): Promise<boolean> {
-    return this.ctx.limits.assertNotBlocked(name, key).then(
+  private isBlocked(name: LoginLimit, key: string): Promise<boolean> {
+    return this.deps.limits.assertNotBlocked(name, key).then(
       () => false,
       (error: unknown) => {
         if (error instanceof AppError && error.code === 'rate_limited') return true;

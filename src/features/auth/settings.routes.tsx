@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.js';
 import { maskEmail } from '../../platform/format.js';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
-import { formField, queryField, session } from './auth.http.js';
+import { fieldErrors, formField, queryField } from '../../platform/http/form.js';
+import { session } from './auth.http.js';
+import { changeSecondPasswordForm, mailAddressForm } from './auth.forms.js';
 import type { AuthServices } from './auth.services.js';
 import { sendLinkProblem } from './link-problem.js';
 import { DoneDialogPage, LinkConfirmPage, MailSentPage } from './pages/login.pages.js';
@@ -38,13 +40,17 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
       account,
       address,
       formField(request.body, 'check', 300),
-      http.meta(request, reply),
+      http.actor(request, reply),
     );
     if (result.status === 'invalid') {
       return sendPage(
         request,
         reply,
-        <ChangeMailAddressPage address={address} errors={result.errors} current={maskEmail(account.email ?? '')} />,
+        <ChangeMailAddressPage
+          address={address}
+          errors={fieldErrors(result.violations, mailAddressForm)}
+          current={maskEmail(account.email ?? '')}
+        />,
         422,
       );
     }
@@ -86,9 +92,9 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
     const outcome = await auth.settings.confirmEmailChange(
       request.tenant,
       formField(request.body, 'token', 256),
-      http.meta(request, reply),
+      http.actor(request, reply),
     );
-    if (outcome !== 'completed') return sendLinkProblem(request, reply, outcome, 'change');
+    if (outcome.status !== 'completed') return sendLinkProblem(request, reply, outcome.status, 'change');
     return reply.redirect(`${tenantBase(request)}/settings/mail-address/changed`, 303);
   });
 
@@ -120,14 +126,16 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
         candidate: formField(request.body, 'newSecondPassword', 256),
         check: formField(request.body, 'check', 256),
       },
-      http.meta(request, reply),
+      http.actor(request, reply),
       current.idHash,
     );
     if (result.status !== 'done')
       return sendPage(
         request,
         reply,
-        <ChangeSecondPasswordPage errors={result.status === 'invalid' ? result.errors : []} />,
+        <ChangeSecondPasswordPage
+          errors={result.status === 'invalid' ? fieldErrors(result.violations, changeSecondPasswordForm) : []}
+        />,
         422,
       );
     return reply.redirect(`${tenantBase(request)}/settings/second-password/changed`, 303);
@@ -163,8 +171,8 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
     const answer = formField(request.body, 'enable');
     if (answer !== 'true' && answer !== 'false') throw new AppError('bad_request');
     const enable = answer === 'true';
-    const outcome = await auth.settings.setTwoFactor(request.tenant, account, enable, http.meta(request, reply));
-    if (outcome === 'mandatory') return sendPage(request, reply, <TwoFactorPage enabled mandatory />, 409);
+    const outcome = await auth.settings.setTwoFactor(request.tenant, account, enable, http.actor(request, reply));
+    if (outcome.status === 'mandatory') return sendPage(request, reply, <TwoFactorPage enabled mandatory />, 409);
     return reply.redirect(`${tenantBase(request)}/settings/two-factor/changed`, 303);
   });
 
@@ -204,7 +212,7 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
       request.tenant,
       session(request).account,
       browser === 'all' ? 'all' : browser,
-      http.meta(request, reply),
+      http.actor(request, reply),
     );
     return reply.redirect(`${tenantBase(request)}/settings/browsers?revoked=${count}`, 303);
   });

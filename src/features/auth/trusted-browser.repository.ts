@@ -1,15 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-
-export interface TrustedBrowser {
-  id: string;
-  accountId: string;
-  userAgent: string;
-  ip: string;
-  createdAt: number;
-  lastUsedAt: number;
-  expiresAt: number;
-}
+import type { TrustedBrowser } from './trusted-browser.model.js';
 
 export class TrustedBrowserRepository {
   constructor(private readonly db: Kysely<Database>) {}

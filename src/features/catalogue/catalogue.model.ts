@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { type Lang, languages } from '../../platform/i18n.js';
-import { type CertificateType, certificateTypes } from '../certificates/certificate.model.js';
-import { type Destination, destinations } from '../orders/order.state.js';
 import { type StudentStatus, studentStatuses } from '../records/record.model.js';
 
-export { type CertificateType, certificateTypes, type Destination, destinations };
+/** The kinds of certificate a university may offer (C-2). */
+export const certificateTypes = ['enrollment', 'transcript', 'expected_graduation', 'course_application'] as const;
+export type CertificateType = (typeof certificateTypes)[number];
+
+/** Where a certificate may go (C-1, C-9): each type names the destinations it may take. */
+export const destinations = ['campus', 'convenience', 'postal', 'digital'] as const;
+export type Destination = (typeof destinations)[number];
 
 const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

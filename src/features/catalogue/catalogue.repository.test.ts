@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestDatabase, freshDatabase } from '../../../test/helpers/database.js';
-import { type Repositories, Store } from '../../db/repositories.js';
+import type { Repositories } from '../../db/repositories.js';
+import { UnitOfWork } from '../../db/unit-of-work.js';
+import { ManualClock } from '../../platform/clock.js';
 import { newId } from '../../platform/crypto.js';
 import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../tenants/tenant.model.js';
 import { demoCatalogue, seedDemoCatalogue } from './demo-catalogue.js';
@@ -25,7 +27,7 @@ let b: Tenant;
 
 beforeEach(async () => {
   testDatabase = await freshDatabase();
-  repos = new Store(testDatabase.handle.db).repos;
+  repos = new UnitOfWork(testDatabase.handle.db, new ManualClock(T0)).repos;
   a = tenant('univ-a');
   b = tenant('univ-b');
   await repos.tenants.insert(a, T0);

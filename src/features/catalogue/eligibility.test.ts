@@ -1,3 +1,4 @@
+import { todayInJapan } from '../../platform/clock.js';
 import { describe, expect, it } from 'vitest';
 import type { StudentRecord } from '../records/record.model.js';
 import { type CatalogueItem, catalogueItemSchema, monthDaySchema } from './catalogue.model.js';
@@ -10,7 +11,6 @@ import {
   availableFromDate,
   feeFor,
   offerings,
-  todayInJapan,
 } from './eligibility.js';
 
 function item(type: CatalogueItem['type'], overrides: Partial<CatalogueItem> = {}): CatalogueItem {

@@ -126,16 +126,3 @@ export function feeFor<L extends { type: CertificateType | string; copies: numbe
   });
   return { lines: priced, totalYen: priced.reduce((sum, line) => sum + line.subtotalYen, 0) };
 }
-
-const japanDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Tokyo',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** Today's date in Japan ('YYYY-MM-DD'): the date every availability rule is judged by. */
-export function todayInJapan(nowMs: number): IsoDate {
-  const parts = Object.fromEntries(japanDate.formatToParts(new Date(nowMs)).map((part) => [part.type, part.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
-}

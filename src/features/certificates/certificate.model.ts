@@ -4,8 +4,9 @@
  * pdf/certificate.renderer.ts turns it into signed PDF bytes.
  */
 
-export const certificateTypes = ['enrollment', 'transcript', 'expected_graduation', 'course_application'] as const;
-export type CertificateType = (typeof certificateTypes)[number];
+import type { CertificateType } from '../catalogue/catalogue.model.js';
+
+export { type CertificateType, certificateTypes } from '../catalogue/catalogue.model.js';
 
 export type Localized = { ja: string; en: string };
 

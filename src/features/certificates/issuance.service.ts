@@ -1,23 +1,39 @@
 import { createHash } from 'node:crypto';
 import forge from 'node-forge';
-import type { Logger } from 'pino';
-import type { Store } from '../../db/repositories.js';
-import type { Clock } from '../../platform/clock.js';
-import { SecretBox, verificationCode } from '../../platform/crypto.js';
+import type { Infrastructure } from '../../infrastructure.js';
+import { todayInJapan } from '../../platform/clock.js';
+import { type SecretBox, verificationCode } from '../../platform/crypto.js';
+import { AppError } from '../../platform/errors.js';
 import type { Lang } from '../../platform/i18n.js';
 import { translator } from '../../platform/i18n.js';
-import { todayInJapan } from '../catalogue/eligibility.js';
-import type { Order, OrderItem } from '../orders/order.model.js';
-import type { Issuer } from '../orders/terminal.service.js';
 import { type StudentRecord, formatGpa } from '../records/record.model.js';
 import type { Tenant } from '../tenants/tenant.model.js';
 import type { CertificateData, CertificateType } from './certificate.model.js';
-import type { CertificateStatement, IssuedCertificate } from './issued-certificate.repository.js';
+import type { CertificateStatement, IssuedCertificate } from './issued-certificate.model.js';
 import type { CertificateRenderer } from './pdf/certificate.renderer.js';
 import { type CertificateSigner, createDevelopmentSigner } from './pdf/certificate.signing.js';
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** What issuance needs of an order: whose it is and its lines (an order has these and more). */
+export interface IssueRequest {
+  tenantId: string;
+  id: string;
+  studentNumber: string;
+  items: ReadonlyArray<IssueLine>;
+}
+
+export interface IssueLine {
+  seq: number;
+  type: string;
+  lang: Lang;
+}
+
+/** Turns an order's documents into PDFs once; later calls return the same certificates. */
+export interface Issuer {
+  ensureIssued(order: IssueRequest): Promise<IssuedCertificate[]>;
 }
 
 /**
@@ -26,22 +42,17 @@ function sha256(bytes: Uint8Array): string {
  * unique key on (order, line) makes a second, racing attempt fail and read the first.
  */
 export class IssuanceService implements Issuer {
-  private readonly box: SecretBox;
-
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    /** Built on first use: parsing the fonts is paid once, and only by instances that issue. */
-    private readonly renderer: () => CertificateRenderer,
-    private readonly log: Logger,
-    private readonly publicUrl: string,
-    secretKey: string,
-  ) {
-    this.box = new SecretBox(secretKey);
-  }
+    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'config' | 'logger'> & {
+      /** Seals signing-key passphrases at rest. */
+      box: SecretBox;
+      /** Built on first use: parsing the fonts is paid once, and only by instances that issue. */
+      renderer: () => CertificateRenderer;
+    },
+  ) {}
 
-  async ensureIssued(order: Order): Promise<IssuedCertificate[]> {
-    const repos = this.store.repos;
+  async ensureIssued(order: IssueRequest): Promise<IssuedCertificate[]> {
+    const repos = this.deps.uow.repos;
     const existing = await repos.certificates.listForOrder(order.tenantId, order.id);
     const missing = order.items.filter((item) => !existing.some((c) => c.itemSeq === item.seq));
     if (missing.length === 0) return existing;
@@ -69,38 +80,38 @@ export class IssuanceService implements Issuer {
    */
   async importSigner(tenant: Tenant, p12: Buffer, passphrase: string): Promise<void> {
     const certificatePem = certificateFromP12(p12, passphrase);
-    await this.store.repos.certificates.replaceSigner(
+    await this.deps.uow.repos.signingKeys.replace(
       tenant.id,
-      { p12Base64: p12.toString('base64'), passphraseSealed: this.box.seal(passphrase), certificatePem },
-      this.clock.now(),
+      { p12Base64: p12.toString('base64'), passphraseSealed: this.deps.box.seal(passphrase), certificatePem },
+      this.deps.clock.now(),
     );
   }
 
   /** The tenant's signing key; a university without one gets a self-signed development key. */
   async signerFor(tenant: Tenant): Promise<CertificateSigner> {
-    const repos = this.store.repos;
-    let stored = await repos.certificates.findSigner(tenant.id);
+    const repos = this.deps.uow.repos;
+    let stored = await repos.signingKeys.find(tenant.id);
     if (!stored) {
       const made = createDevelopmentSigner(`${tenant.name.en} (development)`, tenant.name.en);
-      await repos.certificates.insertSigner(
+      await repos.signingKeys.insert(
         tenant.id,
         {
           p12Base64: made.p12Base64,
-          passphraseSealed: this.box.seal(made.passphrase),
+          passphraseSealed: this.deps.box.seal(made.passphrase),
           certificatePem: made.certificatePem,
         },
-        this.clock.now(),
+        this.deps.clock.now(),
       );
-      this.log.warn(
+      this.deps.logger.warn(
         { tenant: tenant.slug },
         'made a self-signed development signing certificate; import the university’s own for production',
       );
-      stored = await repos.certificates.findSigner(tenant.id);
+      stored = await repos.signingKeys.find(tenant.id);
     }
     if (!stored) throw new Error('signer vanished after insert');
     return {
       p12: Buffer.from(stored.p12Base64, 'base64'),
-      passphrase: this.box.open(stored.passphraseSealed),
+      passphrase: this.deps.box.open(stored.passphraseSealed),
       name: tenant.name.ja,
       reason: '証明書発行 / Certificate issuance',
       location: tenant.name.en,
@@ -110,12 +121,12 @@ export class IssuanceService implements Issuer {
   private async render(
     tenant: Tenant,
     record: StudentRecord,
-    order: Order,
-    item: OrderItem,
+    order: IssueRequest,
+    item: IssueLine,
     signer: CertificateSigner,
   ): Promise<IssuedCertificate> {
-    const repos = this.store.repos;
-    const now = this.clock.now();
+    const repos = this.deps.uow.repos;
+    const now = this.deps.clock.now();
     const issueDate = todayInJapan(now);
     const sequence = await repos.orders.nextCounter(tenant.id, `serial-${issueDate.slice(0, 4)}`);
     const serial = `${tenant.slug.toUpperCase()}-${issueDate.slice(0, 4)}-${String(sequence).padStart(6, '0')}`;
@@ -147,7 +158,7 @@ export class IssuanceService implements Issuer {
       issueDate,
       serial,
       verificationCode: code,
-      verificationUrl: `${this.publicUrl}/${tenant.slug}/verify?code=${encodeURIComponent(code)}`,
+      verificationUrl: `${this.deps.config.publicUrl}/${tenant.slug}/verify?code=${encodeURIComponent(code)}`,
       ...(type === 'transcript' && {
         transcript: {
           courses: courses.map((course) => ({
@@ -168,7 +179,7 @@ export class IssuanceService implements Issuer {
         },
       }),
     };
-    const pdf = Buffer.from(await this.renderer().render(data, signer));
+    const pdf = Buffer.from(await this.deps.renderer().render(data, signer));
     return {
       serial,
       orderId: order.id,
@@ -187,8 +198,6 @@ export class IssuanceService implements Issuer {
   }
 }
 
-export class SignerError extends Error {}
-
 /** The certificate inside a PKCS#12, or a clear error when the file or passphrase is wrong. */
 function certificateFromP12(p12: Buffer, passphrase: string): string {
   try {
@@ -200,11 +209,14 @@ function certificateFromP12(p12: Buffer, passphrase: string): string {
     const keys = parsed.getBags({ bagType: keyBag })[keyBag] ?? [];
     const certificate = bags[0]?.cert;
     if (!certificate || keys.length === 0)
-      throw new SignerError('the PKCS#12 file must hold a private key and its certificate');
+      throw new AppError('signer_invalid', { detail: 'the PKCS#12 file must hold a private key and its certificate' });
     return forge.pki.certificateToPem(certificate);
   } catch (error) {
-    if (error instanceof SignerError) throw error;
-    throw new SignerError(`cannot open the PKCS#12 file: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof AppError) throw error;
+    throw new AppError('signer_invalid', {
+      detail: `cannot open the PKCS#12 file: ${error instanceof Error ? error.message : String(error)}`,
+      cause: error,
+    });
   }
 }
 

@@ -2,38 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Lang } from '../../platform/i18n.js';
 import type { IssuedCertificateTable } from './issued-certificate.table.js';
-
-/** What a certificate states, kept beside its hash so the verification page can show it. */
-export interface CertificateStatement {
-  title: string;
-  holderName: string;
-  studentNumber: string;
-  affiliation: string;
-  issueDate: string;
-  details: string[];
-}
-
-export interface StoredSigner {
-  p12Base64: string;
-  passphraseSealed: string;
-  certificatePem: string;
-}
-
-export interface IssuedCertificate {
-  serial: string;
-  orderId: string;
-  itemSeq: number;
-  type: string;
-  lang: Lang;
-  studentNumber: string;
-  verificationCode: string;
-  pdfSha256: string;
-  pdf: Buffer;
-  statement: CertificateStatement;
-  issuedAt: number;
-  revokedAt: number | null;
-  revokedReason: string | null;
-}
+import type { CertificateStatement, IssuedCertificate } from './issued-certificate.model.js';
 
 function toCertificate(row: Selectable<IssuedCertificateTable>): IssuedCertificate {
   return {
@@ -129,52 +98,5 @@ export class IssuedCertificateRepository {
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     return result.numUpdatedRows === 1n;
-  }
-
-  async findSigner(tenantId: string): Promise<StoredSigner | undefined> {
-    const row = await this.db
-      .selectFrom('tenant_signers')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .executeTakeFirst();
-    return (
-      row && { p12Base64: row.p12_base64, passphraseSealed: row.passphrase_sealed, certificatePem: row.certificate_pem }
-    );
-  }
-
-  /** Keeps the first signer when two instances create one at once. */
-  async insertSigner(tenantId: string, signer: StoredSigner, now: number): Promise<void> {
-    await this.db
-      .insertInto('tenant_signers')
-      .values({
-        tenant_id: tenantId,
-        p12_base64: signer.p12Base64,
-        passphrase_sealed: signer.passphraseSealed,
-        certificate_pem: signer.certificatePem,
-        created_at: now,
-      })
-      .onConflict((oc) => oc.column('tenant_id').doNothing())
-      .execute();
-  }
-
-  async replaceSigner(tenantId: string, signer: StoredSigner, now: number): Promise<void> {
-    await this.db
-      .insertInto('tenant_signers')
-      .values({
-        tenant_id: tenantId,
-        p12_base64: signer.p12Base64,
-        passphrase_sealed: signer.passphraseSealed,
-        certificate_pem: signer.certificatePem,
-        created_at: now,
-      })
-      .onConflict((oc) =>
-        oc.column('tenant_id').doUpdateSet({
-          p12_base64: signer.p12Base64,
-          passphrase_sealed: signer.passphraseSealed,
-          certificate_pem: signer.certificatePem,
-          created_at: now,
-        }),
-      )
-      .execute();
   }
 }

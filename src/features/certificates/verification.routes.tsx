@@ -4,7 +4,7 @@ import { Button, ErrorSummary, Field, type FieldError, Message } from '../../pla
 import { Layout } from '../../platform/views/layout.js';
 import { usePage } from '../../platform/views/page-context.js';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
-import { queryField } from '../auth/auth.http.js';
+import { queryField } from '../../platform/http/form.js';
 import type { Verdict, VerificationService } from './verification.service.js';
 
 const verdictKind = { genuine: 'success', revoked: 'warning', altered: 'warning', unknown: 'warning' } as const;

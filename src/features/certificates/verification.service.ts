@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Store } from '../../db/repositories.js';
-import type { Clock } from '../../platform/clock.js';
+import type { Infrastructure } from '../../infrastructure.js';
+import type { Actor } from '../../platform/actor.js';
 import { normalizeVerificationCode } from '../../platform/crypto.js';
 import type { Tenant } from '../tenants/tenant.model.js';
-import type { IssuedCertificate } from './issued-certificate.repository.js';
+import type { IssuedCertificate } from './issued-certificate.model.js';
 import { readCertificateIds } from './pdf/certificate.renderer.js';
 
 export type Verdict =
@@ -21,15 +21,12 @@ const MAX_PDF_BYTES = 5 * 1024 * 1024;
  * but another hash has been altered. Revocation outranks everything.
  */
 export class VerificationService {
-  constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: Pick<Infrastructure, 'uow'>) {}
 
   async byCode(tenant: Tenant, typed: string): Promise<Verdict> {
     const code = normalizeVerificationCode(typed);
     if (!/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(code)) return { status: 'unknown' };
-    const certificate = await this.store.repos.certificates.findByCode(tenant.id, code);
+    const certificate = await this.deps.uow.repos.certificates.findByCode(tenant.id, code);
     if (!certificate) return { status: 'unknown' };
     return certificate.revokedAt === null ? { status: 'genuine', certificate } : { status: 'revoked', certificate };
   }
@@ -37,15 +34,15 @@ export class VerificationService {
   async byFile(tenant: Tenant, pdf: Buffer): Promise<Verdict> {
     if (pdf.length === 0 || pdf.length > MAX_PDF_BYTES) return { status: 'unknown' };
     const hash = createHash('sha256').update(pdf).digest('hex');
-    const exact = await this.store.repos.certificates.findByHash(tenant.id, hash);
+    const exact = await this.deps.uow.repos.certificates.findByHash(tenant.id, hash);
     if (exact)
       return exact.revokedAt === null
         ? { status: 'genuine', certificate: exact }
         : { status: 'revoked', certificate: exact };
     const ids = await readCertificateIds(pdf).catch(() => ({}) as { verificationCode?: string; serial?: string });
     const named =
-      (ids.serial && (await this.store.repos.certificates.findBySerial(tenant.id, ids.serial))) ||
-      (ids.verificationCode && (await this.store.repos.certificates.findByCode(tenant.id, ids.verificationCode))) ||
+      (ids.serial && (await this.deps.uow.repos.certificates.findBySerial(tenant.id, ids.serial))) ||
+      (ids.verificationCode && (await this.deps.uow.repos.certificates.findByCode(tenant.id, ids.verificationCode))) ||
       undefined;
     if (!named) return { status: 'unknown' };
     return named.revokedAt === null
@@ -53,12 +50,17 @@ export class VerificationService {
       : { status: 'revoked', certificate: named };
   }
 
-  async revoke(tenant: Tenant, serial: string, reason: string): Promise<boolean> {
-    const now = this.clock.now();
-    return this.store.transaction(async (repos) => {
-      if (!(await repos.certificates.revoke(tenant.id, serial, reason, now))) return false;
-      await repos.audit.record(tenant.id, { event: 'certificate.revoked', detail: { serial, reason } }, now);
-      return true;
+  /** Revokes an unrevoked certificate; `notFound` when there is none by that serial. */
+  async revoke(
+    tenant: Tenant,
+    serial: string,
+    reason: string,
+    actor: Actor,
+  ): Promise<{ status: 'revoked' | 'notFound' }> {
+    return this.deps.uow.run(actor, async (tx) => {
+      if (!(await tx.certificates.revoke(tenant.id, serial, reason, tx.now))) return { status: 'notFound' };
+      await tx.audit('certificate.revoked', { detail: { serial, reason } });
+      return { status: 'revoked' };
     });
   }
 }

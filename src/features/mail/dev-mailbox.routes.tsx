@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../../db/repositories.js';
+import type { UnitOfWork } from '../../db/unit-of-work.js';
 import { AppError } from '../../platform/errors.js';
 import { formatDateTime } from '../../platform/format.js';
 import { Layout } from '../../platform/views/layout.js';
 import { usePage } from '../../platform/views/page-context.js';
 import { sendPage } from '../../platform/views/render.js';
-import type { StoredMail } from './outbox.repository.js';
+import type { StoredMail } from './outbox.model.js';
 
 function MailboxPage({ mails }: { mails: StoredMail[] }) {
   const { t, lang } = usePage();
@@ -68,13 +68,13 @@ function MailPage({ mail }: { mail: StoredMail }) {
  * Development only (no SMTP_URL, not production): the mail the service would have sent, so a
  * newcomer can walk every flow without a mail server.
  */
-export async function devMailboxRoutes(app: FastifyInstance, { store }: { store: Store }) {
+export async function devMailboxRoutes(app: FastifyInstance, { uow }: { uow: UnitOfWork }) {
   app.get('/', async (request, reply) =>
-    sendPage(request, reply, <MailboxPage mails={await store.repos.outbox.listRecent(100)} />),
+    sendPage(request, reply, <MailboxPage mails={await uow.repos.outbox.listRecent(100)} />),
   );
 
   app.get('/:id', async (request, reply) => {
-    const mail = await store.repos.outbox.findAnyTenant((request.params as { id: string }).id);
+    const mail = await uow.repos.outbox.findAnyTenant((request.params as { id: string }).id);
     if (!mail) throw new AppError('not_found');
     return sendPage(request, reply, <MailPage mail={mail} />);
   });

@@ -2,7 +2,8 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/crypto.js';
-import type { OutboxRepository, OutgoingMail } from './outbox.repository.js';
+import type { OutboxRepository } from './outbox.repository.js';
+import type { OutgoingMail } from './outbox.model.js';
 
 export interface MailWorkerOptions {
   smtpUrl: string | undefined;

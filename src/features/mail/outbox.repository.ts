@@ -1,23 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { MailOutboxTable } from './outbox.table.js';
-
-export interface OutgoingMail {
-  id: string;
-  tenantId: string;
-  event: string;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-}
-
-export interface StoredMail extends OutgoingMail {
-  createdAt: number;
-  attempts: number;
-  sentAt: number | null;
-  lastError: string | null;
-}
+import type { OutgoingMail, StoredMail } from './outbox.model.js';
 
 export class OutboxRepository {
   constructor(private readonly db: Kysely<Database>) {}

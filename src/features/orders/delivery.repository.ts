@@ -1,14 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-
-export interface DigitalDelivery {
-  orderId: string;
-  recipientName: string;
-  recipientEmail: string;
-  expiresAt: number;
-  firstRetrievedAt: number | null;
-  retrievals: number;
-}
+import type { DigitalDelivery } from './delivery.model.js';
 
 export class DeliveryRepository {
   constructor(private readonly db: Kysely<Database>) {}

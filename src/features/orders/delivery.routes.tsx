@@ -4,8 +4,9 @@ import { Button, Form, Message } from '../../platform/views/components.js';
 import { Layout } from '../../platform/views/layout.js';
 import { usePage } from '../../platform/views/page-context.js';
 import { sendPage } from '../../platform/views/render.js';
-import { formField, queryField } from '../auth/auth.http.js';
-import type { IssuedCertificate } from '../certificates/issued-certificate.repository.js';
+import { visitorActor } from '../../platform/http/actor.js';
+import { formField, queryField } from '../../platform/http/form.js';
+import type { IssuedCertificate } from '../certificates/issued-certificate.model.js';
 import type { DeliveryService } from './delivery.service.js';
 
 function DownloadPage({
@@ -79,13 +80,13 @@ export async function deliveryRoutes(app: FastifyInstance, { deliveries }: { del
       request.tenant,
       formField(request.body, 'token', 256),
       formField(request.body, 'serial', 64),
+      visitorActor(request, request.tenant.id),
     );
-    if (result === 'expired' || result === 'unknown')
-      return sendPage(request, reply, <DeliveryProblemPage status={result} />, 410);
+    if (result.status !== 'ok') return sendPage(request, reply, <DeliveryProblemPage status={result.status} />, 410);
     return reply
       .type('application/pdf')
       .header('cache-control', 'no-store')
-      .header('content-disposition', `attachment; filename="${result.serial}.pdf"`)
-      .send(result.pdf);
+      .header('content-disposition', `attachment; filename="${result.certificate.serial}.pdf"`)
+      .send(result.certificate.pdf);
   });
 }

@@ -43,14 +43,27 @@ function toOrder(row: Selectable<OrderTable>, items: Selectable<OrderItemTable>[
 }
 
 /** Columns a state change may set besides the state itself. */
+/** What a state change may stamp on the order besides its state. */
 export interface OrderChanges {
-  terminal_id?: string | null;
-  paid_at?: number;
-  printed_at?: number;
-  shipped_at?: number;
-  cancelled_at?: number;
-  tracking_number?: string;
-  print_failures?: number;
+  terminalId?: string | null;
+  paidAt?: number;
+  printedAt?: number;
+  shippedAt?: number;
+  cancelledAt?: number;
+  trackingNumber?: string;
+  printFailures?: number;
+}
+
+function changeColumns(changes: OrderChanges) {
+  return {
+    ...(changes.terminalId !== undefined && { terminal_id: changes.terminalId }),
+    ...(changes.paidAt !== undefined && { paid_at: changes.paidAt }),
+    ...(changes.printedAt !== undefined && { printed_at: changes.printedAt }),
+    ...(changes.shippedAt !== undefined && { shipped_at: changes.shippedAt }),
+    ...(changes.cancelledAt !== undefined && { cancelled_at: changes.cancelledAt }),
+    ...(changes.trackingNumber !== undefined && { tracking_number: changes.trackingNumber }),
+    ...(changes.printFailures !== undefined && { print_failures: changes.printFailures }),
+  };
 }
 
 export class OrderRepository {
@@ -193,7 +206,7 @@ export class OrderRepository {
   ): Promise<boolean> {
     let query = this.db
       .updateTable('orders')
-      .set({ state: to, updated_at: now, ...changes })
+      .set({ state: to, updated_at: now, ...changeColumns(changes) })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .where('state', '=', from);

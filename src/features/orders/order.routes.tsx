@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Lang, languages } from '../../platform/i18n.js';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
-import { formField, queryField, session } from '../auth/auth.http.js';
+import { fieldErrors, formField, queryField } from '../../platform/http/form.js';
+import { session } from '../auth/auth.http.js';
 import type { AuthServices } from '../auth/auth.services.js';
 import type { CatalogueItem } from '../catalogue/catalogue.model.js';
 import type { DeliveryService } from './delivery.service.js';
-import type { DraftLine, OrderDraft, OrderService } from './order.service.js';
+import type { DraftLine, OrderDraft } from './order.rules.js';
+import type { OrderingService } from './ordering.service.js';
 import { canTake, isDestination } from './order.state.js';
 import {
   DestinationPage,
@@ -51,6 +53,24 @@ function formValues(body: unknown, catalogue: readonly CatalogueItem[]): OrderFo
   };
 }
 
+/** Where the order form shows each violation of order.rules.ts, and in which words. */
+const orderForm = {
+  fields: (path: string) => {
+    if (path.startsWith('lines.')) return `copies-${path.slice('lines.'.length)}`;
+    const recipientFields: Record<string, string> = {
+      'recipient.name': 'recipientName',
+      'recipient.email': 'recipientEmail',
+      'recipient.accepts': 'recipientAccepts',
+    };
+    return recipientFields[path] ?? path;
+  },
+  message: (code: string) => {
+    if (code.startsWith('email.')) return `validation.${code}`;
+    if (code.startsWith('order.')) return `orders.errors.${code.slice('order.'.length)}`;
+    return `orders.${code}`;
+  },
+};
+
 function draftLines(values: OrderFormValues, catalogue: readonly CatalogueItem[]): DraftLine[] {
   const lines: DraftLine[] = [];
   for (const item of catalogue) {
@@ -66,7 +86,7 @@ function draftLines(values: OrderFormValues, catalogue: readonly CatalogueItem[]
 /** The Select Printing Destination screen, ordering, history and cancel (C-1, C-4, C-8, C-10). */
 export async function orderRoutes(
   app: FastifyInstance,
-  { auth, orders, deliveries }: { auth: AuthServices; orders: OrderService; deliveries: DeliveryService },
+  { auth, orders, deliveries }: { auth: AuthServices; orders: OrderingService; deliveries: DeliveryService },
 ) {
   const { http } = auth;
   const loggedIn = { preHandler: http.requireSession };
@@ -113,13 +133,18 @@ export async function orderRoutes(
       ...(destination === 'postal' && { address: values.address }),
       ...(destination === 'digital' && { recipient: values.recipient, recipientAccepts: values.recipientAccepts }),
     };
-    const result = await orders.draft(request.tenant, account, draft, http.meta(request, reply));
+    const result = await orders.draft(request.tenant, account, draft, http.actor(request, reply));
     if (result.status === 'invalid') {
       const offerings = await orders.offerings(request.tenant, record, destination);
       return sendPage(
         request,
         reply,
-        <OrderFormPage destination={destination} offerings={offerings} values={values} errors={result.errors} />,
+        <OrderFormPage
+          destination={destination}
+          offerings={offerings}
+          values={values}
+          errors={fieldErrors(result.violations, orderForm)}
+        />,
         422,
       );
     }
@@ -128,8 +153,8 @@ export async function orderRoutes(
 
   app.get('/orders/review', loggedIn, async (request, reply) => {
     const flowId = queryField(request.query, 'flow');
-    const review = await orders.review(request.tenant, session(request).account, flowId, http.meta(request, reply));
-    if (!review) return reply.redirect(`${tenantBase(request)}/home`, 303);
+    const review = await orders.review(request.tenant, session(request).account, flowId, http.actor(request, reply));
+    if (review.status !== 'ok') return reply.redirect(`${tenantBase(request)}/home`, 303);
     return sendPage(
       request,
       reply,
@@ -140,21 +165,25 @@ export async function orderRoutes(
   app.post('/orders/place', loggedIn, async (request, reply) => {
     const flowId = queryField(request.query, 'flow');
     const { account } = session(request);
-    const meta = http.meta(request, reply);
-    const placed = await orders.place(request.tenant, account, flowId, meta);
-    if ('status' in placed && placed.status === 'gone') return reply.redirect(`${tenantBase(request)}/orders`, 303);
-    if ('status' in placed && placed.status === 'invalid') {
-      const review = await orders.review(request.tenant, account, flowId, meta);
-      if (!review) return reply.redirect(`${tenantBase(request)}/home`, 303);
+    const actor = http.actor(request, reply);
+    const placed = await orders.place(request.tenant, account, flowId, actor);
+    if (placed.status === 'gone') return reply.redirect(`${tenantBase(request)}/orders`, 303);
+    if (placed.status === 'invalid') {
+      const review = await orders.review(request.tenant, account, flowId, actor);
+      if (review.status !== 'ok') return reply.redirect(`${tenantBase(request)}/home`, 303);
       return sendPage(
         request,
         reply,
-        <ReviewPage flowId={flowId} draft={review.draft} quote={review.quote} errors={placed.errors} />,
+        <ReviewPage
+          flowId={flowId}
+          draft={review.draft}
+          quote={review.quote}
+          errors={fieldErrors(placed.violations, orderForm)}
+        />,
         422,
       );
     }
-    if (!('id' in placed)) return reply.redirect(`${tenantBase(request)}/orders`, 303);
-    return reply.redirect(`${tenantBase(request)}/orders/${placed.id}?notice=placed`, 303);
+    return reply.redirect(`${tenantBase(request)}/orders/${placed.order.id}?notice=placed`, 303);
   });
 
   app.get('/orders', loggedIn, async (request, reply) => {
@@ -188,7 +217,7 @@ export async function orderRoutes(
 
   app.post('/orders/:id/cancel', loggedIn, async (request, reply) => {
     const id = (request.params as { id: string }).id;
-    const outcome = await orders.cancel(request.tenant, session(request).account, id, http.meta(request, reply));
-    return reply.redirect(`${tenantBase(request)}/orders/${encodeURIComponent(id)}?notice=${outcome}`, 303);
+    const outcome = await orders.cancel(request.tenant, session(request).account, id, http.actor(request, reply));
+    return reply.redirect(`${tenantBase(request)}/orders/${encodeURIComponent(id)}?notice=${outcome.status}`, 303);
   });
 }

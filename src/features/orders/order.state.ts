@@ -11,8 +11,9 @@
  *   digital                submitted ──paid──▶ delivered ──retrieved──▶ retrieved
  *                             └─cancel──▶ cancelled
  */
-export const destinations = ['campus', 'convenience', 'postal', 'digital'] as const;
-export type Destination = (typeof destinations)[number];
+import { type Destination, destinations } from '../catalogue/catalogue.model.js';
+
+export { type Destination, destinations };
 
 export const orderStates = [
   'reserved',

@@ -12,9 +12,9 @@ import {
 import { Layout } from '../../platform/views/layout.js';
 import { usePage } from '../../platform/views/page-context.js';
 import { sendPage } from '../../platform/views/render.js';
-import type { Store } from '../../db/repositories.js';
+import type { UnitOfWork } from '../../db/unit-of-work.js';
 import type { Clock } from '../../platform/clock.js';
-import { formField, queryField } from '../auth/auth.http.js';
+import { formField, queryField } from '../../platform/http/form.js';
 import type { Tenant } from '../tenants/tenant.model.js';
 import { TerminalService } from './terminal.service.js';
 
@@ -39,11 +39,11 @@ export function simulatorSecret(secrets: SecretHasher, terminalId: string): stri
  * 401 from the API), not at start: a start must not need the database, and universities created
  * since, or a changed SECRET_KEY, are then covered too.
  */
-export async function ensureSimulatorTerminals(store: Store, secrets: SecretHasher, now: number): Promise<void> {
-  const tenants = await store.repos.tenants.list();
+export async function ensureSimulatorTerminals(uow: UnitOfWork, secrets: SecretHasher, now: number): Promise<void> {
+  const tenants = await uow.repos.tenants.list();
   const terminals = [undefined, ...tenants].map((tenant) => ({ id: simulatorTerminalId(tenant), tenant }));
   for (const { id, tenant } of terminals) {
-    await store.repos.terminals.upsert(
+    await uow.repos.terminals.upsert(
       {
         id,
         tenantId: tenant?.id ?? null,
@@ -229,10 +229,10 @@ function SimulatorPage({
  */
 export async function simulatorRoutes(
   app: FastifyInstance,
-  { store, secrets, clock }: { store: Store; secrets: SecretHasher; clock: Clock },
+  { uow, secrets, clock }: { uow: UnitOfWork; secrets: SecretHasher; clock: Clock },
 ) {
   const terminalsList = async (): Promise<SimulatorTerminal[]> => {
-    const tenants = await store.repos.tenants.list();
+    const tenants = await uow.repos.tenants.list();
     return [
       { id: simulatorTerminalId(), kind: 'convenience', tenant: undefined },
       ...tenants.map((tenant): SimulatorTerminal => ({ id: simulatorTerminalId(tenant), kind: 'campus', tenant })),
@@ -256,7 +256,7 @@ export async function simulatorRoutes(
     let response = await call(terminal, method, path, body);
     // A university created since the start has no simulator printer yet: register it and try once more.
     if (response.statusCode === 401) {
-      await ensureSimulatorTerminals(store, secrets, clock.now());
+      await ensureSimulatorTerminals(uow, secrets, clock.now());
       response = await call(terminal, method, path, body);
     }
     return {

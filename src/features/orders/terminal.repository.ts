@@ -1,16 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-
-export type TerminalKind = 'campus' | 'convenience';
-
-export interface Terminal {
-  id: string;
-  /** Null for a convenience-store network gateway, which serves every university. */
-  tenantId: string | null;
-  kind: TerminalKind;
-  name: string;
-  secretHash: string;
-}
+import type { TerminalKind, Terminal } from './terminal.model.js';
 
 /** Terminals are the deployment's, not one tenant's: a gateway serves them all. */
 export class TerminalRepository {

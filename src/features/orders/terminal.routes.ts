@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { IssuedCertificate } from '../certificates/issued-certificate.repository.js';
+import type { IssuedCertificate } from '../certificates/issued-certificate.model.js';
 import type { Order } from './order.model.js';
-import { TerminalError, type TerminalService } from './terminal.service.js';
+import { AppError } from '../../platform/errors.js';
+import type { TerminalService } from './terminal.service.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -38,6 +39,13 @@ function documentView(reservationNumber: string, certificate: IssuedCertificate,
   };
 }
 
+/** The one JSON body of the API, as docs/terminal-api.openapi.yaml describes the payment request. */
+const paymentBody = {
+  type: 'object',
+  required: ['amountYen'],
+  properties: { amountYen: { type: 'integer', minimum: 0 } },
+} as const;
+
 /**
  * The print-terminal API (C-5), documented in docs/terminal-api.openapi.yaml. JSON only,
  * authenticated per request with the terminal's own credentials, outside the CSRF check.
@@ -54,7 +62,7 @@ export async function terminalRoutes(
   });
 
   app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof TerminalError) return reply.status(error.status).send({ error: error.code });
+    if (error instanceof AppError && error.status < 500) return reply.status(error.status).send({ error: error.code });
     const status = (error as FastifyError).statusCode;
     if (status !== undefined && status >= 400 && status < 500) return reply.status(400).send({ error: 'bad_request' });
     request.log.error({ err: error }, 'terminal API failed');
@@ -74,12 +82,14 @@ export async function terminalRoutes(
     return view(await terminals.lookup(terminal, numberOf(request)));
   });
 
-  app.post('/reservations/:number/payment', async (request) => {
-    const terminal = await terminals.authenticate(request.headers.authorization);
-    const amount = (request.body as { amountYen?: unknown } | undefined)?.amountYen;
-    if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 0) throw new TerminalError('bad_request');
-    return view(await terminals.pay(terminal, numberOf(request), amount));
-  });
+  app.post<{ Params: { number: string }; Body: { amountYen: number } }>(
+    '/reservations/:number/payment',
+    { schema: { body: paymentBody } },
+    async (request) => {
+      const terminal = await terminals.authenticate(request.headers.authorization);
+      return view(await terminals.pay(terminal, request.params.number, request.body.amountYen));
+    },
+  );
 
   app.get('/reservations/:number/documents', async (request) => {
     const terminal = await terminals.authenticate(request.headers.authorization);
@@ -100,7 +110,7 @@ export async function terminalRoutes(
     const terminal = await terminals.authenticate(request.headers.authorization);
     const { certificates } = await terminals.documents(terminal, numberOf(request));
     const certificate = certificates.find((c) => c.serial === (request.params as { serial: string }).serial);
-    if (!certificate) throw new TerminalError('reservation_not_found');
+    if (!certificate) throw new AppError('reservation_not_found');
     return reply
       .type('application/pdf')
       .header('cache-control', 'no-store')

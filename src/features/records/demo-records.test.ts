@@ -1,11 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestDatabase, freshDatabase } from '../../../test/helpers/database.js';
-import { Store } from '../../db/repositories.js';
+import { UnitOfWork } from '../../db/unit-of-work.js';
+import { operatorActor } from '../../platform/actor.js';
 import { ManualClock } from '../../platform/clock.js';
 import { newId } from '../../platform/crypto.js';
 import type { PasswordHasher } from '../../platform/password-hasher.js';
 import { demoCatalogue } from '../catalogue/demo-catalogue.js';
-import { availability, todayInJapan } from '../catalogue/eligibility.js';
+import { availability } from '../catalogue/eligibility.js';
+import { todayInJapan } from '../../platform/clock.js';
 import { seedDemo } from '../tenants/demo.js';
 import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../tenants/tenant.model.js';
 import { type DemoRecord, demoRecords, minatoRecords, seedDemoRecords } from './demo-records.js';
@@ -73,11 +75,11 @@ function asCsv(records: DemoRecord[]): { students: string; courses: string } {
 const fakeHasher = { hash: async (secret: string) => `fake:${secret}` } as unknown as PasswordHasher;
 
 let testDatabase: TestDatabase;
-let store: Store;
+let uow: UnitOfWork;
 
 beforeEach(async () => {
   testDatabase = await freshDatabase();
-  store = new Store(testDatabase.handle.db);
+  uow = new UnitOfWork(testDatabase.handle.db, new ManualClock(T0));
 });
 
 afterEach(async () => {
@@ -143,22 +145,22 @@ describe('#4 demo records', () => {
   it('#4 C-3 the demo records pass the same checks as an import, and import to what the seed writes', async () => {
     const a = tenant('univ-a');
     const b = tenant('univ-b');
-    await store.repos.tenants.insert(a, T0);
-    await store.repos.tenants.insert(b, T0);
-    const report = await new RecordsImportService(store, new ManualClock(T0)).import(a.id, asCsv(records));
+    await uow.repos.tenants.insert(a, T0);
+    await uow.repos.tenants.insert(b, T0);
+    const report = await new RecordsImportService({ uow }).import(operatorActor(a.id), asCsv(records));
     expect(report.errors).toEqual([]);
-    await store.transaction((repos) => seedDemoRecords(repos, b.id, T0));
-    const imported = await store.repos.records.list(a.id);
-    expect(await store.repos.records.list(b.id)).toEqual(imported);
+    await uow.run(operatorActor(b.id), (repos) => seedDemoRecords(repos, b.id, T0));
+    const imported = await uow.repos.records.list(a.id);
+    expect(await uow.repos.records.list(b.id)).toEqual(imported);
     for (const record of imported) {
-      expect(await store.repos.records.listCourses(b.id, record.studentNumber)).toEqual(
-        await store.repos.records.listCourses(a.id, record.studentNumber),
+      expect(await uow.repos.records.listCourses(b.id, record.studentNumber)).toEqual(
+        await uow.repos.records.listCourses(a.id, record.studentNumber),
       );
     }
     expect(minatoRecords(T0).map((r) => r.record.userId)).toEqual(['m1001', 'm1002']);
     expect(
       (
-        await new RecordsImportService(store, new ManualClock(T0)).import(a.id, asCsv(minatoRecords(T0)), {
+        await new RecordsImportService({ uow }).import(operatorActor(a.id), asCsv(minatoRecords(T0)), {
           dryRun: true,
         })
       ).errors,
@@ -167,25 +169,25 @@ describe('#4 demo records', () => {
 
   it('#4 seedDemo gives both demo universities a catalogue and records, once; an older database gets them later', async () => {
     const clock = new ManualClock(T0);
-    expect(await seedDemo(store, clock, fakeHasher)).toBe(true);
-    const demo = (await store.repos.tenants.findBySlug('demo'))!;
-    const minato = (await store.repos.tenants.findBySlug('minato'))!;
-    expect(await store.repos.catalogue.list(demo.id)).toEqual(demoCatalogue);
-    expect(await store.repos.catalogue.list(minato.id)).toEqual(demoCatalogue);
-    expect(await store.repos.records.count(demo.id)).toBe(demoRecords(T0).length);
-    expect((await store.repos.records.findByUserId(demo.id, 's2026005'))?.name.kanji).toBe('伊藤 翔太');
-    expect((await store.repos.records.findByUserId(minato.id, 'm1001'))?.status).toBe('enrolled');
-    expect(await store.repos.records.count(minato.id)).toBe(2);
-    expect(await seedDemo(store, clock, fakeHasher)).toBe(false);
-    expect(await store.repos.records.count(demo.id)).toBe(demoRecords(T0).length);
+    expect(await seedDemo(uow, clock, fakeHasher)).toBe(true);
+    const demo = (await uow.repos.tenants.findBySlug('demo'))!;
+    const minato = (await uow.repos.tenants.findBySlug('minato'))!;
+    expect(await uow.repos.catalogue.list(demo.id)).toEqual(demoCatalogue);
+    expect(await uow.repos.catalogue.list(minato.id)).toEqual(demoCatalogue);
+    expect(await uow.repos.records.count(demo.id)).toBe(demoRecords(T0).length);
+    expect((await uow.repos.records.findByUserId(demo.id, 's2026005'))?.name.kanji).toBe('伊藤 翔太');
+    expect((await uow.repos.records.findByUserId(minato.id, 'm1001'))?.status).toBe('enrolled');
+    expect(await uow.repos.records.count(minato.id)).toBe(2);
+    expect(await seedDemo(uow, clock, fakeHasher)).toBe(false);
+    expect(await uow.repos.records.count(demo.id)).toBe(demoRecords(T0).length);
 
     // A database made before #4: the demo university without catalogue and records.
     await testDatabase.handle.db.deleteFrom('catalogue_items').where('tenant_id', '=', demo.id).execute();
     await testDatabase.handle.db.deleteFrom('student_records').where('tenant_id', '=', demo.id).execute();
-    expect(await seedDemo(store, clock, fakeHasher)).toBe(false);
-    expect(await store.repos.catalogue.list(demo.id)).toHaveLength(4);
-    expect(await store.repos.records.count(demo.id)).toBe(demoRecords(T0).length);
-    expect(await store.repos.records.countCourses(demo.id)).toBe(
+    expect(await seedDemo(uow, clock, fakeHasher)).toBe(false);
+    expect(await uow.repos.catalogue.list(demo.id)).toHaveLength(4);
+    expect(await uow.repos.records.count(demo.id)).toBe(demoRecords(T0).length);
+    expect(await uow.repos.records.countCourses(demo.id)).toBe(
       demoRecords(T0).reduce((n, r) => n + r.courses.length, 0),
     );
   });

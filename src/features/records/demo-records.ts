@@ -4,9 +4,11 @@
  * relative to `now` (the academic year runs April–March, Japan time), so final-year students
  * are final-year whenever the demo is made. The same `now` always gives the same data.
  */
-import type { Repositories, Store } from '../../db/repositories.js';
+import type { Repositories } from '../../db/repositories.js';
+import type { UnitOfWork } from '../../db/unit-of-work.js';
+import { operatorActor } from '../../platform/actor.js';
 import type { Lang } from '../../platform/i18n.js';
-import { todayInJapan } from '../catalogue/eligibility.js';
+import { todayInJapan } from '../../platform/clock.js';
 import {
   type Grade,
   type StudentCourseInput,
@@ -690,7 +692,7 @@ async function writeRecords(
     await repos.records.replaceCourses(tenantId, record.studentNumber, courses);
 }
 
-/** Gives the demo university's students their records and transcripts. Run inside Store.transaction. */
+/** Gives the demo university's students their records and transcripts. Run inside a unit of work. */
 export async function seedDemoRecords(
   repos: Pick<Repositories, 'records'>,
   tenantId: string,
@@ -699,7 +701,7 @@ export async function seedDemoRecords(
   await writeRecords(repos, tenantId, now, demoRecords(now));
 }
 
-/** Gives minato's m1001 and m1002 their records and transcripts. Run inside Store.transaction. */
+/** Gives minato's m1001 and m1002 their records and transcripts. Run inside a unit of work. */
 export async function seedMinatoRecords(
   repos: Pick<Repositories, 'records'>,
   tenantId: string,
@@ -713,21 +715,21 @@ export async function seedMinatoRecords(
  * records once (when the demo university has no catalogue yet). Two instances starting together
  * may both try: the loser's transaction fails and changes nothing, which is fine.
  */
-export async function backfillDemoRecords(store: Store, now: number): Promise<void> {
+export async function backfillDemoRecords(uow: UnitOfWork, now: number): Promise<void> {
   const targets = [
     { slug: 'demo', seed: seedDemoRecords },
     { slug: 'minato', seed: seedMinatoRecords },
   ];
   for (const { slug, seed } of targets) {
-    const tenant = await store.repos.tenants.findBySlug(slug);
-    if (!tenant || (await store.repos.catalogue.list(tenant.id)).length > 0) continue;
+    const tenant = await uow.repos.tenants.findBySlug(slug);
+    if (!tenant || (await uow.repos.catalogue.list(tenant.id)).length > 0) continue;
     try {
-      await store.transaction(async (repos) => {
+      await uow.run(operatorActor(tenant.id), async (repos) => {
         await seedDemoCatalogue(repos, tenant.id);
         await seed(repos, tenant.id, now);
       });
     } catch (error) {
-      if ((await store.repos.catalogue.list(tenant.id)).length === 0) throw error;
+      if ((await uow.repos.catalogue.list(tenant.id)).length === 0) throw error;
     }
   }
 }

@@ -1,5 +1,5 @@
-import type { Store } from '../../db/repositories.js';
-import type { Clock } from '../../platform/clock.js';
+import type { Infrastructure } from '../../infrastructure.js';
+import type { Actor } from '../../platform/actor.js';
 import type { StudentCourseInput } from './record.model.js';
 import { type ImportIssue, parseCoursesCsv, parseStudentsCsv } from './records-csv.js';
 
@@ -43,16 +43,15 @@ export interface RecordsImportReport {
  * replaced; students not in it keep theirs.
  */
 export class RecordsImportService {
-  constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: Pick<Infrastructure, 'uow'>) {}
 
+  /** Imports into the actor's university. */
   async import(
-    tenantId: string,
+    actor: Actor,
     input: RecordsImportInput,
     options: RecordsImportOptions = {},
   ): Promise<RecordsImportReport> {
+    const { tenantId } = actor;
     const dryRun = options.dryRun ?? false;
     const students = input.students !== undefined ? parseStudentsCsv(input.students) : undefined;
     const courses = input.courses !== undefined ? parseCoursesCsv(input.courses) : undefined;
@@ -82,7 +81,7 @@ export class RecordsImportService {
     });
 
     // The checks against the database and the writes see the same rows: one transaction.
-    return this.store.transaction(async (repos) => {
+    return this.deps.uow.run(actor, async (repos) => {
       const existing = await repos.records.identities(tenantId);
       const inFile = new Set((students?.refs ?? []).map((ref) => ref.studentNumber));
       // A user ID stays with a student the file does not mention; the file may not give it to another.
@@ -117,11 +116,10 @@ export class RecordsImportService {
       const created = (students?.rows ?? []).filter((row) => !existingNumbers.has(row.record.studentNumber)).length;
       if (errors.length > 0 || dryRun) return report(false, created);
 
-      const now = this.clock.now();
       await repos.records.upsertMany(
         tenantId,
         (students?.rows ?? []).map((row) => row.record),
-        now,
+        repos.now,
       );
       for (const [studentNumber, list] of coursesByStudent) {
         await repos.records.replaceCourses(tenantId, studentNumber, list);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestDatabase, freshDatabase } from '../../../test/helpers/database.js';
-import { Store } from '../../db/repositories.js';
+import { UnitOfWork } from '../../db/unit-of-work.js';
+import { operatorActor } from '../../platform/actor.js';
 import { ManualClock } from '../../platform/clock.js';
 import { newId } from '../../platform/crypto.js';
 import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../tenants/tenant.model.js';
@@ -42,7 +43,7 @@ const coursesCsv =
   ].join('\n') + '\n';
 
 let testDatabase: TestDatabase;
-let store: Store;
+let uow: UnitOfWork;
 let clock: ManualClock;
 let service: RecordsImportService;
 let a: Tenant;
@@ -50,13 +51,13 @@ let b: Tenant;
 
 beforeEach(async () => {
   testDatabase = await freshDatabase();
-  store = new Store(testDatabase.handle.db);
   clock = new ManualClock(T0);
-  service = new RecordsImportService(store, clock);
+  uow = new UnitOfWork(testDatabase.handle.db, clock);
+  service = new RecordsImportService({ uow });
   a = tenant('univ-a');
   b = tenant('univ-b');
-  await store.repos.tenants.insert(a, T0);
-  await store.repos.tenants.insert(b, T0);
+  await uow.repos.tenants.insert(a, T0);
+  await uow.repos.tenants.insert(b, T0);
 });
 
 afterEach(async () => {
@@ -65,8 +66,8 @@ afterEach(async () => {
 
 async function counts(tenantId: string): Promise<{ students: number; courses: number }> {
   return {
-    students: await store.repos.records.count(tenantId),
-    courses: await store.repos.records.countCourses(tenantId),
+    students: await uow.repos.records.count(tenantId),
+    courses: await uow.repos.records.countCourses(tenantId),
   };
 }
 
@@ -75,7 +76,7 @@ const brief = (errors: ImportIssue[]) => errors.map(({ file, line, column, code 
 
 describe('C-3 A-4 records import', () => {
   it('C-3 #4 a valid file imports, and Japanese text round-trips', async () => {
-    const report = await service.import(a.id, { students: studentsCsv, courses: coursesCsv });
+    const report = await service.import(operatorActor(a.id), { students: studentsCsv, courses: coursesCsv });
     expect(report).toMatchObject({
       ok: true,
       written: true,
@@ -85,7 +86,7 @@ describe('C-3 A-4 records import', () => {
       errors: [],
     });
     expect(await counts(a.id)).toEqual({ students: 3, courses: 5 });
-    expect(await store.repos.records.findByUserId(a.id, 's2026001')).toEqual({
+    expect(await uow.repos.records.findByUserId(a.id, 's2026001')).toEqual({
       studentNumber: '2023L012',
       userId: 's2026001',
       name: { kanji: '山田 太郎', kana: 'ヤマダ タロウ', roman: 'YAMADA Taro' },
@@ -101,10 +102,10 @@ describe('C-3 A-4 records import', () => {
       gpaHundredths: 312,
       updatedAt: T0,
     });
-    const graduate = await store.repos.records.findByStudentNumber(a.id, '2022T014');
+    const graduate = await uow.repos.records.findByStudentNumber(a.id, '2022T014');
     expect(graduate?.department.en).toBe('Department of Computer Science, and Engineering');
     expect(graduate?.name.roman).toBe("O'CONNOR Ken");
-    expect(await store.repos.records.listCourses(a.id, '2023L012')).toEqual([
+    expect(await uow.repos.records.listCourses(a.id, '2023L012')).toEqual([
       {
         seq: 1,
         academicYear: 2023,
@@ -134,9 +135,9 @@ describe('C-3 A-4 records import', () => {
   });
 
   it('A-4 C-3 a file with several bad rows reports every one with its line and reason, and writes nothing', async () => {
-    await service.import(a.id, { students: studentsCsv, courses: coursesCsv });
+    await service.import(operatorActor(a.id), { students: studentsCsv, courses: coursesCsv });
     const before = await counts(a.id);
-    const beforeRecord = await store.repos.records.findByUserId(a.id, 's2026001');
+    const beforeRecord = await uow.repos.records.findByUserId(a.id, 's2026001');
     const badStudents = [
       studentHeader, // 1
       yamada.replace('YAMADA Taro', 'YAMADA Tarou'), // 2: fine (an update)
@@ -163,7 +164,7 @@ describe('C-3 A-4 records import', () => {
       '2025E041,2025,前期,Spring,ミクロ経済学I,Microeconomics I,2,A', // 7: duplicate of line 6
       '2025E041,twenty,前期,Spring,計量経済学,,4,C', // 8: year not a number, no English name
     ].join('\r\n');
-    const report = await service.import(a.id, { students: badStudents, courses: badCourses });
+    const report = await service.import(operatorActor(a.id), { students: badStudents, courses: badCourses });
     expect(report.ok).toBe(false);
     expect(report.written).toBe(false);
     expect(brief(report.errors)).toEqual([
@@ -189,15 +190,19 @@ describe('C-3 A-4 records import', () => {
     expect(report.errors.find((e) => e.code === 'unknown_student')?.reason).toContain('9999Z999');
     // Nothing written: not the good rows, not the update of line 2.
     expect(await counts(a.id)).toEqual(before);
-    expect(await store.repos.records.findByUserId(a.id, 's2026001')).toEqual(beforeRecord);
-    expect(await store.repos.records.findByUserId(a.id, 's2026018')).toBeUndefined();
+    expect(await uow.repos.records.findByUserId(a.id, 's2026001')).toEqual(beforeRecord);
+    expect(await uow.repos.records.findByUserId(a.id, 's2026018')).toBeUndefined();
     const lines = formatImportReport(report, { students: 'students.csv', courses: 'courses.csv' });
     expect(lines[0]).toMatch(/^students\.csv:3: name_kanji: /);
     expect(lines.at(-1)).toBe('16 problem(s): nothing imported');
   });
 
   it('A-4 a dry run reports what would happen and writes nothing', async () => {
-    const report = await service.import(a.id, { students: studentsCsv, courses: coursesCsv }, { dryRun: true });
+    const report = await service.import(
+      operatorActor(a.id),
+      { students: studentsCsv, courses: coursesCsv },
+      { dryRun: true },
+    );
     expect(report).toMatchObject({
       ok: true,
       written: false,
@@ -208,7 +213,7 @@ describe('C-3 A-4 records import', () => {
     expect(await counts(a.id)).toEqual({ students: 0, courses: 0 });
     expect(formatImportReport(report).at(-1)).toMatch(/^dry run, nothing written: would import 3 students/);
     const bad = await service.import(
-      a.id,
+      operatorActor(a.id),
       { students: studentsCsv.replace('2004-06-14', '2004/06/14') },
       { dryRun: true },
     );
@@ -217,21 +222,21 @@ describe('C-3 A-4 records import', () => {
   });
 
   it("C-3 re-import updates records and replaces all of a student's courses; others keep theirs", async () => {
-    await service.import(a.id, { students: studentsCsv, courses: coursesCsv });
+    await service.import(operatorActor(a.id), { students: studentsCsv, courses: coursesCsv });
     clock.advance(60_000);
     const promoted = studentsCsv.replace(
       ',2,4,enrolled,2025-04-01,2029-03-31,40,3.50',
       ',3,4,leave_of_absence,2025-04-01,2030-03-31,62,3.41',
     );
     const newCourses = [courseHeader, '2025E041,2026,前期,Spring,金融論,Monetary Economics,2,A'].join('\n');
-    const report = await service.import(a.id, { students: promoted, courses: newCourses });
+    const report = await service.import(operatorActor(a.id), { students: promoted, courses: newCourses });
     expect(report).toMatchObject({
       ok: true,
       written: true,
       students: { rows: 3, created: 0, updated: 3 },
       courses: { rows: 1, students: 1 },
     });
-    const suzukiRecord = await store.repos.records.findByStudentNumber(a.id, '2025E041');
+    const suzukiRecord = await uow.repos.records.findByStudentNumber(a.id, '2025E041');
     expect(suzukiRecord).toMatchObject({
       year: 3,
       status: 'leave_of_absence',
@@ -239,7 +244,7 @@ describe('C-3 A-4 records import', () => {
       gpaHundredths: 341,
       updatedAt: T0 + 60_000,
     });
-    expect(await store.repos.records.listCourses(a.id, '2025E041')).toEqual([
+    expect(await uow.repos.records.listCourses(a.id, '2025E041')).toEqual([
       {
         seq: 1,
         academicYear: 2026,
@@ -249,20 +254,20 @@ describe('C-3 A-4 records import', () => {
         grade: 'A',
       },
     ]);
-    expect(await store.repos.records.listCourses(a.id, '2023L012')).toHaveLength(3);
+    expect(await uow.repos.records.listCourses(a.id, '2023L012')).toHaveLength(3);
     expect(await counts(a.id)).toEqual({ students: 3, courses: 4 });
   });
 
   it('C-3 a BOM and Windows line endings are handled, from bytes or text', async () => {
     const crlf = studentsCsv.replace(/\n/g, '\r\n');
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(crlf, 'utf8')]);
-    const report = await service.import(a.id, { students: bytes, courses: `\uFEFF${coursesCsv}` });
+    const report = await service.import(operatorActor(a.id), { students: bytes, courses: `\uFEFF${coursesCsv}` });
     expect(report.errors).toEqual([]);
     expect(report.students.rows).toBe(3);
-    const record = await store.repos.records.findByStudentNumber(a.id, '2023L012');
+    const record = await uow.repos.records.findByStudentNumber(a.id, '2023L012');
     expect(record?.studentNumber).toBe('2023L012');
     expect(record?.gpaHundredths).toBe(312);
-    expect((await store.repos.records.listCourses(a.id, '2023L012'))[0]?.name.ja).toBe('日本語学概論');
+    expect((await uow.repos.records.listCourses(a.id, '2023L012'))[0]?.name.ja).toBe('日本語学概論');
   });
 
   it('A-4 a file that is not UTF-8 (Shift_JIS from a spreadsheet) is refused with the line', async () => {
@@ -271,21 +276,21 @@ describe('C-3 A-4 records import', () => {
       Buffer.from(`${studentHeader}\n`),
       Buffer.from([0x32, 0x30, 0x2c, 0x8e, 0x52, 0x93, 0x63, 0x0a]),
     ]);
-    const report = await service.import(a.id, { students: sjis });
+    const report = await service.import(operatorActor(a.id), { students: sjis });
     expect(brief(report.errors)).toEqual([{ file: 'students', line: 2, column: undefined, code: 'encoding' }]);
     expect(report.errors[0]?.reason).toMatch(/UTF-8/);
   });
 
   it('A-4 header problems are named on line 1: missing, unknown, repeated columns, and no GPA', async () => {
     const header = studentHeader.replace(',name_kana', '').replace(',gpa', ',grade_point,year');
-    const report = await service.import(a.id, { students: `${header}\n` });
+    const report = await service.import(operatorActor(a.id), { students: `${header}\n` });
     expect(brief(report.errors)).toEqual([
       { file: 'students', line: 1, column: 'grade_point', code: 'unknown_column' },
       { file: 'students', line: 1, column: 'year', code: 'duplicate_column' },
       { file: 'students', line: 1, column: 'name_kana', code: 'missing_column' },
       { file: 'students', line: 1, column: 'gpa', code: 'missing_column' },
     ]);
-    const empty = await service.import(a.id, { students: '\n\n' });
+    const empty = await service.import(operatorActor(a.id), { students: '\n\n' });
     expect(brief(empty.errors)).toEqual([{ file: 'students', line: 1, column: undefined, code: 'empty_file' }]);
   });
 
@@ -298,13 +303,13 @@ describe('C-3 A-4 records import', () => {
       order.map((i) => values[i]).join(','),
       ',,,,,,,,,,,,,,,,',
     ].join('\n');
-    const report = await service.import(a.id, { students: csv });
+    const report = await service.import(operatorActor(a.id), { students: csv });
     expect(report.errors).toEqual([]);
-    expect((await store.repos.records.findByUserId(a.id, 's2026001'))?.gpaHundredths).toBe(312);
+    expect((await uow.repos.records.findByUserId(a.id, 's2026001'))?.gpaHundredths).toBe(312);
   });
 
   it('A-4 a CSV syntax error is reported with its line', async () => {
-    const report = await service.import(a.id, {
+    const report = await service.import(operatorActor(a.id), {
       students: [studentHeader, yamada, `${suzuki.slice(0, 20)}"x"y${suzuki.slice(20)}`].join('\n'),
     });
     expect(brief(report.errors)).toEqual([{ file: 'students', line: 3, column: undefined, code: 'csv_syntax' }]);
@@ -312,9 +317,9 @@ describe('C-3 A-4 records import', () => {
   });
 
   it("C-3 a user ID held by another of the tenant's students is refused; two students may swap theirs", async () => {
-    await service.import(a.id, { students: studentsCsv });
+    await service.import(operatorActor(a.id), { students: studentsCsv });
     const taken = [studentHeader, suzuki.replace('2025E041,s2026002', '2026E001,s2026001')].join('\n');
-    const report = await service.import(a.id, { students: taken });
+    const report = await service.import(operatorActor(a.id), { students: taken });
     expect(brief(report.errors)).toEqual([{ file: 'students', line: 2, column: 'user_id', code: 'user_id_taken' }]);
     expect(report.errors[0]?.reason).toContain('2023L012');
 
@@ -323,20 +328,20 @@ describe('C-3 A-4 records import', () => {
       yamada.replace('s2026001', 's2026002'),
       suzuki.replace('s2026002', 's2026001'),
     ].join('\n');
-    expect((await service.import(a.id, { students: swapped })).errors).toEqual([]);
-    expect((await store.repos.records.findByUserId(a.id, 's2026001'))?.studentNumber).toBe('2025E041');
-    expect((await store.repos.records.findByUserId(a.id, 's2026002'))?.studentNumber).toBe('2023L012');
+    expect((await service.import(operatorActor(a.id), { students: swapped })).errors).toEqual([]);
+    expect((await uow.repos.records.findByUserId(a.id, 's2026001'))?.studentNumber).toBe('2025E041');
+    expect((await uow.repos.records.findByUserId(a.id, 's2026002'))?.studentNumber).toBe('2023L012');
     // The same user ID in another tenant is another student.
-    expect((await service.import(b.id, { students: taken })).errors).toEqual([]);
+    expect((await service.import(operatorActor(b.id), { students: taken })).errors).toEqual([]);
   });
 
   it('C-3 courses alone may be imported for students already on record; unknown ones are refused', async () => {
-    await service.import(a.id, { students: studentsCsv });
-    const only = await service.import(a.id, { courses: coursesCsv });
+    await service.import(operatorActor(a.id), { students: studentsCsv });
+    const only = await service.import(operatorActor(a.id), { courses: coursesCsv });
     expect(only).toMatchObject({ ok: true, written: true, students: { rows: 0 }, courses: { rows: 5, students: 2 } });
     expect(await counts(a.id)).toEqual({ students: 3, courses: 5 });
     // Tenant B has no such students.
-    const elsewhere = await service.import(b.id, { courses: coursesCsv });
+    const elsewhere = await service.import(operatorActor(b.id), { courses: coursesCsv });
     expect(elsewhere.errors.map((e) => [e.line, e.code])).toEqual([
       [2, 'unknown_student'],
       [3, 'unknown_student'],
@@ -345,12 +350,12 @@ describe('C-3 A-4 records import', () => {
       [6, 'unknown_student'],
     ]);
     expect(await counts(b.id)).toEqual({ students: 0, courses: 0 });
-    expect((await service.import(a.id, {})).errors.map((e) => e.code)).toEqual(['no_input']);
+    expect((await service.import(operatorActor(a.id), {})).errors.map((e) => e.code)).toEqual(['no_input']);
   });
 
   it("#4 an import writes only its own tenant's records", async () => {
-    await service.import(a.id, { students: studentsCsv, courses: coursesCsv });
+    await service.import(operatorActor(a.id), { students: studentsCsv, courses: coursesCsv });
     expect(await counts(b.id)).toEqual({ students: 0, courses: 0 });
-    expect(await store.repos.records.findByUserId(b.id, 's2026001')).toBeUndefined();
+    expect(await uow.repos.records.findByUserId(b.id, 's2026001')).toBeUndefined();
   });
 });

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestDatabase, freshDatabase } from '../../../test/helpers/database.js';
-import { type Repositories, Store } from '../../db/repositories.js';
+import type { Repositories } from '../../db/repositories.js';
+import { UnitOfWork } from '../../db/unit-of-work.js';
+import { operatorActor } from '../../platform/actor.js';
+import { ManualClock } from '../../platform/clock.js';
 import { newId } from '../../platform/crypto.js';
 import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../tenants/tenant.model.js';
 import type { StudentCourseInput, StudentRecordInput } from './record.model.js';
@@ -66,7 +69,7 @@ let b: Tenant;
 
 beforeEach(async () => {
   testDatabase = await freshDatabase();
-  repos = new Store(testDatabase.handle.db).repos;
+  repos = new UnitOfWork(testDatabase.handle.db, new ManualClock(T0)).repos;
   a = tenant('univ-a');
   b = tenant('univ-b');
   await repos.tenants.insert(a, T0);
@@ -135,7 +138,9 @@ describe('StudentRecordRepository', () => {
       studentNumber: `2023T${String(i).padStart(4, '0')}`,
       userId: `u${i}`,
     }));
-    await new Store(testDatabase.handle.db).transaction((trx) => trx.records.upsertMany(a.id, many, T0));
+    await new UnitOfWork(testDatabase.handle.db, new ManualClock(T0)).run(operatorActor(a.id), (trx) =>
+      trx.records.upsertMany(a.id, many, T0),
+    );
     expect(await repos.records.count(a.id)).toBe(450);
     const page = await repos.records.list(a.id, { limit: 2, offset: 10 });
     expect(page.map((r) => r.studentNumber)).toEqual(['2023T0010', '2023T0011']);

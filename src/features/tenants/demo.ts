@@ -1,4 +1,5 @@
-import type { Store } from '../../db/repositories.js';
+import type { UnitOfWork } from '../../db/unit-of-work.js';
+import { operatorActor } from '../../platform/actor.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/crypto.js';
 import type { PasswordHasher } from '../../platform/password-hasher.js';
@@ -100,9 +101,9 @@ export const demoContent: TenantContent = {
  * two-factor mandatory. Made once, in one transaction, so two instances starting together on one
  * database cannot both make it; later starts leave it as the newcomer left it.
  */
-export async function seedDemo(store: Store, clock: Clock, hasher: PasswordHasher): Promise<boolean> {
-  if (await store.repos.tenants.findBySlug('demo')) {
-    await backfillDemoRecords(store, clock.now());
+export async function seedDemo(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher): Promise<boolean> {
+  if (await uow.repos.tenants.findBySlug('demo')) {
+    await backfillDemoRecords(uow, clock.now());
     return false;
   }
   const hashes = new Map<string, string>();
@@ -131,7 +132,7 @@ export async function seedDemo(store: Store, clock: Clock, hasher: PasswordHashe
   });
   const now = clock.now();
   try {
-    await store.transaction(async (repos) => {
+    await uow.run(operatorActor(demo.id), async (repos) => {
       await repos.tenants.insert(demo, now);
       await repos.tenants.insert(minato, now);
       for (const student of demoStudents) {
@@ -157,7 +158,7 @@ export async function seedDemo(store: Store, clock: Clock, hasher: PasswordHashe
       await seedMinatoRecords(repos, minato.id, now);
     });
   } catch (error) {
-    if (await store.repos.tenants.findBySlug('demo')) return false;
+    if (await uow.repos.tenants.findBySlug('demo')) return false;
     throw error;
   }
   return true;

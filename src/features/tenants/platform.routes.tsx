@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import type { DatabaseHandle } from '../../db/database.js';
-import type { Store } from '../../db/repositories.js';
+import type { UnitOfWork } from '../../db/unit-of-work.js';
 import { Layout } from '../../platform/views/layout.js';
 import { usePage } from '../../platform/views/page-context.js';
 import { sendPage } from '../../platform/views/render.js';
@@ -35,10 +35,10 @@ function TenantIndexPage({ tenants, devMailbox }: { tenants: Tenant[]; devMailbo
 /** The deployment's own pages: the list of universities and the health probes. */
 export async function platformRoutes(
   app: FastifyInstance,
-  deps: { store: Store; database: DatabaseHandle; config: Config },
+  deps: { uow: UnitOfWork; database: DatabaseHandle; config: Config },
 ) {
   app.get('/', async (request, reply) => {
-    const tenants = await deps.store.repos.tenants.list();
+    const tenants = await deps.uow.repos.tenants.list();
     return sendPage(request, reply, <TenantIndexPage tenants={tenants} devMailbox={deps.config.devMailbox} />);
   });
 

@@ -1,22 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../../db/repositories.js';
+import type { UnitOfWork } from '../../db/unit-of-work.js';
 import type { CookiePolicy } from '../../platform/cookies.js';
 import { AppError } from '../../platform/errors.js';
 import { langFromAcceptLanguage, translator } from '../../platform/i18n.js';
-import type { SessionService } from '../auth/session.service.js';
 import { slugPattern } from './tenant.model.js';
+import './tenant-request.js';
 
-/**
- * Every page under /:tenant knows its university, the language and the student's session
- * before the route runs.
- */
-export function installTenantScope(
-  scope: FastifyInstance,
-  deps: { store: Store; sessions: SessionService; cookies: CookiePolicy },
-): void {
+/** Every page under /:tenant knows its university and the language before the route runs. */
+export function installTenantScope(scope: FastifyInstance, deps: { uow: UnitOfWork; cookies: CookiePolicy }): void {
   scope.addHook('onRequest', async (request) => {
     const slug = (request.params as { tenant?: string }).tenant ?? '';
-    const tenant = slugPattern.test(slug) ? await deps.store.repos.tenants.findBySlug(slug) : undefined;
+    const tenant = slugPattern.test(slug) ? await deps.uow.repos.tenants.findBySlug(slug) : undefined;
     if (!tenant) throw new AppError('tenant_not_found');
     request.tenant = tenant;
 
@@ -25,9 +19,6 @@ export function installTenantScope(
       request.lang = tenant.policy.defaultLang;
       request.t = translator(request.lang);
     }
-
-    const token = request.cookies[deps.cookies.session(tenant.slug)];
-    if (token) request.currentSession = await deps.sessions.resolve(tenant, token);
   });
 
   // An unknown page of a known university keeps its name, language and inquiry block (L-16).

@@ -1,7 +1,6 @@
+import type { Infrastructure } from '../../infrastructure.js';
 import { newId } from '../../platform/crypto.js';
-import type { Store } from '../../db/repositories.js';
-import type { Clock } from '../../platform/clock.js';
-import type { PasswordHasher } from '../../platform/password-hasher.js';
+import { AppError } from '../../platform/errors.js';
 import {
   type DirectoryConfig,
   type Tenant,
@@ -19,14 +18,12 @@ export interface NewTenant {
   directory?: DirectoryConfig;
 }
 
-export class TenantSlugError extends Error {}
-
 /** A validated university with the specification's defaults filled in. */
 export function newTenant(input: NewTenant): Tenant {
   if (!slugPattern.test(input.slug) || reservedSlugs.has(input.slug)) {
-    throw new TenantSlugError(
-      `slug "${input.slug}" must be 2–32 of a–z, 0–9, "-" and not one of ${[...reservedSlugs].join(', ')}`,
-    );
+    throw new AppError('tenant_slug_invalid', {
+      detail: `slug "${input.slug}" must be 2–32 of a–z, 0–9, "-" and not one of ${[...reservedSlugs].join(', ')}`,
+    });
   }
   return {
     id: newId(),
@@ -40,20 +37,16 @@ export function newTenant(input: NewTenant): Tenant {
 
 /** The operator's side: making universities and filling a local roster. */
 export class TenantService {
-  constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly hasher: PasswordHasher,
-  ) {}
+  constructor(private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'hasher'>) {}
 
   async create(input: NewTenant): Promise<Tenant> {
     const tenant = newTenant(input);
-    await this.store.repos.tenants.insert(tenant, this.clock.now());
+    await this.deps.uow.repos.tenants.insert(tenant, this.deps.clock.now());
     return tenant;
   }
 
   async setRosterPassword(tenant: Tenant, userId: string, password: string): Promise<void> {
-    const hash = await this.hasher.hash(password);
-    await this.store.repos.roster.upsert(tenant.id, userId, hash, this.clock.now());
+    const hash = await this.deps.hasher.hash(password);
+    await this.deps.uow.repos.roster.upsert(tenant.id, userId, hash, this.deps.clock.now());
   }
 }

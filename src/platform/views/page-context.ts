@@ -1,16 +1,40 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { Account } from '../../features/auth/account.repository.js';
-import type { Tenant } from '../../features/tenants/tenant.model.js';
 import type { Lang, Translate } from '../i18n.js';
+
+/**
+ * What the shared layout needs of a university: the tenants feature's model has these and more.
+ * Declared here so the platform depends on no feature.
+ */
+export interface PageTenant {
+  slug: string;
+  name: Record<Lang, string>;
+  policy: { twoFactorMandatory: boolean };
+  content: Record<
+    Lang,
+    {
+      inquiry: {
+        title: string;
+        phones: Array<{ number: string; hours: string }>;
+        chat?: { url: string; hours: string } | undefined;
+      };
+    }
+  >;
+}
+
+/** What the menu needs of the logged-in student. */
+export interface PageAccount {
+  userId: string;
+  twoFactorEnabled: boolean;
+}
 
 export interface PageContextValue {
   t: Translate;
   lang: Lang;
-  tenant: Tenant | undefined;
+  tenant: PageTenant | undefined;
   csrfToken: string;
   /** Present on logged-in pages: the menu shows. */
-  account: Account | undefined;
+  account: PageAccount | undefined;
   /** Base path of the tenant's pages, e.g. `/demo`. */
   base: string;
 }

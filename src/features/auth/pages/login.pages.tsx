@@ -13,12 +13,13 @@ import {
 } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
+import { useTenantPage } from '../../tenants/tenant-page.js';
 
 export type LoginNotice = 'loggedOut' | 'sessionEnded' | 'flowEnded' | 'mailAddressSet' | 'secondPasswordSet';
 
 /** L-20: the university's page that leads students to the service. */
 export function LandingPage() {
-  const { t, tenant, lang, base } = usePage();
+  const { t, tenant, lang, base } = useTenantPage();
   const content = tenant?.content[lang];
   return (
     <Layout title={t('landing.title')}>
@@ -54,7 +55,7 @@ export function LoginPage({
   errors: FieldError[];
   notice?: LoginNotice | undefined;
 }) {
-  const { t, tenant, lang, base } = usePage();
+  const { t, tenant, lang, base } = useTenantPage();
   const notes = tenant?.content[lang].loginNotes ?? [];
   return (
     <Layout title={t('login.title')} hasErrors={errors.length > 0} langSwitch={{ keep: {} }}>

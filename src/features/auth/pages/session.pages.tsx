@@ -15,7 +15,8 @@ import {
 } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
-import type { TrustedBrowser } from '../trusted-browser.repository.js';
+import { useTenantPage } from '../../tenants/tenant-page.js';
+import type { TrustedBrowser } from '../trusted-browser.model.js';
 import { SecondPasswordRulesNotes, MailAddressNotes } from './login.pages.js';
 import { SECOND_PASSWORD_MAX } from '../second-password.rules.js';
 
@@ -77,7 +78,7 @@ export function KeyPage({
 }
 
 export function ManualPage() {
-  const { t, tenant, lang } = usePage();
+  const { t, tenant, lang } = useTenantPage();
   return (
     <Layout title={t('manual.title')}>
       <Paragraphs text={tenant?.content[lang].manual || t('manual.empty')} />

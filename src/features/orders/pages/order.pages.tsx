@@ -16,7 +16,7 @@ import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import type { DeliveryStatus } from '../order.routes.js';
 import { type Order, type ShippingAddress, prefectureName, prefectures } from '../order.model.js';
-import type { OrderDraft, Quote } from '../order.service.js';
+import type { OrderDraft, Quote } from '../order.rules.js';
 import type { Destination } from '../order.state.js';
 
 function yen(amount: number, lang: 'ja' | 'en'): string {

@@ -1,0 +1,83 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Kysely } from 'kysely';
+import type { AuditEvent } from '../features/audit/audit.model.js';
+import type { Actor } from '../platform/actor.js';
+import type { Clock } from '../platform/clock.js';
+import { type Repositories, repositories } from './repositories.js';
+import type { Database } from './schema.js';
+
+/** What an audit entry adds to what the actor already says. */
+export interface AuditDetails {
+  /** The account the event is about, when it is not the actor's own (e.g. at login). */
+  accountId?: string | null;
+  subject?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * One transaction with its actor. The repositories are the transaction's; `audit` records who
+ * and where from the actor; `afterCommit` runs once the transaction has committed (and never when
+ * it rolls back) — the mailer uses it to wake the outbox worker.
+ */
+export interface Work extends Repositories {
+  readonly actor: Actor;
+  /** The clock's time when the unit of work began: one "now" for every row it writes. */
+  readonly now: number;
+  audit(event: AuditEvent, details?: AuditDetails): Promise<void>;
+  afterCommit(hook: () => void): void;
+}
+
+const insideTransaction = new AsyncLocalStorage<true>();
+
+/**
+ * Rate limiters write on connections of their own (on SQLite, the app's one connection): from
+ * inside a transaction they would deadlock or escape its rollback. They call this first.
+ */
+export function assertOutsideTransaction(what: string): void {
+  if (insideTransaction.getStore()) throw new Error(`${what} must not be called inside a unit of work`);
+}
+
+/** Every change that spans rows goes through `run` and commits or rolls back whole. */
+export class UnitOfWork {
+  /** Reads and single-row writes outside a transaction. */
+  readonly repos: Repositories;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {
+    this.repos = repositories(db);
+  }
+
+  async run<T>(actor: Actor, work: (tx: Work) => Promise<T>): Promise<T> {
+    const hooks: Array<() => void> = [];
+    const now = this.clock.now();
+    const result = await insideTransaction.run(true, () =>
+      this.db.transaction().execute((trx) => {
+        const repos = repositories(trx);
+        const tx: Work = {
+          ...repos,
+          actor,
+          now,
+          audit: (event, details = {}) =>
+            repos.auditLog.record(
+              actor.tenantId,
+              {
+                event,
+                accountId: details.accountId !== undefined ? details.accountId : actor.accountId,
+                subject: details.subject ?? null,
+                ip: actor.ip,
+                userAgent: actor.userAgent,
+                ...(details.detail && { detail: details.detail }),
+              },
+              now,
+            ),
+          afterCommit: (hook) => hooks.push(hook),
+        };
+        return work(tx);
+      }),
+    );
+    for (const hook of hooks) hook();
+    return result;
+  }
+}

@@ -1,0 +1,40 @@
+/** Every security event the issue and SPEC A-6 name; the list is closed so reports can rely on it. */
+export type AuditEvent =
+  | 'login.success'
+  | 'login.failure'
+  | 'login.locked'
+  | 'key.sent'
+  | 'key.failure'
+  | 'key.invalidated'
+  | 'key.success'
+  | 'email.registration_requested'
+  | 'email.registered'
+  | 'email.change_requested'
+  | 'email.changed'
+  | 'second_password.set'
+  | 'second_password.changed'
+  | 'second_password.change_failure'
+  | 'second_password.reset_requested'
+  | 'second_password.reset'
+  | 'two_factor.enabled'
+  | 'two_factor.disabled'
+  | 'trusted_browser.added'
+  | 'trusted_browser.revoked'
+  | 'session.logout'
+  | 'order.placed'
+  | 'order.cancelled'
+  | 'order.advanced'
+  | 'certificate.revoked';
+
+export interface AuditEntry {
+  event: AuditEvent;
+  accountId?: string | null;
+  subject?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditRecord extends AuditEntry {
+  at: number;
+}

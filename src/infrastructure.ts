@@ -1,0 +1,25 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { UnitOfWork } from './db/unit-of-work.js';
+import type { Directory } from './features/directory/directory.js';
+import type { Mailer } from './features/mail/mailer.js';
+import type { Clock } from './platform/clock.js';
+import type { SecretHasher } from './platform/crypto.js';
+import type { PasswordHasher } from './platform/password-hasher.js';
+import type { RateLimits } from './platform/rate-limit.js';
+
+/**
+ * The shared parts createServices builds once. A service asks for the few it uses
+ * (`Pick<Infrastructure, 'uow' | 'clock'>`) plus the services it calls, in one typed object.
+ */
+export interface Infrastructure {
+  config: Config;
+  uow: UnitOfWork;
+  clock: Clock;
+  secrets: SecretHasher;
+  hasher: PasswordHasher;
+  limits: RateLimits;
+  directory: Directory;
+  mailer: Mailer;
+  logger: Logger;
+}

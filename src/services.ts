@@ -1,0 +1,115 @@
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/database.js';
+import { UnitOfWork } from './db/unit-of-work.js';
+import { AccountSettingsService } from './features/auth/account-settings.service.js';
+import { EmailKeyService } from './features/auth/email-key.service.js';
+import { EmailRegistrationService } from './features/auth/email-registration.service.js';
+import { LoginService } from './features/auth/login.service.js';
+import { SecondPasswordService } from './features/auth/second-password.service.js';
+import { SessionService } from './features/auth/session.service.js';
+import { IssuanceService } from './features/certificates/issuance.service.js';
+import { CertificateRenderer } from './features/certificates/pdf/certificate.renderer.js';
+import { VerificationService } from './features/certificates/verification.service.js';
+import { DirectoryRegistry, LocalRosterDirectory } from './features/directory/directory.js';
+import { LdapDirectory } from './features/directory/ldap.directory.js';
+import { MailWorker } from './features/mail/mail.worker.js';
+import { Mailer } from './features/mail/mailer.js';
+import { DeliveryService } from './features/orders/delivery.service.js';
+import { OrderStaffService } from './features/orders/order-staff.service.js';
+import { OrderingService } from './features/orders/ordering.service.js';
+import { TerminalService } from './features/orders/terminal.service.js';
+import { RecordsImportService } from './features/records/records-import.service.js';
+import { TenantService } from './features/tenants/tenant.service.js';
+import { FlowService } from './flows/flow.service.js';
+import type { Infrastructure } from './infrastructure.js';
+import type { Clock } from './platform/clock.js';
+import { SecretBox, SecretHasher } from './platform/crypto.js';
+import { PasswordHasher } from './platform/password-hasher.js';
+import { RateLimits } from './platform/rate-limit.js';
+
+/** Everything the services are built from; the HTTP app, the CLI and the tests each make one. */
+export interface ServiceDeps {
+  config: Config;
+  database: DatabaseHandle;
+  clock: Clock;
+  secretKey: string;
+  /** Omitted: logs nothing (tests, the CLI). */
+  logger?: Logger;
+  /** Tests pass a short interval; production polls every few seconds besides the after-commit kick. */
+  mailPollIntervalMs?: number;
+  /** How many hashes may wait; the CLI, with no page to keep fast, waits for all. */
+  hashQueueLimit?: number;
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+/**
+ * The one composition root (after Outline's server/context and Immich's CLI-as-a-service): every
+ * service is built here, once, from one typed object, and each is handed only the parts it uses.
+ */
+export function createServices(deps: ServiceDeps) {
+  const { config, database, clock } = deps;
+  const logger = deps.logger ?? pino({ enabled: false });
+  const uow = new UnitOfWork(database.db, clock);
+  const secrets = new SecretHasher(deps.secretKey);
+  const hasher = new PasswordHasher({
+    concurrency: config.hashConcurrency,
+    queueLimit: deps.hashQueueLimit ?? config.hashQueueLimit,
+  });
+  const directory = new DirectoryRegistry({
+    local: new LocalRosterDirectory(uow.repos.roster, hasher),
+    ldap: new LdapDirectory(logger),
+  });
+  const mailWorker = new MailWorker(uow.repos.outbox, clock, logger, {
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    pollIntervalMs: deps.mailPollIntervalMs ?? 2_000,
+  });
+  const infrastructure: Infrastructure = {
+    config,
+    uow,
+    clock,
+    secrets,
+    hasher,
+    limits: new RateLimits(database),
+    directory,
+    mailer: new Mailer(mailWorker),
+    logger,
+  };
+  const flows = new FlowService({ clock, secrets, publicUrl: config.publicUrl });
+
+  const sessions = new SessionService(infrastructure);
+  const keys = new EmailKeyService({ ...infrastructure, flows, sessions });
+  const auth = {
+    sessions,
+    keys,
+    login: new LoginService({ ...infrastructure, flows, keys, sessions }),
+    registration: new EmailRegistrationService({ ...infrastructure, flows }),
+    secondPassword: new SecondPasswordService({ ...infrastructure, flows }),
+    settings: new AccountSettingsService({ ...infrastructure, flows }),
+  };
+
+  let renderer: CertificateRenderer | undefined;
+  const issuance = new IssuanceService({
+    ...infrastructure,
+    box: new SecretBox(deps.secretKey),
+    renderer: () => (renderer ??= new CertificateRenderer()),
+  });
+  const deliveries = new DeliveryService({ ...infrastructure, issuer: issuance });
+
+  return {
+    ...infrastructure,
+    mailWorker,
+    flows,
+    auth,
+    tenants: new TenantService(infrastructure),
+    records: new RecordsImportService(infrastructure),
+    ordering: new OrderingService({ ...infrastructure, flows }),
+    orderStaff: new OrderStaffService({ ...infrastructure, deliveries }),
+    deliveries,
+    terminals: new TerminalService({ ...infrastructure, issuer: issuance }),
+    issuance,
+    verification: new VerificationService(infrastructure),
+  };
+}
