@@ -9,7 +9,7 @@ import { Store } from './db/repositories.js';
 import { SignerError } from './features/certificates/issuance.service.js';
 import { type OrderState, isDestination } from './features/orders/order.state.js';
 import { RecordsImportService, formatImportReport } from './features/records/records-import.service.js';
-import { seedDemo } from './features/tenants/demo.js';
+import { seedDemo } from './dev/demo/seed-demo.js';
 import { TenantService, TenantSlugError } from './features/tenants/tenant.service.js';
 import { systemClock } from './platform/clock.js';
 import { connect } from './runtime.js';

@@ -6,18 +6,18 @@
  */
 import type { Repositories, Store } from '../../db/repositories.js';
 import type { Lang } from '../../platform/i18n.js';
-import { todayInJapan } from '../catalogue/eligibility.js';
+import { todayInJapan } from '../../features/catalogue/eligibility.js';
 import {
   type Grade,
   type StudentCourseInput,
   type StudentRecordInput,
   type StudentStatus,
   transcriptTotals,
-} from './record.model.js';
+} from '../../features/records/record.model.js';
 
-import { seedDemoCatalogue } from '../catalogue/demo-catalogue.js';
+import { seedDemoCatalogue } from './demo-catalogue.js';
 
-export { demoCatalogue, seedDemoCatalogue } from '../catalogue/demo-catalogue.js';
+export { demoCatalogue, seedDemoCatalogue } from './demo-catalogue.js';
 
 type L = Record<Lang, string>;
 type PoolCourse = { name: L; credits: 2 | 4 };

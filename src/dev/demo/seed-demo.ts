@@ -2,10 +2,10 @@ import type { Store } from '../../db/repositories.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/crypto.js';
 import type { PasswordHasher } from '../../platform/password-hasher.js';
-import { seedDemoCatalogue } from '../catalogue/demo-catalogue.js';
-import { backfillDemoRecords, seedDemoRecords, seedMinatoRecords } from '../records/demo-records.js';
-import type { TenantContent } from './tenant.model.js';
-import { newTenant } from './tenant.service.js';
+import { seedDemoCatalogue } from './demo-catalogue.js';
+import { backfillDemoRecords, seedDemoRecords, seedMinatoRecords } from './demo-records.js';
+import type { TenantContent } from '../../features/tenants/tenant.model.js';
+import { newTenant } from '../../features/tenants/tenant.service.js';
 
 /** The demo students the README lists; keep the two in step. */
 export const demoStudents = [

@@ -14,9 +14,9 @@ import { usePage } from '../../platform/views/page-context.js';
 import { sendPage } from '../../platform/views/render.js';
 import type { Store } from '../../db/repositories.js';
 import type { Clock } from '../../platform/clock.js';
-import { formField, queryField } from '../auth/auth.http.js';
-import type { Tenant } from '../tenants/tenant.model.js';
-import { TerminalService } from './terminal.service.js';
+import { formField, queryField } from '../../features/auth/auth.http.js';
+import type { Tenant } from '../../features/tenants/tenant.model.js';
+import { TerminalService } from '../../features/orders/terminal.service.js';
 
 export interface SimulatorTerminal {
   id: string;

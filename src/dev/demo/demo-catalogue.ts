@@ -1,5 +1,5 @@
 import type { Repositories } from '../../db/repositories.js';
-import type { CatalogueItem } from './catalogue.model.js';
+import type { CatalogueItem } from '../../features/catalogue/catalogue.model.js';
 
 /**
  * The demo universities' catalogue (C-2, C-10). Chosen so every reason shows somewhere:
