@@ -1,227 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SecretHasher } from '../../platform/crypto.js';
-import {
-  Button,
-  ErrorSummary,
-  Field,
-  type FieldError,
-  Form,
-  LinkButton,
-  Message,
-} from '../../platform/views/components.js';
-import { Layout } from '../../platform/views/layout.js';
-import { usePage } from '../../platform/views/page-context.js';
-import { sendPage } from '../../platform/views/render.js';
 import type { Store } from '../../db/repositories.js';
 import type { Clock } from '../../platform/clock.js';
+import type { SecretHasher } from '../../platform/crypto.js';
+import { sendPage } from '../../platform/views/render.js';
 import { formField, queryField } from '../../features/auth/auth.http.js';
-import type { Tenant } from '../../features/tenants/tenant.model.js';
-import { TerminalService } from '../../features/orders/terminal.service.js';
-
-export interface SimulatorTerminal {
-  id: string;
-  kind: 'convenience' | 'campus';
-  tenant: Tenant | undefined;
-}
-
-/** The simulator's own terminals: a store gateway and one campus printer per university. */
-export function simulatorTerminalId(tenant?: Tenant): string {
-  return tenant ? `sim-campus-${tenant.slug}` : 'sim-store';
-}
-
-/** Derived from SECRET_KEY, so nothing secret is stored for them. */
-export function simulatorSecret(secrets: SecretHasher, terminalId: string): string {
-  return Buffer.from(secrets.hash('simulator-terminal', terminalId), 'hex').toString('base64url');
-}
-
-/**
- * Makes sure the simulator's terminals exist with their derived secrets. Called on first use (a
- * 401 from the API), not at start: a start must not need the database, and universities created
- * since, or a changed SECRET_KEY, are then covered too.
- */
-export async function ensureSimulatorTerminals(store: Store, secrets: SecretHasher, now: number): Promise<void> {
-  const tenants = await store.repos.tenants.list();
-  const terminals = [undefined, ...tenants].map((tenant) => ({ id: simulatorTerminalId(tenant), tenant }));
-  for (const { id, tenant } of terminals) {
-    await store.repos.terminals.upsert(
-      {
-        id,
-        tenantId: tenant?.id ?? null,
-        kind: tenant ? 'campus' : 'convenience',
-        name: tenant
-          ? `Simulator: ${tenant.name.en} on-campus printer`
-          : 'Simulator: convenience-store multi-copy machine',
-        secretHash: secrets.hash(TerminalService.secretPurpose, simulatorSecret(secrets, id)),
-      },
-      now,
-    );
-  }
-}
-
-interface ApiReservation {
-  reservationNumber: string;
-  state: string;
-  expiresAt: string | null;
-  amountYen: number;
-  items: Array<{
-    type: string;
-    name: { ja: string; en: string };
-    language: string;
-    copies: number;
-    unitFeeYen: number;
-  }>;
-}
-
-type Step =
-  | { step: 'enter'; errors: FieldError[]; number: string }
-  | { step: 'confirm'; reservation: ApiReservation }
-  | {
-      step: 'print';
-      reservation: ApiReservation;
-      documents: Array<{ serial: string; type: string; language: string; copies: number }>;
-    }
-  | { step: 'done'; reservation: ApiReservation; outcome: 'printed' | 'failed' };
-
-function SimulatorPage({
-  terminals,
-  terminal,
-  state,
-}: {
-  terminals: SimulatorTerminal[];
-  terminal: SimulatorTerminal;
-  state: Step;
-}) {
-  const { t, lang } = usePage();
-  const keep = (
-    <>
-      <input type="hidden" name="terminal" value={terminal.id} />
-      {state.step !== 'enter' && <input type="hidden" name="number" value={state.reservation.reservationNumber} />}
-    </>
-  );
-  return (
-    <Layout
-      title={t('orders.simulator.title')}
-      hasErrors={state.step === 'enter' && state.errors.length > 0}
-      langSwitch={{ keep: { terminal: terminal.id } }}
-    >
-      <div class="simulator">
-        <p class="simulator__machine">
-          {terminal.kind === 'convenience'
-            ? t('orders.simulator.store')
-            : t('orders.simulator.campus', { university: terminal.tenant?.name[lang] ?? '' })}
-        </p>
-        {state.step === 'enter' && (
-          <>
-            <form method="get" action="/simulator" class="simulator__switch">
-              <label for="terminal-select">{t('orders.simulator.machine')}</label>
-              <select id="terminal-select" name="terminal">
-                {terminals.map((option) => (
-                  <option key={option.id} value={option.id} selected={option.id === terminal.id}>
-                    {option.kind === 'convenience'
-                      ? t('orders.simulator.store')
-                      : t('orders.simulator.campus', { university: option.tenant?.name[lang] ?? '' })}
-                  </option>
-                ))}
-              </select>
-              <button type="submit" class="button button--small">
-                {t('common.switchLanguage')}
-              </button>
-            </form>
-            <ErrorSummary errors={state.errors} />
-            <Form action="/simulator/lookup" class="stack">
-              {keep}
-              <Field
-                name="number"
-                label={t('orders.simulator.number')}
-                hint={t('orders.simulator.numberHint')}
-                value={state.number}
-                errors={state.errors}
-                inputMode="numeric"
-                maxLength={14}
-                autocomplete="off"
-              />
-              <Button>{t('orders.simulator.lookUp')}</Button>
-            </Form>
-          </>
-        )}
-        {state.step !== 'enter' && (
-          <dl class="summary">
-            <dt>{t('orders.detail.reservationNumber')}</dt>
-            <dd>{state.reservation.reservationNumber}</dd>
-            {state.reservation.items.map((item) => (
-              <>
-                <dt>{item.name[lang]}</dt>
-                <dd>
-                  {t(`orders.form.language.${item.language}`)} × {item.copies}
-                </dd>
-              </>
-            ))}
-            <dt>{t('orders.form.total')}</dt>
-            <dd>
-              <strong>{t('orders.simulator.amount', { amount: state.reservation.amountYen })}</strong>
-            </dd>
-          </dl>
-        )}
-        {state.step === 'confirm' && (
-          <Form action="/simulator/pay">
-            {keep}
-            <input type="hidden" name="amount" value={String(state.reservation.amountYen)} />
-            <div class="actions">
-              <LinkButton href={`/simulator?terminal=${terminal.id}`} variant="secondary">
-                {t('common.back')}
-              </LinkButton>
-              <Button>{t('orders.simulator.pay', { amount: state.reservation.amountYen })}</Button>
-            </div>
-          </Form>
-        )}
-        {state.step === 'print' && (
-          <>
-            <Message>
-              <p>{t('orders.simulator.paid')}</p>
-            </Message>
-            <ul class="documents">
-              {state.documents.map((document) => (
-                <li key={document.serial}>
-                  <a
-                    href={`/simulator/document?terminal=${terminal.id}&number=${state.reservation.reservationNumber}&serial=${encodeURIComponent(document.serial)}`}
-                    target="_blank"
-                    rel="noopener"
-                  >
-                    {t(`certificates.types.${document.type}`)}
-                    {lang === 'ja'
-                      ? `（${t(`orders.form.language.${document.language}`)}、${document.serial}）`
-                      : ` (${t(`orders.form.language.${document.language}`)}, ${document.serial})`}
-                  </a>{' '}
-                  × {document.copies}
-                </li>
-              ))}
-            </ul>
-            <div class="actions">
-              <Form action="/simulator/failure">
-                {keep}
-                <Button variant="secondary">{t('orders.simulator.reportFailure')}</Button>
-              </Form>
-              <Form action="/simulator/printed">
-                {keep}
-                <Button>{t('orders.simulator.finish')}</Button>
-              </Form>
-            </div>
-          </>
-        )}
-        {state.step === 'done' && (
-          <>
-            <Message kind={state.outcome === 'printed' ? 'success' : 'warning'}>
-              <p>{t(`orders.simulator.${state.outcome}`)}</p>
-            </Message>
-            <p>
-              <LinkButton href={`/simulator?terminal=${terminal.id}`}>{t('orders.simulator.again')}</LinkButton>
-            </p>
-          </>
-        )}
-      </div>
-    </Layout>
-  );
-}
+import { type ApiDocument, type ApiReservation, SimulatorPage, type Step } from './simulator.page.js';
+import {
+  type SimulatorTerminal,
+  ensureSimulatorTerminals,
+  simulatorSecret,
+  simulatorTerminalId,
+} from './simulator.terminals.js';
 
 /**
  * A multi-copy machine in the browser (C-5): each step is a call to the same terminal API a real
@@ -326,7 +115,7 @@ export async function simulatorRoutes(
     return render(request, reply, terminal, {
       step: 'print',
       reservation: paid.json as unknown as ApiReservation,
-      documents: documents.json.documents as Array<{ serial: string; type: string; language: string; copies: number }>,
+      documents: documents.json.documents as ApiDocument[],
     });
   });
 
