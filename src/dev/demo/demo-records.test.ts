@@ -4,7 +4,7 @@ import { Store } from '../../db/repositories.js';
 import { ManualClock } from '../../platform/clock.js';
 import { newId } from '../../platform/crypto.js';
 import type { PasswordHasher } from '../../platform/password-hasher.js';
-import { demoCatalogue } from './demo-catalogue.js';
+import { demoCatalogue } from './catalogue.data.js';
 import { availability, todayInJapan } from '../../features/catalogue/eligibility.js';
 import { seedDemo } from './seed-demo.js';
 import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../../features/tenants/tenant.model.js';

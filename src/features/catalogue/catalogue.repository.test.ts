@@ -3,7 +3,8 @@ import { type TestDatabase, freshDatabase } from '../../../test/helpers/database
 import { type Repositories, Store } from '../../db/repositories.js';
 import { newId } from '../../platform/crypto.js';
 import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../tenants/tenant.model.js';
-import { demoCatalogue, seedDemoCatalogue } from '../../dev/demo/demo-catalogue.js';
+import { demoCatalogue } from '../../dev/demo/catalogue.data.js';
+import { seedDemoCatalogue } from '../../dev/demo/demo-catalogue.js';
 
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
 
