@@ -14,9 +14,9 @@ import type { CertificateType } from './features/certificates/certificate.model.
 import { verificationRoutes } from './features/certificates/verification.routes.js';
 import { deliveryRoutes } from './features/orders/delivery.routes.js';
 import { orderRoutes } from './features/orders/order.routes.js';
-import { simulatorRoutes } from './features/orders/simulator.routes.js';
+import { simulatorRoutes } from './dev/simulator/simulator.routes.js';
 import { terminalRoutes } from './features/orders/terminal.routes.js';
-import { devMailboxRoutes } from './features/mail/dev-mailbox.routes.js';
+import { devMailboxRoutes } from './dev/dev-mailbox/dev-mailbox.routes.js';
 import { platformRoutes } from './features/tenants/platform.routes.js';
 import { installTenantScope } from './features/tenants/tenant.plugin.js';
 import { CookiePolicy } from './platform/cookies.js';

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { type OrderState, isDestination } from './features/orders/order.state.js';
 import { formatImportReport } from './features/records/records-import.service.js';
-import { seedDemo } from './features/tenants/demo.js';
+import { seedDemo } from './dev/demo/seed-demo.js';
 import type { Tenant } from './features/tenants/tenant.model.js';
 import { operatorActor } from './platform/actor.js';
 import { systemClock } from './platform/clock.js';

@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { UnitOfWork } from './db/unit-of-work.js';
-import { seedDemo } from './features/tenants/demo.js';
+import { seedDemo } from './dev/demo/seed-demo.js';
 import { systemClock } from './platform/clock.js';
 import { PasswordHasher } from './platform/password-hasher.js';
 

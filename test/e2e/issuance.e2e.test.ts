@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { seedDemoCatalogue } from '../../src/features/catalogue/demo-catalogue.js';
+import { seedDemoCatalogue } from '../../src/dev/demo/demo-catalogue.js';
 import type { StudentRecordInput } from '../../src/features/records/record.model.js';
 import { formatDateTime } from '../../src/platform/format.js';
 import { type ReadyStudent, readyStudent } from '../helpers/accounts.js';

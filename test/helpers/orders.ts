@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { seedDemoCatalogue } from '../../src/features/catalogue/demo-catalogue.js';
+import { seedDemoCatalogue } from '../../src/dev/demo/demo-catalogue.js';
 import { TerminalService } from '../../src/features/orders/terminal.service.js';
 import type { StudentCourseInput, StudentRecordInput } from '../../src/features/records/record.model.js';
 import type { TenantPolicy } from '../../src/features/tenants/tenant.model.js';

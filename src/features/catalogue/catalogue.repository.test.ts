@@ -5,7 +5,8 @@ import { UnitOfWork } from '../../db/unit-of-work.js';
 import { ManualClock } from '../../platform/clock.js';
 import { newId } from '../../platform/crypto.js';
 import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../tenants/tenant.model.js';
-import { demoCatalogue, seedDemoCatalogue } from './demo-catalogue.js';
+import { demoCatalogue } from '../../dev/demo/catalogue.data.js';
+import { seedDemoCatalogue } from '../../dev/demo/demo-catalogue.js';
 
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
 

@@ -2,7 +2,7 @@ import { todayInJapan } from '../../platform/clock.js';
 import { describe, expect, it } from 'vitest';
 import type { StudentRecord } from '../records/record.model.js';
 import { type CatalogueItem, catalogueItemSchema, monthDaySchema } from './catalogue.model.js';
-import { demoCatalogue } from './demo-catalogue.js';
+import { demoCatalogue } from '../../dev/demo/catalogue.data.js';
 import {
   type Availability,
   type EligibilityRecord,

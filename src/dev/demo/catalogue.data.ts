@@ -1,5 +1,4 @@
-import type { Repositories } from '../../db/repositories.js';
-import type { CatalogueItem } from './catalogue.model.js';
+import type { CatalogueItem } from '../../features/catalogue/catalogue.model.js';
 
 /**
  * The demo universities' catalogue (C-2, C-10). Chosen so every reason shows somewhere:
@@ -55,8 +54,3 @@ export const demoCatalogue: readonly CatalogueItem[] = [
     active: true,
   },
 ];
-
-/** Writes the demo catalogue for one tenant (idempotent: each type is replaced). */
-export async function seedDemoCatalogue(repos: Pick<Repositories, 'catalogue'>, tenantId: string): Promise<void> {
-  for (const item of demoCatalogue) await repos.catalogue.upsert(tenantId, item);
-}

@@ -5,7 +5,7 @@ import { formatDateTime } from '../../platform/format.js';
 import { Layout } from '../../platform/views/layout.js';
 import { usePage } from '../../platform/views/page-context.js';
 import { sendPage } from '../../platform/views/render.js';
-import type { StoredMail } from './outbox.model.js';
+import type { StoredMail } from '../../features/mail/outbox.model.js';
 
 function MailboxPage({ mails }: { mails: StoredMail[] }) {
   const { t, lang } = usePage();

@@ -5,14 +5,14 @@ import { operatorActor } from '../../platform/actor.js';
 import { ManualClock } from '../../platform/clock.js';
 import { newId } from '../../platform/crypto.js';
 import type { PasswordHasher } from '../../platform/password-hasher.js';
-import { demoCatalogue } from '../catalogue/demo-catalogue.js';
-import { availability } from '../catalogue/eligibility.js';
+import { demoCatalogue } from './catalogue.data.js';
+import { availability } from '../../features/catalogue/eligibility.js';
 import { todayInJapan } from '../../platform/clock.js';
-import { seedDemo } from '../tenants/demo.js';
-import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../tenants/tenant.model.js';
+import { seedDemo } from './seed-demo.js';
+import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../../features/tenants/tenant.model.js';
 import { type DemoRecord, demoRecords, minatoRecords, seedDemoRecords } from './demo-records.js';
-import { studentStatuses, transcriptTotals } from './record.model.js';
-import { RecordsImportService, courseColumns, studentColumns } from './records-import.service.js';
+import { studentStatuses, transcriptTotals } from '../../features/records/record.model.js';
+import { RecordsImportService, courseColumns, studentColumns } from '../../features/records/records-import.service.js';
 
 /** 22 November 2026, 10:00 in Japan. */
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
