@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
-import { LinkProblemPage } from './pages/login.pages.js';
+import { LinkProblemPage } from './pages/mailed-link.pages.js';
 
 /** Where each mailed link's journey starts again when its URL has expired or was used (L-18). */
 const nextSteps = {

@@ -7,20 +7,14 @@ import { fieldErrors, formField, queryField } from '../../platform/http/form.js'
 import { mailAddressForm, newSecondPasswordForm } from './auth.forms.js';
 import type { AuthServices } from './auth.services.js';
 import { sendLinkProblem } from './link-problem.js';
-import {
-  DoneDialogPage,
-  ForgotPage,
-  ForgotSentPage,
-  LandingPage,
-  LinkConfirmPage,
-  LoginPage,
-  type LoginNotice,
-  MailAddressCompletePage,
-  MailAddressPage,
-  MailSentPage,
-  SetSecondPasswordPage,
-} from './pages/login.pages.js';
-import { type KeyDialog, KeyPage } from './pages/session.pages.js';
+import { DoneDialogPage } from './pages/done-dialog.page.js';
+import { type KeyDialog, KeyPage } from './pages/email-key.page.js';
+import { MailAddressCompletePage, MailAddressPage } from './pages/email-registration.pages.js';
+import { ForgotPage, ForgotSentPage } from './pages/forgot-second-password.pages.js';
+import { LandingPage } from './pages/landing.page.js';
+import { LoginPage, type LoginNotice } from './pages/login.page.js';
+import { LinkConfirmPage, MailSentPage } from './pages/mailed-link.pages.js';
+import { SetSecondPasswordPage } from './pages/second-password-setup.page.js';
 
 const loginNotices: LoginNotice[] = ['loggedOut', 'sessionEnded', 'flowEnded', 'mailAddressSet', 'secondPasswordSet'];
 

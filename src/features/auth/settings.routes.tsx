@@ -7,14 +7,13 @@ import { session } from './auth.http.js';
 import { changeSecondPasswordForm, mailAddressForm } from './auth.forms.js';
 import type { AuthServices } from './auth.services.js';
 import { sendLinkProblem } from './link-problem.js';
-import { DoneDialogPage, LinkConfirmPage, MailSentPage } from './pages/login.pages.js';
-import {
-  ChangeMailAddressPage,
-  ChangeSecondPasswordPage,
-  ManualPage,
-  TrustedBrowsersPage,
-  TwoFactorPage,
-} from './pages/session.pages.js';
+import { ChangeMailAddressPage } from './pages/change-mail-address.page.js';
+import { ChangeSecondPasswordPage } from './pages/change-second-password.page.js';
+import { DoneDialogPage } from './pages/done-dialog.page.js';
+import { LinkConfirmPage, MailSentPage } from './pages/mailed-link.pages.js';
+import { ManualPage } from './pages/manual.page.js';
+import { TrustedBrowsersPage } from './pages/trusted-browsers.page.js';
+import { TwoFactorPage } from './pages/two-factor.page.js';
 
 /** The logged-in start screen and the menu (§2.4a, §2.4b, §2.7, §3.1, L-14, L-19). */
 export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: AuthServices }) {

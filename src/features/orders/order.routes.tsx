@@ -9,21 +9,11 @@ import type { DeliveryService } from './delivery.service.js';
 import type { DraftLine, OrderDraft } from './order.rules.js';
 import type { OrderingService } from './ordering.service.js';
 import { canTake, isDestination } from './order.state.js';
-import {
-  DestinationPage,
-  HistoryPage,
-  OrderDetailPage,
-  type OrderFormValues,
-  OrderFormPage,
-  ReviewPage,
-  emptyFormValues,
-} from './pages/order.pages.js';
-
-export interface DeliveryStatus {
-  firstRetrievedAt: number | null;
-  retrievals: number;
-  expiresAt: number;
-}
+import { DestinationPage } from './pages/destination.page.js';
+import { OrderDetailPage } from './pages/order-detail.page.js';
+import { type OrderFormValues, OrderFormPage, emptyFormValues } from './pages/order-form.page.js';
+import { HistoryPage } from './pages/order-history.page.js';
+import { ReviewPage } from './pages/order-review.page.js';
 
 const detailNotices = ['placed', 'cancelled', 'notCancellable'] as const;
 

@@ -303,3 +303,16 @@ export function Paragraphs({ text }: { text: string }) {
     </>
   );
 }
+
+/** The last row of a form: Back (a link, so it sends nothing) beside the one submit button. */
+export function FormActions({ backHref, submit }: { backHref: string; submit: string }) {
+  const { t } = usePage();
+  return (
+    <div class="actions">
+      <LinkButton href={backHref} variant="secondary">
+        {t('common.back')}
+      </LinkButton>
+      <Button>{submit}</Button>
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import { ErrorSummary, type FieldError, Form, FormActions } from '../../../platform/views/components.js';
+import { Layout } from '../../../platform/views/layout.js';
+import { usePage } from '../../../platform/views/page-context.js';
+import { MailAddressFields } from './auth.components.js';
+
+/** §2.4a steps 2–3 (L-9). */
+export function ChangeMailAddressPage({
+  address,
+  errors,
+  current,
+}: {
+  address: string;
+  errors: FieldError[];
+  current: string;
+}) {
+  const { t, base } = usePage();
+  return (
+    <Layout title={t('changeMail.title')} hasErrors={errors.length > 0}>
+      <ErrorSummary errors={errors} />
+      <p>{t('changeMail.current', { address: current })}</p>
+      <Form action={`${base}/settings/mail-address`} class="stack">
+        <MailAddressFields name="newAddress" label={t('changeMail.newAddress')} address={address} errors={errors} />
+        <FormActions backHref={`${base}/home`} submit={t('mailAddress.submit')} />
+      </Form>
+    </Layout>
+  );
+}

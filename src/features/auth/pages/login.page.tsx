@@ -1,0 +1,72 @@
+import { SECOND_PASSWORD_MAX } from '../second-password.rules.js';
+import {
+  BulletList,
+  Button,
+  ErrorSummary,
+  Field,
+  type FieldError,
+  Form,
+  Message,
+  Notes,
+} from '../../../platform/views/components.js';
+import { Layout } from '../../../platform/views/layout.js';
+import { useTenantPage } from '../../tenants/tenant-page.js';
+
+export type LoginNotice = 'loggedOut' | 'sessionEnded' | 'flowEnded' | 'mailAddressSet' | 'secondPasswordSet';
+
+/** L-1: the Student login screen. */
+export function LoginPage({
+  userId,
+  errors,
+  notice,
+}: {
+  userId: string;
+  errors: FieldError[];
+  notice?: LoginNotice | undefined;
+}) {
+  const { t, tenant, lang, base } = useTenantPage();
+  const notes = tenant?.content[lang].loginNotes ?? [];
+  return (
+    <Layout title={t('login.title')} hasErrors={errors.length > 0} langSwitch={{ keep: {} }}>
+      {notice && (
+        <Message kind={notice === 'sessionEnded' || notice === 'flowEnded' ? 'warning' : 'success'}>
+          {t(`login.notice.${notice}`)}
+        </Message>
+      )}
+      <ErrorSummary errors={errors} />
+      <Form action={`${base}/login`} class="stack">
+        <Field
+          name="userId"
+          label={t('login.userId')}
+          value={userId}
+          errors={errors}
+          autocomplete="username"
+          maxLength={200}
+        />
+        <Field
+          name="password"
+          label={t('login.password')}
+          type="password"
+          errors={errors}
+          autocomplete="current-password"
+          maxLength={1000}
+        />
+        <Field
+          name="secondPassword"
+          label={t('login.secondPassword')}
+          type="password"
+          errors={errors}
+          autocomplete="off"
+          maxLength={SECOND_PASSWORD_MAX * 4}
+        />
+        <p>
+          <a href={`${base}/forgot`}>{t('login.forgotLink')}</a>
+        </p>
+        <Notes title={t('common.notes')}>
+          <BulletList items={notes} />
+        </Notes>
+        <Button>{t('login.submit')}</Button>
+      </Form>
+    </Layout>
+  );
+}

@@ -1,0 +1,113 @@
+import { formatDateTime } from '../../../platform/format.js';
+import { Button, Form, LinkButton, Message } from '../../../platform/views/components.js';
+import { Layout } from '../../../platform/views/layout.js';
+import { usePage } from '../../../platform/views/page-context.js';
+import type { Order } from '../order.model.js';
+import { AddressBlock, yen } from './order.components.js';
+
+/** What the detail says about a digital delivery: whether and when the recipient fetched it. */
+interface DeliveryStatus {
+  firstRetrievedAt: number | null;
+  retrievals: number;
+  expiresAt: number;
+}
+
+/** C-8: one order, its state, reservation number and expiry; Cancel while nothing is printed. */
+export function OrderDetailPage({
+  order,
+  names,
+  cancellable,
+  expired,
+  delivery,
+  notice,
+}: {
+  order: Order;
+  names: Record<string, string>;
+  cancellable: boolean;
+  /** Reserved but past its expiry: no terminal will take it. */
+  expired: boolean;
+  delivery: DeliveryStatus | undefined;
+  notice?: 'placed' | 'cancelled' | 'notCancellable' | undefined;
+}) {
+  const { t, lang, base } = usePage();
+  return (
+    <Layout title={t('orders.detail.title')}>
+      {notice && (
+        <Message kind={notice === 'notCancellable' ? 'warning' : 'success'}>
+          <p>{t(`orders.detail.notice.${notice}`)}</p>
+        </Message>
+      )}
+      {order.reservationNumber && order.state === 'reserved' && !expired && (
+        <section class="reservation" aria-labelledby="reservation-title">
+          <h2 id="reservation-title">{t('orders.detail.reservationNumber')}</h2>
+          <p class="reservation__number">{order.reservationNumber}</p>
+          <p>{t('orders.detail.validUntil', { expiry: formatDateTime(order.reservationExpiresAt ?? 0, lang) })}</p>
+          <p>{t(`orders.detail.howTo.${order.destination}`)}</p>
+        </section>
+      )}
+      <dl class="summary">
+        <dt>{t('orders.detail.state')}</dt>
+        <dd>
+          <strong>{t(`orders.states.${expired ? 'expired' : order.state}`)}</strong>
+        </dd>
+        <dt>{t('orders.detail.destination')}</dt>
+        <dd>{t(`orders.destinations.${order.destination}.name`)}</dd>
+        <dt>{t('orders.detail.placedAt')}</dt>
+        <dd>{formatDateTime(order.createdAt, lang)}</dd>
+        {order.reservationNumber && (
+          <>
+            <dt>{t('orders.detail.reservationNumber')}</dt>
+            <dd>{order.reservationNumber}</dd>
+            <dt>{t('orders.detail.expiry')}</dt>
+            <dd>{formatDateTime(order.reservationExpiresAt ?? 0, lang)}</dd>
+          </>
+        )}
+        {order.trackingNumber && (
+          <>
+            <dt>{t('orders.detail.tracking')}</dt>
+            <dd>{order.trackingNumber}</dd>
+          </>
+        )}
+        {order.recipient && (
+          <>
+            <dt>{t('orders.recipient.name')}</dt>
+            <dd>
+              {order.recipient.name} ({order.recipient.email})
+            </dd>
+            <dt>{t('orders.detail.retrieved')}</dt>
+            <dd>
+              {delivery?.firstRetrievedAt
+                ? t('orders.detail.retrievedAt', {
+                    at: formatDateTime(delivery.firstRetrievedAt, lang),
+                    count: delivery.retrievals,
+                  })
+                : delivery
+                  ? t('orders.detail.notRetrieved', { until: formatDateTime(delivery.expiresAt, lang) })
+                  : t('orders.detail.notSent')}
+            </dd>
+          </>
+        )}
+        <dt>{t('orders.form.total')}</dt>
+        <dd>{yen(order.feeYen + order.postageYen, lang)}</dd>
+      </dl>
+      <ul>
+        {order.items.map((item) => (
+          <li key={item.seq}>
+            {names[item.type] ?? item.type} — {t(`orders.form.language.${item.lang}`)} × {item.copies}
+          </li>
+        ))}
+      </ul>
+      {order.shippingAddress && <AddressBlock address={order.shippingAddress} />}
+      <div class="actions">
+        <LinkButton href={`${base}/orders`} variant="secondary">
+          {t('orders.history.title')}
+        </LinkButton>
+        {cancellable && (
+          <Form action={`${base}/orders/${order.id}/cancel`}>
+            <Button variant="secondary">{t('orders.detail.cancel')}</Button>
+          </Form>
+        )}
+      </div>
+    </Layout>
+  );
+}

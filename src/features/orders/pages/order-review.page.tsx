@@ -1,0 +1,96 @@
+import { ErrorSummary, type FieldError, Form, FormActions, Message } from '../../../platform/views/components.js';
+import { Layout } from '../../../platform/views/layout.js';
+import { usePage } from '../../../platform/views/page-context.js';
+import type { OrderDraft, Quote } from '../order.rules.js';
+import { AddressBlock, yen } from './order.components.js';
+
+/** The fee shown before anything is placed (C-4); Confirm uses the draft once. */
+export function ReviewPage({
+  flowId,
+  draft,
+  quote,
+  errors,
+}: {
+  flowId: string;
+  draft: OrderDraft;
+  quote: Quote;
+  errors: FieldError[];
+}) {
+  const { t, lang, base } = usePage();
+  return (
+    <Layout title={t('orders.review.title')} hasErrors={errors.length > 0}>
+      <ErrorSummary errors={errors} />
+      <dl class="summary">
+        <dt>{t('orders.detail.destination')}</dt>
+        <dd>{t(`orders.destinations.${draft.destination}.name`)}</dd>
+      </dl>
+      <QuoteTable quote={quote} />
+      {draft.address && <AddressBlock address={draft.address} />}
+      {draft.recipient && (
+        <dl class="summary">
+          <dt>{t('orders.recipient.name')}</dt>
+          <dd>{draft.recipient.name}</dd>
+          <dt>{t('orders.recipient.email')}</dt>
+          <dd>{draft.recipient.email}</dd>
+        </dl>
+      )}
+      <Message kind="warning">
+        <p>{t(`orders.review.payment.${draft.destination}`)}</p>
+        <p>{t('orders.review.noRefund')}</p>
+      </Message>
+      <Form action={`${base}/orders/place?flow=${encodeURIComponent(flowId)}`} class="stack">
+        <p class="review-total">{t('orders.review.total', { total: yen(quote.totalYen, lang) })}</p>
+        <FormActions
+          backHref={`${base}/orders/new?destination=${draft.destination}`}
+          submit={t('orders.review.confirm')}
+        />
+      </Form>
+    </Layout>
+  );
+}
+
+function QuoteTable({ quote }: { quote: Quote }) {
+  const { t, lang } = usePage();
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('orders.form.certificate')}</th>
+            <th scope="col">{t('orders.form.languageHeading')}</th>
+            <th scope="col">{t('orders.form.copies')}</th>
+            <th scope="col">{t('orders.form.subtotal')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {quote.lines.map((line) => (
+            <tr key={`${line.type}-${line.lang}`}>
+              <td>{line.name}</td>
+              <td>{t(`orders.form.language.${line.lang}`)}</td>
+              <td>{line.copies}</td>
+              <td>{yen(line.subtotalYen, lang)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          {quote.postageYen > 0 && (
+            <tr>
+              <th scope="row" colSpan={3}>
+                {t('orders.form.postage')}
+              </th>
+              <td>{yen(quote.postageYen, lang)}</td>
+            </tr>
+          )}
+          <tr>
+            <th scope="row" colSpan={3}>
+              {t('orders.form.total')}
+            </th>
+            <td>
+              <strong>{yen(quote.totalYen, lang)}</strong>
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
