@@ -14,12 +14,12 @@ import os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { PDFDocument } from 'pdf-lib';
 import type { CertificateData } from '../src/features/certificates/certificate.model.js';
-import { sampleCertificate } from '../src/features/certificates/pdf/certificate.fixtures.js';
 import { CertificateRenderer } from '../src/features/certificates/pdf/certificate.renderer.js';
 import {
   type CertificateSigner,
   createDevelopmentSigner,
 } from '../src/features/certificates/pdf/certificate.signing.js';
+import { sampleCertificate } from '../test/helpers/certificate-fixtures.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CORES = os.availableParallelism();

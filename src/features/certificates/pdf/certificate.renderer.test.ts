@@ -4,7 +4,14 @@ import { PDFDocument } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CertificateData, type CertificateType, certificateTypes } from '../certificate.model.js';
-import { sampleCertificate } from './certificate.fixtures.js';
+import { sampleCertificate } from '../../../../test/helpers/certificate-fixtures.js';
+import {
+  pdftoppm,
+  pdftotext,
+  pdfWordBoxes,
+  popplerAvailable,
+  skipWithoutPoppler,
+} from '../../../../test/helpers/poppler.js';
 import {
   CertificateRenderer,
   CertificateTextError,
@@ -12,7 +19,6 @@ import {
   readCertificateIds,
 } from './certificate.renderer.js';
 import { type CertificateSigner, createDevelopmentSigner } from './certificate.signing.js';
-import { pdftoppm, pdftotext, pdfWordBoxes, popplerAvailable, skipWithoutPoppler } from './poppler.js';
 
 // jsqr is CommonJS with an ES-style default export: under NodeNext the function is .default.
 const jsQR = (jsQRModule as unknown as { default: typeof jsQRModule.default }).default;

@@ -1,7 +1,8 @@
 import forge from 'node-forge';
 import { PDFDocument } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sampleCertificate } from './certificate.fixtures.js';
+import { sampleCertificate } from '../../../../test/helpers/certificate-fixtures.js';
+import { pdfsig, skipWithoutPoppler } from '../../../../test/helpers/poppler.js';
 import { CertificateRenderer, readCertificateIds } from './certificate.renderer.js';
 import {
   type CertificateSigner,
@@ -9,7 +10,6 @@ import {
   pdfTextLiteral,
   signDocument,
 } from './certificate.signing.js';
-import { pdfsig, skipWithoutPoppler } from './poppler.js';
 
 let renderer: CertificateRenderer;
 let development: ReturnType<typeof createDevelopmentSigner>;

@@ -2,7 +2,12 @@
  * Sample certificate data for the PDF tests and bench/certificate.bench.ts (#4): a third-year
  * economics student of the demo university, with a transcript of real-looking courses.
  */
-import type { CertificateData, CertificateType, CourseGrade, TranscriptCourse } from '../certificate.model.js';
+import type {
+  CertificateData,
+  CertificateType,
+  CourseGrade,
+  TranscriptCourse,
+} from '../../src/features/certificates/certificate.model.js';
 
 const courseNames: Array<[string, string]> = [
   ['経済学入門', 'Introduction to Economics'],
