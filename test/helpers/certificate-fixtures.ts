@@ -92,6 +92,9 @@ export function sampleCourses(count: number, firstYear = 2024): TranscriptCourse
   });
 }
 
+/** When the samples are issued, in epoch milliseconds: 10:00 in Japan on their issue date. */
+export const sampleIssuedAt = Date.parse('2026-11-22T01:00:00Z');
+
 export function sampleCertificate(
   type: CertificateType,
   lang: 'ja' | 'en',

@@ -81,7 +81,7 @@ export class IssuanceService implements Issuer {
     const repos = this.store.repos;
     let stored = await repos.certificates.findSigner(tenant.id);
     if (!stored) {
-      const made = createDevelopmentSigner(`${tenant.name.en} (development)`, tenant.name.en);
+      const made = createDevelopmentSigner(`${tenant.name.en} (development)`, tenant.name.en, this.clock.now());
       await repos.certificates.insertSigner(
         tenant.id,
         {
@@ -168,7 +168,7 @@ export class IssuanceService implements Issuer {
         },
       }),
     };
-    const pdf = Buffer.from(await this.renderer().render(data, signer));
+    const pdf = Buffer.from(await this.renderer().render(data, now, signer));
     return {
       serial,
       orderId: order.id,

@@ -1,8 +1,9 @@
 /**
  * Certificate PDFs (#4 "What the PDFs must be", SPEC C-6): data in, signed PDF bytes out. No HTTP,
- * no database. One-page A4 certificates laid out like Japanese university certificates, in
- * Japanese or English, with the IPAex fonts from assets/fonts (subset into each document), a
- * vector official seal, a vector QR code with the verification code, and the tenant's signature.
+ * no database, no clock: the caller says when the certificate is issued. One-page A4 certificates
+ * laid out like Japanese university certificates, in Japanese or English, with the IPAex fonts
+ * from assets/fonts (subset into each document), a vector official seal, a vector QR code with the
+ * verification code, and the tenant's signature.
  *
  * The fonts (6–8 MB each) are read and parsed once, when the renderer is created; every document
  * then reuses the parsed fontkit fonts through a shim registered as the document's fontkit, so a
@@ -539,7 +540,11 @@ export class CertificateRenderer {
     this.fontLoadMs = performance.now() - started;
   }
 
-  async render(data: CertificateData, signer?: CertificateSigner): Promise<Uint8Array> {
+  /**
+   * The certificate as PDF bytes, signed when a signer is given. `issuedAt` (epoch milliseconds,
+   * from the caller's clock) is the document's creation time and the signing time.
+   */
+  async render(data: CertificateData, issuedAt: number, signer?: CertificateSigner): Promise<Uint8Array> {
     validate(data);
     this.checkCharacters(data);
     const doc = await PDFDocument.create();
@@ -581,7 +586,8 @@ export class CertificateRenderer {
         layout.application();
         break;
     }
-    this.writeInfo(doc, data);
+    const time = new Date(issuedAt);
+    this.writeInfo(doc, data, time);
     recompressContentStreams(doc);
     // No object streams: pdf-lib would deflate them with pako, costing more time than the ~1 KB saved.
     if (!signer) return doc.save({ useObjectStreams: false });
@@ -597,7 +603,7 @@ export class CertificateRenderer {
             : `${titles[data.type].en} issued (${data.serial})`),
         location: signer.location ?? university.name[data.lang],
       },
-      { signingTime: new Date(), contactInfo: verificationPage(data.verificationUrl) },
+      { signingTime: time, contactInfo: verificationPage(data.verificationUrl) },
     );
   }
 
@@ -654,7 +660,7 @@ export class CertificateRenderer {
     return this.fonts.mincho.font.unitsPerEm;
   }
 
-  private writeInfo(doc: PDFDocument, data: CertificateData): void {
+  private writeInfo(doc: PDFDocument, data: CertificateData, created: Date): void {
     const title = titles[data.type][data.lang];
     const name = data.lang === 'ja' ? data.holder.nameKanji : data.holder.nameRoman;
     doc.setTitle(data.lang === 'ja' ? `${title}（${name}）` : `${title} (${name})`, { showInWindowTitleBar: true });
@@ -664,9 +670,8 @@ export class CertificateRenderer {
     doc.setCreator(this.producer);
     doc.setProducer(`${this.producer} (pdf-lib)`);
     doc.setLanguage(data.lang === 'ja' ? 'ja-JP' : 'en');
-    const now = new Date();
-    doc.setCreationDate(now);
-    doc.setModificationDate(now);
+    doc.setCreationDate(created);
+    doc.setModificationDate(created);
     const info = doc.context.lookup(doc.context.trailerInfo.Info, PDFDict);
     info.set(PDFName.of(INFO_SERIAL), PDFString.of(pdfTextLiteral(data.serial)));
     info.set(PDFName.of(INFO_CODE), PDFString.of(pdfTextLiteral(data.verificationCode)));
