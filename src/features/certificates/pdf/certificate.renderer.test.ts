@@ -12,13 +12,11 @@ import {
   popplerAvailable,
   skipWithoutPoppler,
 } from '../../../../test/helpers/poppler.js';
-import {
-  CertificateRenderer,
-  CertificateTextError,
-  certificateBody,
-  readCertificateIds,
-} from './certificate.renderer.js';
+import { CertificateRenderer } from './certificate.renderer.js';
 import { type CertificateSigner, createDevelopmentSigner } from './certificate.signing.js';
+import { CertificateTextError } from './data-checks.js';
+import { readCertificateIds } from './document-info.js';
+import { certificateBody } from './wording.js';
 
 // jsqr is CommonJS with an ES-style default export: under NodeNext the function is .default.
 const jsQR = (jsQRModule as unknown as { default: typeof jsQRModule.default }).default;

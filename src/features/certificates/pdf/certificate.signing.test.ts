@@ -3,13 +3,14 @@ import { PDFDocument } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleCertificate, sampleIssuedAt } from '../../../../test/helpers/certificate-fixtures.js';
 import { pdfsig, skipWithoutPoppler } from '../../../../test/helpers/poppler.js';
-import { CertificateRenderer, readCertificateIds } from './certificate.renderer.js';
+import { CertificateRenderer } from './certificate.renderer.js';
 import {
   type CertificateSigner,
   createDevelopmentSigner,
   pdfTextLiteral,
   signDocument,
 } from './certificate.signing.js';
+import { readCertificateIds } from './document-info.js';
 
 let renderer: CertificateRenderer;
 let development: ReturnType<typeof createDevelopmentSigner>;
