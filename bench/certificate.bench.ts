@@ -14,12 +14,12 @@ import os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { PDFDocument } from 'pdf-lib';
 import type { CertificateData } from '../src/features/certificates/certificate.model.js';
-import { sampleCertificate } from '../src/features/certificates/pdf/certificate.fixtures.js';
 import { CertificateRenderer } from '../src/features/certificates/pdf/certificate.renderer.js';
 import {
   type CertificateSigner,
   createDevelopmentSigner,
 } from '../src/features/certificates/pdf/certificate.signing.js';
+import { sampleCertificate, sampleIssuedAt } from '../test/helpers/certificate-fixtures.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CORES = os.availableParallelism();
@@ -74,7 +74,7 @@ async function workerMain(input: WorkerInput): Promise<void> {
     passphrase: input.passphrase,
     name: 'デモ大学',
   };
-  for (let i = 0; i < 20; i++) await renderer.render(certificate(i), signer);
+  for (let i = 0; i < 20; i++) await renderer.render(certificate(i), sampleIssuedAt, signer);
   const port = parentPort!;
   const deadline = await new Promise<number>((resolve) => {
     port.once('message', (message: { deadline: number }) => resolve(message.deadline));
@@ -82,7 +82,7 @@ async function workerMain(input: WorkerInput): Promise<void> {
   });
   let count = 0;
   while (Date.now() < deadline) {
-    await renderer.render(certificate(count), signer);
+    await renderer.render(certificate(count), sampleIssuedAt, signer);
     count++;
   }
   port.postMessage({ count });
@@ -112,7 +112,7 @@ async function allCores(development: { p12Base64: string; passphrase: string }):
 }
 
 async function main(): Promise<void> {
-  const development = createDevelopmentSigner('デモ大学 証明書発行（開発用）', 'デモ大学');
+  const development = createDevelopmentSigner('デモ大学 証明書発行（開発用）', 'デモ大学', sampleIssuedAt);
   const signer: CertificateSigner = {
     p12: Buffer.from(development.p12Base64, 'base64'),
     passphrase: development.passphrase,
@@ -123,19 +123,19 @@ async function main(): Promise<void> {
   const renderer = new CertificateRenderer();
   const parseMs = renderer.fontLoadMs;
   let started = performance.now();
-  const first = await renderer.render(certificate(0), signer);
+  const first = await renderer.render(certificate(0), sampleIssuedAt, signer);
   const firstMs = performance.now() - started;
 
   // 5 first, so pdf-lib is warm for everyone: the bare library writing an empty page.
   const bare = median(await measure(SECONDS / 2, 20, () => emptyPage()));
 
   // 3: steady state, signed and unsigned.
-  const signedTimes = await measure(SECONDS, 20, (i) => renderer.render(certificate(i), signer));
-  const unsignedTimes = await measure(SECONDS / 2, 10, (i) => renderer.render(certificate(i)));
+  const signedTimes = await measure(SECONDS, 20, (i) => renderer.render(certificate(i), sampleIssuedAt, signer));
+  const unsignedTimes = await measure(SECONDS / 2, 10, (i) => renderer.render(certificate(i), sampleIssuedAt));
 
   // 4: parsing the fonts for every document.
   const reparseTimes = await measure(SECONDS / 2, 2, async (i) =>
-    new CertificateRenderer().render(certificate(i), signer),
+    new CertificateRenderer().render(certificate(i), sampleIssuedAt, signer),
   );
   const parseAgain: number[] = [];
   for (let i = 0; i < 5; i++) parseAgain.push(new CertificateRenderer().fontLoadMs);

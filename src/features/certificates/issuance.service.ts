@@ -92,7 +92,7 @@ export class IssuanceService implements Issuer {
     const repos = this.deps.uow.repos;
     let stored = await repos.signingKeys.find(tenant.id);
     if (!stored) {
-      const made = createDevelopmentSigner(`${tenant.name.en} (development)`, tenant.name.en);
+      const made = createDevelopmentSigner(`${tenant.name.en} (development)`, tenant.name.en, this.deps.clock.now());
       await repos.signingKeys.insert(
         tenant.id,
         {
@@ -179,7 +179,7 @@ export class IssuanceService implements Issuer {
         },
       }),
     };
-    const pdf = Buffer.from(await this.deps.renderer().render(data, signer));
+    const pdf = Buffer.from(await this.deps.renderer().render(data, now, signer));
     return {
       serial,
       orderId: order.id,

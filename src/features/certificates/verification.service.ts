@@ -4,7 +4,7 @@ import type { Actor } from '../../platform/actor.js';
 import { normalizeVerificationCode } from '../../platform/crypto.js';
 import type { Tenant } from '../tenants/tenant.model.js';
 import type { IssuedCertificate } from './issued-certificate.model.js';
-import { readCertificateIds } from './pdf/certificate.renderer.js';
+import { readCertificateIds } from './pdf/document-info.js';
 
 export type Verdict =
   | { status: 'genuine'; certificate: IssuedCertificate }

@@ -4,15 +4,19 @@ import { PDFDocument } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CertificateData, type CertificateType, certificateTypes } from '../certificate.model.js';
-import { sampleCertificate } from './certificate.fixtures.js';
+import { sampleCertificate, sampleIssuedAt } from '../../../../test/helpers/certificate-fixtures.js';
 import {
-  CertificateRenderer,
-  CertificateTextError,
-  certificateBody,
-  readCertificateIds,
-} from './certificate.renderer.js';
+  pdftoppm,
+  pdftotext,
+  pdfWordBoxes,
+  popplerAvailable,
+  skipWithoutPoppler,
+} from '../../../../test/helpers/poppler.js';
+import { CertificateRenderer } from './certificate.renderer.js';
 import { type CertificateSigner, createDevelopmentSigner } from './certificate.signing.js';
-import { pdftoppm, pdftotext, pdfWordBoxes, popplerAvailable, skipWithoutPoppler } from './poppler.js';
+import { CertificateTextError } from './data-checks.js';
+import { readCertificateIds } from './document-info.js';
+import { certificateBody } from './wording.js';
 
 // jsqr is CommonJS with an ES-style default export: under NodeNext the function is .default.
 const jsQR = (jsQRModule as unknown as { default: typeof jsQRModule.default }).default;
@@ -23,7 +27,7 @@ let signer: CertificateSigner;
 
 beforeAll(() => {
   renderer = new CertificateRenderer();
-  const dev = createDevelopmentSigner('Demo University (development)', 'Demo University');
+  const dev = createDevelopmentSigner('Demo University (development)', 'Demo University', sampleIssuedAt);
   signer = { p12: Buffer.from(dev.p12Base64, 'base64'), passphrase: dev.passphrase, name: 'デモ大学' };
 });
 
@@ -33,7 +37,7 @@ function sample(type: CertificateType, lang: 'ja' | 'en'): Promise<Uint8Array> {
   const key = `${type}/${lang}`;
   let pdf = rendered.get(key);
   if (!pdf) {
-    pdf = renderer.render(sampleCertificate(type, lang, sampleOptions(type)), signer);
+    pdf = renderer.render(sampleCertificate(type, lang, sampleOptions(type)), sampleIssuedAt, signer);
     rendered.set(key, pdf);
   }
   return pdf;
@@ -193,7 +197,7 @@ describe('certificate PDFs (C-6, #4 "What the PDFs must be")', () => {
     async () => {
       for (const lang of langs) {
         const data = sampleCertificate('transcript', lang, { courses: 60 });
-        const pdf = await renderer.render(data, signer);
+        const pdf = await renderer.render(data, sampleIssuedAt, signer);
         const doc = await PDFDocument.load(pdf);
         expect(doc.getPageCount()).toBeGreaterThanOrEqual(2);
         const count = doc.getPageCount();
@@ -220,8 +224,14 @@ describe('certificate PDFs (C-6, #4 "What the PDFs must be")', () => {
   it.skipIf(skipWithoutPoppler)(
     'C-6: failed courses are listed or left out per the tenant policy, and the note says which',
     async () => {
-      const shown = await renderer.render(sampleCertificate('transcript', 'ja', { includeFailed: true }));
-      const hidden = await renderer.render(sampleCertificate('transcript', 'ja', { includeFailed: false }));
+      const shown = await renderer.render(
+        sampleCertificate('transcript', 'ja', { includeFailed: true }),
+        sampleIssuedAt,
+      );
+      const hidden = await renderer.render(
+        sampleCertificate('transcript', 'ja', { includeFailed: false }),
+        sampleIssuedAt,
+      );
       const shownText = flat(await pdftotext(shown));
       const hiddenText = flat(await pdftotext(hidden));
       expect(shownText).toContain('不合格（不可）となった科目も記載しています');
@@ -233,7 +243,9 @@ describe('certificate PDFs (C-6, #4 "What the PDFs must be")', () => {
         expect(hiddenText).not.toContain(flat(course.name.ja));
       }
       const en = flat(
-        await pdftotext(await renderer.render(sampleCertificate('transcript', 'en', { includeFailed: false }))),
+        await pdftotext(
+          await renderer.render(sampleCertificate('transcript', 'en', { includeFailed: false }), sampleIssuedAt),
+        ),
       );
       expect(en).toContain(flat('Failed courses (F) are not listed in this record.'));
     },
@@ -243,13 +255,23 @@ describe('certificate PDFs (C-6, #4 "What the PDFs must be")', () => {
     'C-6: the western calendar on Japanese certificates when the tenant chooses it',
     async () => {
       const text = flat(
-        await pdftotext(await renderer.render(sampleCertificate('enrollment', 'ja', { calendar: 'western' }))),
+        await pdftotext(
+          await renderer.render(sampleCertificate('enrollment', 'ja', { calendar: 'western' }), sampleIssuedAt),
+        ),
       );
       expect(text).toContain('2026年11月22日');
       expect(text).toContain('2004年4月1日生');
       expect(text).not.toContain('令和');
     },
   );
+
+  it('#7: the creation and signing times are the issue time the caller passes, not the system clock', async () => {
+    const pdf = await sample('enrollment', 'ja');
+    const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+    expect(doc.getCreationDate()).toEqual(new Date(sampleIssuedAt));
+    expect(doc.getModificationDate()).toEqual(new Date(sampleIssuedAt));
+    expect(Buffer.from(pdf).toString('latin1')).toContain('/M (D:20261122010000Z)');
+  });
 
   it('#4: a signed one-page Japanese certificate stays small (subset fonts): under 100 KB', async () => {
     const pdf = await sample('enrollment', 'ja');
@@ -261,9 +283,9 @@ describe('certificate PDFs (C-6, #4 "What the PDFs must be")', () => {
     const data = sampleCertificate('enrollment', 'en');
     const ids = { verificationCode: data.verificationCode, serial: data.serial };
     expect(await readCertificateIds(await sample('enrollment', 'en'))).toEqual(ids);
-    expect(await readCertificateIds(await renderer.render(data))).toEqual(ids);
+    expect(await readCertificateIds(await renderer.render(data, sampleIssuedAt))).toEqual(ids);
     const other = { ...data, serial: 'DEMO-2027-000001', verificationCode: 'ABCD-EFGH-JKLM' };
-    expect(await readCertificateIds(await renderer.render(other))).toEqual({
+    expect(await readCertificateIds(await renderer.render(other, sampleIssuedAt))).toEqual({
       verificationCode: 'ABCD-EFGH-JKLM',
       serial: 'DEMO-2027-000001',
     });
@@ -276,8 +298,8 @@ describe('certificate PDFs (C-6, #4 "What the PDFs must be")', () => {
   it('#4: the fonts are parsed once per renderer, not per document', async () => {
     const create = vi.spyOn(fontkit, 'create');
     try {
-      await renderer.render(sampleCertificate('enrollment', 'ja'));
-      await renderer.render(sampleCertificate('transcript', 'en'));
+      await renderer.render(sampleCertificate('enrollment', 'ja'), sampleIssuedAt);
+      await renderer.render(sampleCertificate('transcript', 'en'), sampleIssuedAt);
       expect(create).not.toHaveBeenCalled();
       new CertificateRenderer();
       expect(create).toHaveBeenCalledTimes(2); // Mincho and Gothic
@@ -289,20 +311,20 @@ describe('certificate PDFs (C-6, #4 "What the PDFs must be")', () => {
   it('#4: refuses data it cannot print truthfully', async () => {
     const transcript = sampleCertificate('transcript', 'ja');
     delete transcript.transcript;
-    await expect(renderer.render(transcript)).rejects.toThrow(/transcript/);
+    await expect(renderer.render(transcript, sampleIssuedAt)).rejects.toThrow(/transcript/);
     const application = sampleCertificate('course_application', 'en');
     delete application.courseApplication;
-    await expect(renderer.render(application)).rejects.toThrow(/courseApplication/);
+    await expect(renderer.render(application, sampleIssuedAt)).rejects.toThrow(/courseApplication/);
     const badDate = sampleCertificate('enrollment', 'ja');
     badDate.holder.birthDate = '2004-02-30';
-    await expect(renderer.render(badDate)).rejects.toThrow(RangeError);
+    await expect(renderer.render(badDate, sampleIssuedAt)).rejects.toThrow(RangeError);
     // A character the font cannot draw would print blank on an official document: refused.
     const rare = sampleCertificate('enrollment', 'ja');
     rare.holder.nameKanji = '𠮷田 太郎';
-    await expect(renderer.render(rare)).rejects.toThrow(CertificateTextError);
-    await expect(renderer.render(rare)).rejects.toThrow(/U\+20BB7/);
+    await expect(renderer.render(rare, sampleIssuedAt)).rejects.toThrow(CertificateTextError);
+    await expect(renderer.render(rare, sampleIssuedAt)).rejects.toThrow(/U\+20BB7/);
     const withIvs = sampleCertificate('enrollment', 'ja');
     withIvs.holder.nameKanji = '葛\u{E0100}城 太郎'; // an ideographic variation sequence is fine
-    await expect(renderer.render(withIvs)).resolves.toBeInstanceOf(Uint8Array);
+    await expect(renderer.render(withIvs, sampleIssuedAt)).resolves.toBeInstanceOf(Uint8Array);
   });
 });

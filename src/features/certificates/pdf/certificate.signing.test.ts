@@ -1,15 +1,16 @@
 import forge from 'node-forge';
 import { PDFDocument } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sampleCertificate } from './certificate.fixtures.js';
-import { CertificateRenderer, readCertificateIds } from './certificate.renderer.js';
+import { sampleCertificate, sampleIssuedAt } from '../../../../test/helpers/certificate-fixtures.js';
+import { pdfsig, skipWithoutPoppler } from '../../../../test/helpers/poppler.js';
+import { CertificateRenderer } from './certificate.renderer.js';
 import {
   type CertificateSigner,
   createDevelopmentSigner,
   pdfTextLiteral,
   signDocument,
 } from './certificate.signing.js';
-import { pdfsig, skipWithoutPoppler } from './poppler.js';
+import { readCertificateIds } from './document-info.js';
 
 let renderer: CertificateRenderer;
 let development: ReturnType<typeof createDevelopmentSigner>;
@@ -17,7 +18,7 @@ let signer: CertificateSigner;
 
 beforeAll(() => {
   renderer = new CertificateRenderer();
-  development = createDevelopmentSigner('デモ大学 証明書発行（開発用）', 'デモ大学');
+  development = createDevelopmentSigner('デモ大学 証明書発行（開発用）', 'デモ大学', sampleIssuedAt);
   signer = { p12: Buffer.from(development.p12Base64, 'base64'), passphrase: development.passphrase, name: 'デモ大学' };
 });
 
@@ -57,7 +58,7 @@ describe('certificate signatures (C-6, #4: PAdES, pdfsig valid and unmodified)',
     'C-6: pdfsig reports the signature valid, ETSI.CAdES.detached, over the whole document',
     async () => {
       for (const lang of ['ja', 'en'] as const) {
-        const pdf = await renderer.render(sampleCertificate('enrollment', lang), signer);
+        const pdf = await renderer.render(sampleCertificate('enrollment', lang), sampleIssuedAt, signer);
         const report = await pdfsig(pdf);
         expect(report).toContain('Signature Validation: Signature is Valid.');
         expect(report).toContain('Total document signed');
@@ -80,7 +81,7 @@ describe('certificate signatures (C-6, #4: PAdES, pdfsig valid and unmodified)',
   it.skipIf(skipWithoutPoppler)(
     'C-6: changing one byte in the signed range makes pdfsig report it invalid',
     async () => {
-      const pdf = await renderer.render(sampleCertificate('enrollment', 'ja'), signer);
+      const pdf = await renderer.render(sampleCertificate('enrollment', 'ja'), sampleIssuedAt, signer);
       const text = Buffer.from(pdf).toString('latin1');
       // Alter the serial number stated in the Info dictionary (the file stays a well-formed PDF).
       const at = text.indexOf('/ShomeiSerial (DEMO-2026-000123)');
@@ -103,7 +104,7 @@ describe('certificate signatures (C-6, #4: PAdES, pdfsig valid and unmodified)',
   );
 
   it.skipIf(skipWithoutPoppler)('#4: without a signer the PDF is unsigned', async () => {
-    const report = await pdfsig(await renderer.render(sampleCertificate('enrollment', 'en')));
+    const report = await pdfsig(await renderer.render(sampleCertificate('enrollment', 'en'), sampleIssuedAt));
     expect(report).toContain('does not contain any signatures');
   });
 
@@ -132,7 +133,10 @@ describe('certificate signatures (C-6, #4: PAdES, pdfsig valid and unmodified)',
 
   it('#4: refuses a PKCS#12 with the wrong passphrase', async () => {
     await expect(
-      renderer.render(sampleCertificate('enrollment', 'ja'), { ...signer, passphrase: 'not the passphrase' }),
+      renderer.render(sampleCertificate('enrollment', 'ja'), sampleIssuedAt, {
+        ...signer,
+        passphrase: 'not the passphrase',
+      }),
     ).rejects.toThrow();
   });
 });

@@ -45,14 +45,15 @@ const oid = {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A self-signed signing certificate for a demo or development tenant: RSA 2048, valid 10 years,
- * keyUsage digitalSignature + nonRepudiation. Validators show the signature as valid but the
- * certificate as not trusted (it chains to nothing) — a production tenant brings a certificate
- * from a CA its readers trust.
+ * A self-signed signing certificate for a demo or development tenant: RSA 2048, valid 10 years
+ * from `now` (epoch milliseconds), keyUsage digitalSignature + nonRepudiation. Validators show the
+ * signature as valid but the certificate as not trusted (it chains to nothing) — a production
+ * tenant brings a certificate from a CA its readers trust.
  */
 export function createDevelopmentSigner(
   commonName: string,
   organization: string,
+  now: number,
 ): { p12Base64: string; passphrase: string; certificatePem: string } {
   // node:crypto generates the key in ~50–200 ms; forge's pure-JavaScript generator takes seconds.
   const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -65,10 +66,9 @@ export function createDevelopmentSigner(
   const serial = crypto.randomBytes(16);
   serial[0] = (serial[0] ?? 0) & 0x7f;
   cert.serialNumber = serial.toString('hex');
-  const now = new Date();
-  cert.validity.notBefore = new Date(now.getTime() - 5 * 60 * 1000);
+  cert.validity.notBefore = new Date(now - 5 * 60 * 1000);
   cert.validity.notAfter = new Date(now);
-  cert.validity.notAfter.setUTCFullYear(now.getUTCFullYear() + 10);
+  cert.validity.notAfter.setUTCFullYear(cert.validity.notAfter.getUTCFullYear() + 10);
   const subject = [
     { name: 'commonName', value: commonName, valueTagClass: asn1.Type.UTF8 },
     { name: 'organizationName', value: organization, valueTagClass: asn1.Type.UTF8 },

@@ -2,7 +2,12 @@
  * Sample certificate data for the PDF tests and bench/certificate.bench.ts (#4): a third-year
  * economics student of the demo university, with a transcript of real-looking courses.
  */
-import type { CertificateData, CertificateType, CourseGrade, TranscriptCourse } from '../certificate.model.js';
+import type {
+  CertificateData,
+  CertificateType,
+  CourseGrade,
+  TranscriptCourse,
+} from '../../src/features/certificates/certificate.model.js';
 
 const courseNames: Array<[string, string]> = [
   ['経済学入門', 'Introduction to Economics'],
@@ -86,6 +91,9 @@ export function sampleCourses(count: number, firstYear = 2024): TranscriptCourse
     };
   });
 }
+
+/** When the samples are issued, in epoch milliseconds: 10:00 in Japan on their issue date. */
+export const sampleIssuedAt = Date.parse('2026-11-22T01:00:00Z');
 
 export function sampleCertificate(
   type: CertificateType,

@@ -1,0 +1,117 @@
+/**
+ * An A4 page with the grid and colours every certificate uses, drawn on with y measured from the
+ * top (baselines), as the layouts are written.
+ */
+import { rgb, type Color, type PDFPage } from 'pdf-lib';
+import type { FontKey, Fonts } from './fonts.js';
+import { widthOf, wrapText } from './text-fit.js';
+
+// A4 in points, and the grid everything sits on.
+export const PAGE_W = 595.28;
+export const PAGE_H = 841.89;
+export const MARGIN = 64;
+export const CONTENT_W = PAGE_W - 2 * MARGIN;
+export const FOOTER_TOP = PAGE_H - 152;
+
+export const ink = rgb(0.08, 0.08, 0.1);
+export const grey = rgb(0.38, 0.38, 0.42);
+export const rule = rgb(0.55, 0.55, 0.6);
+export const frame = rgb(0.3, 0.3, 0.36);
+export const headerFill = rgb(0.92, 0.92, 0.94);
+
+export interface TextStyle {
+  size: number;
+  font?: FontKey;
+  color?: Color;
+  align?: 'left' | 'center' | 'right';
+}
+
+export class Sheet {
+  constructor(
+    readonly page: PDFPage,
+    readonly fonts: Fonts,
+  ) {}
+
+  width(text: string, size: number, font: FontKey = 'mincho'): number {
+    return widthOf(this.fonts.kit[font], text, size);
+  }
+
+  /** Draws one line; x is the left edge, the centre or the right edge per align. Returns its width. */
+  text(text: string, x: number, y: number, style: TextStyle): number {
+    const font = style.font ?? 'mincho';
+    const width = this.width(text, style.size, font);
+    const left = style.align === 'center' ? x - width / 2 : style.align === 'right' ? x - width : x;
+    if (text) {
+      this.page.drawText(text, {
+        x: left,
+        y: PAGE_H - y,
+        size: style.size,
+        font: this.fonts.pdf[font],
+        color: style.color ?? ink,
+      });
+    }
+    return width;
+  }
+
+  /** Characters spread evenly over a width (均等割り), as labels on Japanese certificates are. */
+  distributed(text: string, x: number, y: number, width: number, style: TextStyle): void {
+    const chars = [...text];
+    if (chars.length < 2) {
+      this.text(text, x, y, style);
+      return;
+    }
+    const widths = chars.map((c) => this.width(c, style.size, style.font));
+    const gap = (width - widths.reduce((a, b) => a + b, 0)) / (chars.length - 1);
+    let cursor = x;
+    chars.forEach((char, i) => {
+      this.text(char, cursor, y, { ...style, align: 'left' });
+      cursor += (widths[i] ?? 0) + gap;
+    });
+  }
+
+  /** A line with extra space between the characters (titles). */
+  spaced(text: string, centre: number, y: number, spacing: number, style: TextStyle): void {
+    const chars = [...text];
+    const widths = chars.map((c) => this.width(c, style.size, style.font));
+    const total = widths.reduce((a, b) => a + b, 0) + spacing * (chars.length - 1);
+    let cursor = centre - total / 2;
+    chars.forEach((char, i) => {
+      if (char !== ' ') this.text(char, cursor, y, { ...style, align: 'left' });
+      cursor += (widths[i] ?? 0) + spacing;
+    });
+  }
+
+  /** Wrapped lines from y (first baseline), each lineHeight below the last. Returns the last baseline. */
+  paragraph(text: string, x: number, y: number, maxWidth: number, lineHeight: number, style: TextStyle): number {
+    const lines = wrapText(this.fonts.kit[style.font ?? 'mincho'], text, style.size, maxWidth);
+    lines.forEach((line, i) => this.text(line, x, y + i * lineHeight, style));
+    return y + Math.max(0, lines.length - 1) * lineHeight;
+  }
+
+  hline(x1: number, x2: number, y: number, thickness = 0.5, color: Color = rule): void {
+    this.page.drawLine({
+      start: { x: x1, y: PAGE_H - y },
+      end: { x: x2, y: PAGE_H - y },
+      thickness,
+      color,
+    });
+  }
+
+  /** A rectangle given by its top-left corner. */
+  box(
+    x: number,
+    y: number,
+    w: number,
+    h: number,
+    options: { fill?: Color; border?: Color; borderWidth?: number },
+  ): void {
+    this.page.drawRectangle({
+      x,
+      y: PAGE_H - y - h,
+      width: w,
+      height: h,
+      ...(options.fill ? { color: options.fill } : {}),
+      ...(options.border ? { borderColor: options.border, borderWidth: options.borderWidth ?? 0.5 } : {}),
+    });
+  }
+}
