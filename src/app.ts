@@ -7,7 +7,11 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AuthServices } from './features/auth/auth.services.js';
 import { AuthHttp } from './features/auth/auth.http.js';
+import { emailKeyRoutes } from './features/auth/email-key.routes.js';
+import { emailRegistrationRoutes } from './features/auth/email-registration.routes.js';
+import { forgotSecondPasswordRoutes } from './features/auth/forgot-second-password.routes.js';
 import { loginRoutes } from './features/auth/login.routes.js';
+import { secondPasswordSetupRoutes } from './features/auth/second-password-setup.routes.js';
 import { installSessionResolution } from './features/auth/session.plugin.js';
 import { settingsRoutes } from './features/auth/settings.routes.js';
 import type { CertificateType } from './features/certificates/certificate.model.js';
@@ -114,7 +118,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     async (scope) => {
       installTenantScope(scope, { uow, cookies });
       installSessionResolution(scope, { sessions: services.auth.sessions, cookies });
-      await scope.register(loginRoutes, { auth });
+      for (const journey of [
+        loginRoutes,
+        emailRegistrationRoutes,
+        secondPasswordSetupRoutes,
+        emailKeyRoutes,
+        forgotSecondPasswordRoutes,
+      ])
+        await scope.register(journey, { auth });
       await scope.register(settingsRoutes, { auth });
       await scope.register(orderRoutes, { auth, orders: services.ordering, deliveries: services.deliveries });
       await scope.register(deliveryRoutes, { deliveries: services.deliveries });

@@ -1,7 +1,8 @@
 import type { Infrastructure } from '../../infrastructure.js';
 import type { Actor } from '../../platform/actor.js';
 import type { StudentCourseInput } from './record.model.js';
-import { type ImportIssue, parseCoursesCsv, parseStudentsCsv } from './records-csv.js';
+import type { ImportIssue } from './records-csv.model.js';
+import { parseCoursesCsv, parseStudentsCsv } from './records-csv.js';
 
 export {
   type ImportFile,
@@ -9,7 +10,7 @@ export {
   type ImportIssueCode,
   courseColumns,
   studentColumns,
-} from './records-csv.js';
+} from './records-csv.model.js';
 
 export interface RecordsImportInput {
   /** The students CSV (text, or the uploaded bytes). */

@@ -1,0 +1,56 @@
+import type { AuthServices } from './auth.services.js';
+import type { FastifyInstance } from 'fastify';
+import { sendPage, tenantBase } from '../../platform/views/render.js';
+import { fieldErrors, formField, queryField } from '../../platform/http/form.js';
+import { newSecondPasswordForm } from './auth.forms.js';
+import { SetSecondPasswordPage } from './pages/second-password-setup.page.js';
+import { flowUrl, toLoginFlowEnded, sendSecondPasswordComplete } from './journey.http.js';
+
+/** §2.2: Set second password, on the first login after the address is registered. */
+export async function secondPasswordSetupRoutes(app: FastifyInstance, { auth }: { auth: AuthServices }) {
+  const { http } = auth;
+  app.get('/second-password/setup', async (request, reply) => {
+    const flow = await auth.secondPassword.setupFlow(
+      request.tenant,
+      queryField(request.query, 'flow'),
+      http.actor(request, reply),
+    );
+    if (!flow) return toLoginFlowEnded(request, reply);
+    return sendPage(
+      request,
+      reply,
+      <SetSecondPasswordPage
+        action={flowUrl(request, '/second-password/setup', flow.id)}
+        errors={[]}
+        button={request.t('secondPassword.set')}
+      />,
+    );
+  });
+
+  app.post('/second-password/setup', async (request, reply) => {
+    const flowId = queryField(request.query, 'flow');
+    const result = await auth.secondPassword.setup(
+      request.tenant,
+      flowId,
+      formField(request.body, 'secondPassword', 256),
+      formField(request.body, 'check', 256),
+      http.actor(request, reply),
+    );
+    if (result.status === 'gone') return toLoginFlowEnded(request, reply);
+    if (result.status === 'invalid') {
+      return sendPage(
+        request,
+        reply,
+        <SetSecondPasswordPage
+          action={flowUrl(request, '/second-password/setup', flowId)}
+          errors={fieldErrors(result.violations, newSecondPasswordForm)}
+          button={request.t('secondPassword.set')}
+        />,
+        422,
+      );
+    }
+    return reply.redirect(`${tenantBase(request)}/second-password/complete`, 303);
+  });
+
+  app.get('/second-password/complete', sendSecondPasswordComplete);
+}
