@@ -4,7 +4,7 @@ import type { UnitOfWork } from './db/unit-of-work.js';
 import type { Directory } from './features/directory/directory.js';
 import type { Mailer } from './features/mail/mailer.js';
 import type { Clock } from './platform/clock.js';
-import type { SecretHasher } from './platform/crypto.js';
+import type { SecretBox, SecretHasher } from './platform/crypto.js';
 import type { PasswordHasher } from './platform/password-hasher.js';
 import type { RateLimits } from './platform/rate-limit.js';
 
@@ -17,6 +17,8 @@ export interface Infrastructure {
   uow: UnitOfWork;
   clock: Clock;
   secrets: SecretHasher;
+  /** Seals secrets that must be read back (signing-key passphrases, the setup proof). */
+  box: SecretBox;
   hasher: PasswordHasher;
   limits: RateLimits;
   directory: Directory;

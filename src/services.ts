@@ -71,6 +71,7 @@ export function createServices(deps: ServiceDeps) {
     uow,
     clock,
     secrets,
+    box: new SecretBox(deps.secretKey),
     hasher,
     limits: new RateLimits(database),
     directory,
@@ -93,7 +94,6 @@ export function createServices(deps: ServiceDeps) {
   let renderer: CertificateRenderer | undefined;
   const issuance = new IssuanceService({
     ...infrastructure,
-    box: new SecretBox(deps.secretKey),
     renderer: () => (renderer ??= new CertificateRenderer()),
   });
   const deliveries = new DeliveryService({ ...infrastructure, issuer: issuance });

@@ -143,6 +143,19 @@ describe.each(['en', 'ja'] as const)('§2.2 rules that need the account in %s', 
     expect(errorMessages(page.body)).toEqual([say(lang, rule('sameAsUniversityPassword'))]);
   });
 
+  it('L-5 #7 refuses the password typed at login although no copy of it is stored: the browser brings it back sealed', async () => {
+    const browser = new TestBrowser(h, { lang });
+    const student = await newStudent(h, { password: `Seal${lang === 'en' ? 'En' : 'Ja'}2026pass` });
+    const setupUrl = await openSetup(browser, student);
+    const flows = await h.database.db.selectFrom('flows').select('context').execute();
+    expect(flows.map((flow) => flow.context).join('\n')).not.toContain('$argon2');
+    // The directory no longer knows the old password: only the sealed cookie can tell.
+    await h.tenants.setRosterPassword(h.tenant, student.userId, 'Changed-pass-2026');
+    const page = await browser.post(setupUrl, { secondPassword: student.password, check: student.password });
+    expect(page.status).toBe(422);
+    expect(errorMessages(page.body)).toEqual([say(lang, rule('sameAsUniversityPassword'))]);
+  });
+
   it('L-5 refuses the user ID as the second password, whatever its case', async () => {
     const browser = new TestBrowser(h, { lang });
     const student = await newStudent(h, { userId: `Gakusei2026${lang}X` });

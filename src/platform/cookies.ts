@@ -7,6 +7,8 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 export class CookiePolicy {
   constructor(private readonly secure: boolean) {}
 
+  // Getters, not field initialisers: those would run before `secure` is set and lose the prefix.
+
   private name(base: string): string {
     return this.secure ? `__Host-${base}` : base;
   }
@@ -20,8 +22,22 @@ export class CookiePolicy {
   }
 
   /** Ties a pre-login flow (key entry, second-password setup) to the browser that began it. */
-  readonly flowBinding = this.name('shomei-flow');
-  readonly csrf = this.name('shomei-csrf');
+  get flowBinding(): string {
+    return this.name('shomei-flow');
+  }
+
+  /**
+   * Second-password setup: the university password's hash, sealed with the server key, kept by
+   * the browser instead of the server (L-5 without a copy in the database).
+   */
+  get setupProof(): string {
+    return this.name('shomei-setup');
+  }
+
+  get csrf(): string {
+    return this.name('shomei-csrf');
+  }
+
   readonly lang = 'shomei-lang';
 
   options(maxAgeSeconds?: number): CookieSerializeOptions {

@@ -48,3 +48,8 @@ export function formatDate(isoDate: string, lang: Lang): string {
         date,
       );
 }
+
+/** Money as people read it: 1,200円 / ¥1,200 (amounts are integer yen everywhere). */
+export function formatYen(amount: number, lang: Lang): string {
+  return lang === 'ja' ? `${amount.toLocaleString('ja-JP')}円` : `¥${amount.toLocaleString('en-US')}`;
+}

@@ -68,6 +68,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
       case 'emailRegistration':
         return reply.redirect(flowUrl(request, '/mail-address', result.flowId), 303);
       case 'secondPasswordSetup':
+        reply.setCookie(http.cookies.setupProof, result.universityPasswordSeal, http.cookies.options(30 * 60));
         return reply.redirect(flowUrl(request, '/second-password/setup', result.flowId), 303);
       case 'emailKey':
         return reply.redirect(flowUrl(request, '/login/key', result.flowId), 303);

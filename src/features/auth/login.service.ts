@@ -19,19 +19,12 @@ export interface LoginInput {
 export type LoginResult =
   | { status: 'invalid' }
   | { status: 'emailRegistration'; flowId: string }
-  | { status: 'secondPasswordSetup'; flowId: string }
+  /** `universityPasswordSeal` goes to the browser (a cookie), never to the database. */
+  | { status: 'secondPasswordSetup'; flowId: string; universityPasswordSeal: string }
   | { status: 'emailKey'; flowId: string }
   | { status: 'loggedIn'; sessionToken: string };
 
-export interface PendingLoginContext extends BoundContext {
-  /**
-   * Second-password setup only: an argon2 hash of the university password just typed, so the
-   * new second password can be refused when equal to it (L-5) without asking the directory again
-   * (an LDAP bind with a wrong password counts towards the university's lockout). Cleared when
-   * the flow completes; the flow lives 30 minutes.
-   */
-  universityPasswordHash?: string;
-}
+export type PendingLoginContext = BoundContext;
 
 /** The screens reached with the university password alone live as long as this. */
 const SETUP_FLOW_LIFETIME_MS = 30 * 60_000;
@@ -45,7 +38,7 @@ type LoginLimit = Extract<LimitName, 'loginFailuresPerUser' | 'loginFailuresPerI
  */
 export class LoginService {
   constructor(
-    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'hasher' | 'directory' | 'limits'> & {
+    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'hasher' | 'directory' | 'limits' | 'box'> & {
       flows: FlowService;
       keys: EmailKeyService;
       sessions: SessionService;
@@ -89,11 +82,12 @@ export class LoginService {
         flowId: await this.pendingFlow(tenant, account.id, 'email_registration', actor),
       };
     if (!account.secondPasswordHash) {
-      const universityPasswordHash = await hasher.hash(input.password);
-      return {
-        status: 'secondPasswordSetup',
-        flowId: await this.pendingFlow(tenant, account.id, 'second_password_setup', actor, universityPasswordHash),
-      };
+      const flowId = await this.pendingFlow(tenant, account.id, 'second_password_setup', actor);
+      // The new second password must not be the university password (L-5), and an LDAP bind to
+      // compare it later would count towards the university's lockout: the browser keeps the
+      // password's argon2 hash, sealed with the server key and bound to this flow.
+      const universityPasswordSeal = this.deps.box.seal(`${flowId}:${await hasher.hash(input.password)}`);
+      return { status: 'secondPasswordSetup', flowId, universityPasswordSeal };
     }
     if (!(await hasher.verify(account.secondPasswordHash, input.secondPassword))) {
       return this.fail(verdict.userId, actor, 'second_password', keys, account.id);
@@ -124,13 +118,8 @@ export class LoginService {
     accountId: string,
     kind: 'email_registration' | 'second_password_setup',
     actor: Actor,
-    universityPasswordHash?: string,
   ): Promise<string> {
-    const context: PendingLoginContext = {
-      lang: actor.lang,
-      binding: actor.binding,
-      ...(universityPasswordHash && { universityPasswordHash }),
-    };
+    const context: PendingLoginContext = { lang: actor.lang, binding: actor.binding };
     const flow = await this.deps.flows.start(this.deps.uow.repos, {
       tenantId: tenant.id,
       kind,

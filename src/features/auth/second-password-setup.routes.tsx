@@ -32,8 +32,11 @@ export async function secondPasswordSetupRoutes(app: FastifyInstance, { auth }: 
     const result = await auth.secondPassword.setup(
       request.tenant,
       flowId,
-      formField(request.body, 'secondPassword', 256),
-      formField(request.body, 'check', 256),
+      {
+        candidate: formField(request.body, 'secondPassword', 256),
+        check: formField(request.body, 'check', 256),
+        universityPasswordSeal: request.cookies[http.cookies.setupProof],
+      },
       http.actor(request, reply),
     );
     if (result.status === 'gone') return toLoginFlowEnded(request, reply);
@@ -49,6 +52,7 @@ export async function secondPasswordSetupRoutes(app: FastifyInstance, { auth }: 
         422,
       );
     }
+    reply.clearCookie(http.cookies.setupProof, http.cookies.options());
     return reply.redirect(`${tenantBase(request)}/second-password/complete`, 303);
   });
 

@@ -23,14 +23,14 @@ export interface ResetContext {
  */
 export class SecondPasswordService {
   constructor(
-    private readonly deps: Pick<Infrastructure, 'uow' | 'hasher' | 'directory' | 'limits' | 'mailer'> & {
+    private readonly deps: Pick<Infrastructure, 'uow' | 'hasher' | 'directory' | 'limits' | 'mailer' | 'box'> & {
       flows: FlowService;
     },
   ) {}
 
   /**
    * Every broken rule gets its own violation. `universityPasswordHash` is the argon2 hash the
-   * login kept in the setup flow; elsewhere the directory is asked.
+   * browser brought back from the login (setup only); elsewhere the directory is asked.
    */
   async ruleViolations(
     tenant: Tenant,
@@ -67,7 +67,13 @@ export class SecondPasswordService {
     );
   }
 
-  async setup(tenant: Tenant, flowId: string, candidate: string, check: string, actor: Actor): Promise<PasswordResult> {
+  /** `universityPasswordSeal`: what the login gave the browser to bring back (see LoginResult). */
+  async setup(
+    tenant: Tenant,
+    flowId: string,
+    input: { candidate: string; check: string; universityPasswordSeal: string | undefined },
+    actor: Actor,
+  ): Promise<PasswordResult> {
     const { uow } = this.deps;
     const flow = await this.setupFlow(tenant, flowId, actor);
     if (!flow?.subjectId) return { status: 'gone' };
@@ -76,22 +82,31 @@ export class SecondPasswordService {
     const violations = await this.ruleViolations(
       tenant,
       account.userId,
-      candidate,
-      check,
-      flow.context.universityPasswordHash,
+      input.candidate,
+      input.check,
+      this.universityPasswordHash(flow.id, input.universityPasswordSeal),
     );
     if (violations.length > 0) return { status: 'invalid', violations };
-    const hash = await this.deps.hasher.hash(candidate);
+    const hash = await this.deps.hasher.hash(input.candidate);
     const done = await uow.run(actor, async (tx) => {
       const next = transition('second_password_setup', flow.state, 'set_password');
-      // The finished flow keeps nothing derived from the university password.
-      const context = { lang: flow.context.lang, binding: flow.context.binding };
-      if (!(await tx.flows.advance(tenant.id, flow.id, flow.state, next, tx.now, { context }))) return false;
+      if (!(await tx.flows.advance(tenant.id, flow.id, flow.state, next, tx.now))) return false;
       if (!(await tx.accounts.setFirstSecondPassword(tenant.id, account.id, hash, tx.now))) return false;
       await tx.audit('second_password.set', { accountId: account.id, subject: account.userId });
       return true;
     });
     return done ? { status: 'done' } : { status: 'gone' };
+  }
+
+  /** The hash inside a seal made for this flow; anything else (missing, forged, another flow's) is none. */
+  private universityPasswordHash(flowId: string, seal: string | undefined): string | undefined {
+    if (!seal) return undefined;
+    try {
+      const opened = this.deps.box.open(seal);
+      return opened.startsWith(`${flowId}:`) ? opened.slice(flowId.length + 1) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async change(

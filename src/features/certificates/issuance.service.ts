@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import forge from 'node-forge';
 import type { Infrastructure } from '../../infrastructure.js';
 import { todayInJapan } from '../../platform/clock.js';
-import { type SecretBox, verificationCode } from '../../platform/crypto.js';
+import { verificationCode } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';
 import type { Lang } from '../../platform/i18n.js';
 import { translator } from '../../platform/i18n.js';
@@ -43,9 +43,7 @@ export interface Issuer {
  */
 export class IssuanceService implements Issuer {
   constructor(
-    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'config' | 'logger'> & {
-      /** Seals signing-key passphrases at rest. */
-      box: SecretBox;
+    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'config' | 'logger' | 'box'> & {
       /** Built on first use: parsing the fonts is paid once, and only by instances that issue. */
       renderer: () => CertificateRenderer;
     },

@@ -1,9 +1,10 @@
+import { formatYen } from '../../../platform/format.js';
 import { formatDateTime } from '../../../platform/format.js';
 import { Button, Form, LinkButton, Message } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import type { Order } from '../order.model.js';
-import { AddressBlock, yen } from './order.components.js';
+import { AddressBlock } from './order.components.js';
 
 /** What the detail says about a digital delivery: whether and when the recipient fetched it. */
 interface DeliveryStatus {
@@ -88,7 +89,7 @@ export function OrderDetailPage({
           </>
         )}
         <dt>{t('orders.form.total')}</dt>
-        <dd>{yen(order.feeYen + order.postageYen, lang)}</dd>
+        <dd>{formatYen(order.feeYen + order.postageYen, lang)}</dd>
       </dl>
       <ul>
         {order.items.map((item) => (

@@ -1,3 +1,4 @@
+import { formatYen } from '../../../platform/format.js';
 import type { Offering } from '../../catalogue/eligibility.js';
 import { formatDate } from '../../../platform/format.js';
 import {
@@ -14,7 +15,6 @@ import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import { type ShippingAddress, prefectureName, prefectures } from '../order.model.js';
 import type { Destination } from '../order.state.js';
-import { yen } from './order.components.js';
 
 export interface OrderFormValues {
   copies: Record<string, string>;
@@ -61,7 +61,7 @@ export function OrderFormPage({
               {offerings.map(({ item, availability }) => (
                 <tr key={item.type} id={fieldId(`copies-${item.type}`)}>
                   <th scope="row">{item.name[lang]}</th>
-                  <td>{yen(item.feeYen, lang)}</td>
+                  <td>{formatYen(item.feeYen, lang)}</td>
                   <td>
                     {availability.available ? (
                       <div class="copies">

@@ -1,8 +1,9 @@
+import { formatYen } from '../../../platform/format.js';
 import { ErrorSummary, type FieldError, Form, FormActions, Message } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import type { OrderDraft, Quote } from '../order.rules.js';
-import { AddressBlock, yen } from './order.components.js';
+import { AddressBlock } from './order.components.js';
 
 /** The fee shown before anything is placed (C-4); Confirm uses the draft once. */
 export function ReviewPage({
@@ -39,7 +40,7 @@ export function ReviewPage({
         <p>{t('orders.review.noRefund')}</p>
       </Message>
       <Form action={`${base}/orders/place?flow=${encodeURIComponent(flowId)}`} class="stack">
-        <p class="review-total">{t('orders.review.total', { total: yen(quote.totalYen, lang) })}</p>
+        <p class="review-total">{t('orders.review.total', { total: formatYen(quote.totalYen, lang) })}</p>
         <FormActions
           backHref={`${base}/orders/new?destination=${draft.destination}`}
           submit={t('orders.review.confirm')}
@@ -68,7 +69,7 @@ function QuoteTable({ quote }: { quote: Quote }) {
               <td>{line.name}</td>
               <td>{t(`orders.form.language.${line.lang}`)}</td>
               <td>{line.copies}</td>
-              <td>{yen(line.subtotalYen, lang)}</td>
+              <td>{formatYen(line.subtotalYen, lang)}</td>
             </tr>
           ))}
         </tbody>
@@ -78,7 +79,7 @@ function QuoteTable({ quote }: { quote: Quote }) {
               <th scope="row" colSpan={3}>
                 {t('orders.form.postage')}
               </th>
-              <td>{yen(quote.postageYen, lang)}</td>
+              <td>{formatYen(quote.postageYen, lang)}</td>
             </tr>
           )}
           <tr>
@@ -86,7 +87,7 @@ function QuoteTable({ quote }: { quote: Quote }) {
               {t('orders.form.total')}
             </th>
             <td>
-              <strong>{yen(quote.totalYen, lang)}</strong>
+              <strong>{formatYen(quote.totalYen, lang)}</strong>
             </td>
           </tr>
         </tfoot>

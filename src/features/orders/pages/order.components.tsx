@@ -1,10 +1,5 @@
-import type { Lang } from '../../../platform/i18n.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import { type ShippingAddress, prefectureName } from '../order.model.js';
-
-export function yen(amount: number, lang: Lang): string {
-  return lang === 'ja' ? `${amount.toLocaleString('ja-JP')}円` : `¥${amount.toLocaleString('en-US')}`;
-}
 
 /** A shipping address as the review and the order detail show it. */
 export function AddressBlock({ address }: { address: ShippingAddress }) {
