@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browsers } from './factories/browser.js';
 import { type Harness, TestBrowser, startHarness, textOf, uniqueEmail } from './helpers/harness.js';
 import {
   advance,
@@ -26,10 +27,7 @@ afterAll(async () => {
   await h.close();
 });
 
-let ipCounter = 1;
-function browserFor(lang: 'en' | 'ja' = 'en', userAgent?: string): TestBrowser {
-  return new TestBrowser(h, { lang, ip: `10.40.0.${ipCounter++}`, ...(userAgent && { userAgent }) });
-}
+const browserFor = browsers(() => h, '10.40.0', 'en');
 
 const SESSION = 'shomei-session-tu';
 

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tenantsAandB } from '../../test/factories/tenant.js';
 import { type TestDatabase, freshDatabase } from '../../test/helpers/database.js';
 import type { Account } from '../features/auth/account.repository.js';
 import type { AuthKey } from '../features/auth/auth-key.repository.js';
 import type { TrustedBrowser } from '../features/auth/trusted-browser.repository.js';
-import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../features/tenants/tenant.model.js';
+import type { Tenant } from '../features/tenants/tenant.model.js';
 import type { Flow } from '../flows/flow.repository.js';
 import { newId } from '../platform/crypto.js';
 import type { DatabaseHandle } from './database.js';
@@ -13,17 +14,6 @@ const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const DAY = 24 * 60 * MINUTE;
-
-function tenant(slug: string): Tenant {
-  return {
-    id: newId(),
-    slug,
-    name: { ja: `${slug}大学`, en: `${slug} University` },
-    policy: tenantPolicySchema.parse({}),
-    content: tenantContentSchema.parse({}),
-    directory: { kind: 'local' },
-  };
-}
 
 let database: DatabaseHandle;
 let testDatabase: TestDatabase;
@@ -37,10 +27,7 @@ beforeEach(async () => {
   database = testDatabase.handle;
   store = new Store(database.db);
   repos = store.repos;
-  a = tenant('univ-a');
-  b = tenant('univ-b');
-  await repos.tenants.insert(a, T0);
-  await repos.tenants.insert(b, T0);
+  ({ a, b } = await tenantsAandB(repos.tenants, T0));
 });
 
 afterEach(async () => {

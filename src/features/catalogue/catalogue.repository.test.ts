@@ -1,22 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tenantsAandB } from '../../../test/factories/tenant.js';
 import { type TestDatabase, freshDatabase } from '../../../test/helpers/database.js';
 import { type Repositories, Store } from '../../db/repositories.js';
-import { newId } from '../../platform/crypto.js';
-import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../tenants/tenant.model.js';
+import type { Tenant } from '../tenants/tenant.model.js';
 import { demoCatalogue, seedDemoCatalogue } from './demo-catalogue.js';
 
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
-
-function tenant(slug: string): Tenant {
-  return {
-    id: newId(),
-    slug,
-    name: { ja: `${slug}大学`, en: `${slug} University` },
-    policy: tenantPolicySchema.parse({}),
-    content: tenantContentSchema.parse({}),
-    directory: { kind: 'local' },
-  };
-}
 
 let testDatabase: TestDatabase;
 let repos: Repositories;
@@ -26,10 +15,7 @@ let b: Tenant;
 beforeEach(async () => {
   testDatabase = await freshDatabase();
   repos = new Store(testDatabase.handle.db).repos;
-  a = tenant('univ-a');
-  b = tenant('univ-b');
-  await repos.tenants.insert(a, T0);
-  await repos.tenants.insert(b, T0);
+  ({ a, b } = await tenantsAandB(repos.tenants, T0));
 });
 
 afterEach(async () => {
