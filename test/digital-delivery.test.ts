@@ -11,8 +11,9 @@ import {
   orderRow,
   orderingStudent,
   placeOrder,
+  startIssuanceHarness,
+  yen,
 } from './helpers/orders.js';
-import { startIssuanceHarness } from './helpers/orders.js';
 import { needsPoppler, pdfText, pdfsigReport } from './helpers/pdf.js';
 import { urlIn } from './helpers/smtp.js';
 
@@ -26,10 +27,6 @@ afterAll(async () => {
 
 const langs: Lang[] = ['ja', 'en'];
 const DAY = 86_400_000;
-
-function yen(amount: number, lang: Lang): string {
-  return lang === 'ja' ? `${amount.toLocaleString('ja-JP')}円` : `¥${amount.toLocaleString('en-US')}`;
-}
 
 async function noOrders(student: OrderingStudent): Promise<void> {
   const orders = await h.store.db

@@ -17,6 +17,7 @@ import {
   reservationNumberIn,
   startIssuanceHarness,
   terminalCall,
+  yen,
 } from './helpers/orders.js';
 
 let h: Harness;
@@ -29,10 +30,6 @@ afterAll(async () => {
 
 const langs: Lang[] = ['ja', 'en'];
 const DAY = 86_400_000;
-
-function yen(amount: number, lang: Lang): string {
-  return lang === 'ja' ? `${amount.toLocaleString('ja-JP')}円` : `¥${amount.toLocaleString('en-US')}`;
-}
 
 /** The text of one certificate type's row on the order form. */
 function offerRow(html: string, type: string): string {
