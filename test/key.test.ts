@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDateTime } from '../src/platform/format.js';
+import { browsers } from './factories/browser.js';
 import { type Harness, TestBrowser, startHarness, textOf } from './helpers/harness.js';
 import {
   advance,
@@ -28,11 +29,7 @@ afterAll(async () => {
   await h.close();
 });
 
-let ipCounter = 1;
-/** Each test its own network address, so the per-address login limit never mixes tests. */
-function browserFor(lang: 'en' | 'ja', userAgent?: string): TestBrowser {
-  return new TestBrowser(h, { lang, ip: `10.20.0.${ipCounter++}`, ...(userAgent && { userAgent }) });
-}
+const browserFor = browsers(() => h, '10.20.0');
 
 async function enterKey(browser: TestBrowser, url: string, key: string) {
   return browser.post(url, { key }, { follow: false });

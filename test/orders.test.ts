@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDate } from '../src/platform/format.js';
 import { formatDateTime } from '../src/platform/format.js';
 import type { Lang } from '../src/platform/i18n.js';
-import { advance, errorMessages, mailsTo, say, settleMail } from './helpers/accounts.js';
+import { accountIdOf, advance, auditEvents, errorMessages, mailsTo, say, settleMail } from './helpers/accounts.js';
 import { type Harness, TestBrowser, textOf } from './helpers/harness.js';
 import { logIn } from './helpers/journeys.js';
 import {
@@ -17,6 +17,7 @@ import {
   reservationNumberIn,
   startIssuanceHarness,
   terminalCall,
+  yen,
 } from './helpers/orders.js';
 
 let h: Harness;
@@ -29,10 +30,6 @@ afterAll(async () => {
 
 const langs: Lang[] = ['ja', 'en'];
 const DAY = 86_400_000;
-
-function yen(amount: number, lang: Lang): string {
-  return lang === 'ja' ? `${amount.toLocaleString('ja-JP')}円` : `¥${amount.toLocaleString('en-US')}`;
-}
 
 /** The text of one certificate type's row on the order form. */
 function offerRow(html: string, type: string): string {
@@ -432,6 +429,24 @@ describe('C-4 postal orders: Japanese address, fee plus postage, staff queue wit
     expect(await h.advanceOrder(orderId, 'paid')).toBe('invalid');
     expect((await orderRow(h, orderId)).state).toBe('cancelled');
   });
+
+  it('C-4 C-8 #4 once staff mark a postal order paid, it has no Cancel button and a forged cancel changes nothing', async () => {
+    const student = await orderingStudent(h, 'en');
+    const { orderId } = await placeOrder(student, 'postal', { 'copies-enrollment-en': '1', ...postalAddress });
+    expect(await h.advanceOrder(orderId, 'paid')).not.toBe('invalid');
+    const detail = await student.browser.get(`/tu/orders/${orderId}`);
+    expect(textOf(detail.body)).toContain(say('en', 'orders.states.paid'));
+    expect(detail.body).not.toContain(`/tu/orders/${orderId}/cancel`);
+    const refused = await student.browser.post(`/tu/orders/${orderId}/cancel`, {}, { follow: false });
+    expect(refused.location).toBe(`/tu/orders/${orderId}?notice=notCancellable`);
+    expect(textOf((await student.browser.get(refused.location!)).body)).toContain(
+      say('en', 'orders.detail.notice.notCancellable'),
+    );
+    expect(await orderRow(h, orderId)).toMatchObject({ state: 'paid', cancelledAt: null });
+    expect(await auditEvents(h, { accountId: await accountIdOf(h, student.userId) })).not.toContain('order.cancelled');
+    // Paid orders are not refunded: the order still goes on to print and ship.
+    expect(await h.advanceOrder(orderId, 'printed')).not.toBe('invalid');
+  });
 });
 
 describe('C-8 order history and cancellation (#4)', () => {
@@ -531,6 +546,55 @@ describe('C-8 order history and cancellation (#4)', () => {
       expect(detail.body).not.toContain(`/tu/orders/${orderId}/cancel`);
     });
   }
+});
+
+describe('C-4 Q-1 an unconfirmed order belongs to its student and to the browser it was made in (#4)', () => {
+  async function draftOf(student: OrderingStudent): Promise<{ review: string; place: string }> {
+    const drafted = await fillOrderForm(student, 'convenience', { 'copies-enrollment-ja': '1' });
+    expect(drafted.status).toBe(303);
+    const review = drafted.location!;
+    return { review, place: review.replace('/orders/review', '/orders/place') };
+  }
+
+  async function ordersOf(student: OrderingStudent) {
+    return h.uow.repos.orders.listForAccount(h.tenant.id, await accountIdOf(h, student.userId));
+  }
+
+  it('Q-1 on a shared computer the next student cannot see or confirm the draft the previous one left', async () => {
+    const first = await orderingStudent(h, 'en', {}, '10.61.0.1');
+    const next = await orderingStudent(h, 'en', {}, '10.61.0.2');
+    const draft = await draftOf(first);
+    expect((await first.browser.get(draft.review)).status).toBe(200);
+    await first.browser.post('/tu/logout', {});
+    // Same browser (and flow-binding cookie), another student.
+    await logIn(h, first.browser, next, next.secondPassword, next.email);
+    const review = await first.browser.get(draft.review, { follow: false });
+    expect(review.status).toBe(303);
+    expect(review.location).toBe('/tu/home');
+    await first.browser.get('/tu/home');
+    const placed = await first.browser.post(draft.place, {}, { follow: false });
+    expect(placed.location).toBe('/tu/orders');
+    expect(await ordersOf(next)).toEqual([]);
+    expect(await ordersOf(first)).toEqual([]);
+  });
+
+  it('Q-1 the same student in another browser cannot see or confirm the draft; the browser it was made in still can', async () => {
+    const student = await orderingStudent(h, 'en', {}, '10.62.0.1');
+    const draft = await draftOf(student);
+    const elsewhere = new TestBrowser(h, { lang: 'en', ip: '10.62.0.2' });
+    await logIn(h, elsewhere, student, student.secondPassword, student.email);
+    const review = await elsewhere.get(draft.review, { follow: false });
+    expect(review.status).toBe(303);
+    expect(review.location).toBe('/tu/home');
+    await elsewhere.get('/tu/home');
+    expect((await elsewhere.post(draft.place, {}, { follow: false })).location).toBe('/tu/orders');
+    expect(await ordersOf(student)).toEqual([]);
+
+    expect((await student.browser.get(draft.review)).status).toBe(200);
+    const placed = await student.browser.post(draft.place, {}, { follow: false });
+    expect(placed.location).toMatch(/^\/tu\/orders\/[^/?]+\?notice=placed$/);
+    expect(await ordersOf(student)).toHaveLength(1);
+  });
 });
 
 describe('Races on orders (#4)', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantContent } from '../src/features/tenants/tenant.model.js';
+import { browsers } from './factories/browser.js';
 import { type Harness, TestBrowser, startHarness, textOf, uniqueEmail } from './helpers/harness.js';
 import {
   advance,
@@ -47,10 +48,7 @@ afterAll(async () => {
   await h.close();
 });
 
-let ipCounter = 1;
-function browserFor(lang?: 'en' | 'ja', userAgent?: string): TestBrowser {
-  return new TestBrowser(h, { ...(lang && { lang }), ip: `10.30.0.${ipCounter++}`, ...(userAgent && { userAgent }) });
-}
+const browserFor = browsers(() => h, '10.30.0');
 
 /** A student logged in on `browser` (trusted after the key). */
 async function loggedIn(

@@ -20,6 +20,7 @@ import {
   startIssuanceHarness,
   terminalCall,
 } from './helpers/orders.js';
+import { needsPoppler } from './helpers/pdf.js';
 
 let h: Harness;
 let student: OrderingStudent;
@@ -183,10 +184,7 @@ describe('C-7 verification by code (#4)', () => {
   }
 
   it('C-7 C-6 #4 the QR code printed on the certificate opens the verification page with the code, which says genuine', async (context) => {
-    if (!fs.existsSync('/usr/bin/pdftoppm')) {
-      if (process.env.CI === 'true') throw new Error('/usr/bin/pdftoppm is missing on CI: install poppler-utils');
-      context.skip();
-    }
+    needsPoppler(context, 'pdftoppm');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shomei-qr-'));
     try {
       fs.writeFileSync(path.join(dir, 'c.pdf'), enrollment.pdf);

@@ -23,8 +23,11 @@ if (!hasBrowser && process.env.CI === 'true') {
   throw new Error(`Chromium is missing at ${chromiumPath}: the e2e tests cannot run in CI without it`);
 }
 
-/** `describe` when Chromium is there, `describe.skip` otherwise (outside CI). */
-export const describeBrowser = hasBrowser ? describe : describe.skip;
+/** `describe` when Chromium is there; otherwise (outside CI) a skipped suite whose name says why. */
+export function describeBrowser(name: string, body: () => void): void {
+  if (hasBrowser) describe(name, body);
+  else describe.skip(`${name} (skipped: no Chromium at ${chromiumPath})`, body);
+}
 
 /** One browser per test file; Playwright gives every launch a fresh, temporary user-data dir. */
 export async function launchBrowser(): Promise<Browser> {

@@ -1,18 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { newStudent } from '../helpers/accounts.js';
 import { uniqueEmail } from '../helpers/harness.js';
-import { type DeviceName, describeBrowser, launchBrowser } from './browser.js';
+import { type DeviceName, describeBrowser } from './browser.js';
 import {
   type Lang,
-  type Site,
   authenticateWithMailedKey,
+  browserAndSite,
   checkHome,
   checkScreen,
   endTour,
   mailedUrl,
   onScreen,
   openTour,
-  startSite,
   submitLogin,
   switchLanguage,
   ui,
@@ -23,15 +22,7 @@ import {
  * screen, in both languages, on a desktop and on a phone.
  */
 describeBrowser('first login in a browser (§2.1–§2.3)', () => {
-  let browser: Browser;
-  let site: Site;
-  beforeAll(async () => {
-    [browser, site] = await Promise.all([launchBrowser(), startSite()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const e2e = browserAndSite();
 
   const combinations: Array<{ lang: Lang; device: DeviceName; userId: string }> = [
     { lang: 'ja', device: 'desktop', userId: 'u2001' },
@@ -43,19 +34,18 @@ describeBrowser('first login in a browser (§2.1–§2.3)', () => {
   it.each(combinations)(
     'L-1 L-3 L-4 L-7 L-12 L-17: $lang on $device — mail address, second password, key, start screen',
     async ({ lang, device, userId }) => {
-      const { h } = site;
-      const student = { userId, password: `Univ-Pass-${userId.slice(1)}` };
-      await h.tenants.setRosterPassword(h.tenant, student.userId, student.password);
+      const { h } = e2e.site;
+      const student = await newStudent(h, { userId, password: `Univ-Pass-${userId.slice(1)}` });
       const email = uniqueEmail(student.userId);
       const secondPassword = `Shomei${userId.slice(1)}Zq`;
       const words = ui[lang];
       // The browser starts in the other language; the student picks theirs with LANG (§2.5).
       const other: Lang = lang === 'ja' ? 'en' : 'ja';
-      const tour = await openTour(browser, { name: `first-login-${lang}-${device}`, device, lang: other });
+      const tour = await openTour(e2e.browser, { name: `first-login-${lang}-${device}`, device, lang: other });
       const { page } = tour;
 
       // §2.1 steps 1–3: the Student login screen, language switched with the pull-down.
-      await page.goto(`${site.origin}/tu/login`);
+      await page.goto(`${e2e.site.origin}/tu/login`);
       await onScreen(page, ui[other].loginTitle);
       await expect(page.getByRole('button', { name: ui[other].switchLanguage }).isHidden()).resolves.toBe(true);
       await switchLanguage(tour, lang);
@@ -79,7 +69,7 @@ describeBrowser('first login in a browser (§2.1–§2.3)', () => {
       await checkScreen(tour, 'mail-sent');
 
       // §2.1 steps 7–8: the URL from the real mail, then "Mail address setting complete".
-      await page.goto(await mailedUrl(site, email, since));
+      await page.goto(await mailedUrl(e2e.site, email, since));
       await onScreen(page, words.mailAddressTitle);
       await checkScreen(tour, 'mail-confirm', { screenshot: false });
       await page.getByRole('button', { name: words.setMailAddress, exact: true }).click();
@@ -110,7 +100,7 @@ describeBrowser('first login in a browser (§2.1–§2.3)', () => {
       await checkScreen(tour, 'login-after-second-password', { screenshot: false });
       const keySince = h.smtp.count();
       await submitLogin(tour, lang, student, secondPassword);
-      await authenticateWithMailedKey(site, tour, lang, email, keySince);
+      await authenticateWithMailedKey(e2e.site, tour, lang, email, keySince);
       await checkHome(tour, lang);
 
       await endTour(tour);

@@ -1,33 +1,24 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { newStudent } from '../helpers/accounts.js';
 import { TestBrowser, uniqueEmail } from '../helpers/harness.js';
 import { setUpStudent } from '../helpers/journeys.js';
-import { type DeviceName, describeBrowser, launchBrowser } from './browser.js';
+import { type DeviceName, describeBrowser } from './browser.js';
 import {
   type Lang,
-  type Site,
   authenticateWithMailedKey,
+  browserAndSite,
   checkScreen,
   endTour,
   mailedUrl,
   onScreen,
   openTour,
-  startSite,
   submitLogin,
   ui,
 } from './site.js';
 
 /** §2.4c in a real browser: a student who forgot the second password sets a new one by mail. */
 describeBrowser('forgotten second password in a browser (§2.4c)', () => {
-  let browser: Browser;
-  let site: Site;
-  beforeAll(async () => {
-    [browser, site] = await Promise.all([launchBrowser(), startSite()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const e2e = browserAndSite();
 
   const combinations: Array<{ lang: Lang; device: DeviceName; userId: string }> = [
     { lang: 'ja', device: 'desktop', userId: 'u3001' },
@@ -39,9 +30,8 @@ describeBrowser('forgotten second password in a browser (§2.4c)', () => {
   it.each(combinations)(
     'L-11 L-6 L-17: $lang on $device — reset mail, new second password, login with it',
     async ({ lang, device, userId }) => {
-      const { h } = site;
-      const student = { userId, password: `Univ-Pass-${userId.slice(1)}` };
-      await h.tenants.setRosterPassword(h.tenant, student.userId, student.password);
+      const { h } = e2e.site;
+      const student = await newStudent(h, { userId, password: `Univ-Pass-${userId.slice(1)}` });
       const email = uniqueEmail(student.userId);
       const forgotten = `Forgot${userId.slice(1)}Aa`;
       const renewed = `Renewed${userId.slice(1)}Bb`;
@@ -49,11 +39,11 @@ describeBrowser('forgotten second password in a browser (§2.4c)', () => {
       await setUpStudent(h, new TestBrowser(h, { lang }), student, email, forgotten);
 
       const words = ui[lang];
-      const tour = await openTour(browser, { name: `forgot-${lang}-${device}`, device, lang });
+      const tour = await openTour(e2e.browser, { name: `forgot-${lang}-${device}`, device, lang });
       const { page } = tour;
 
       // Steps 1–3: the link on the login screen, Reset second password, Send.
-      await page.goto(`${site.origin}/tu/login`);
+      await page.goto(`${e2e.site.origin}/tu/login`);
       await onScreen(page, words.loginTitle);
       await page.getByRole('link', { name: words.forgotLink, exact: true }).click();
       await page.waitForURL(/\/tu\/forgot$/);
@@ -69,7 +59,7 @@ describeBrowser('forgotten second password in a browser (§2.4c)', () => {
       await checkScreen(tour, 'forgot-sent');
 
       // Steps 5–8: the URL from the mail, Set second password, Change, the dialog, OK.
-      await page.goto(await mailedUrl(site, email, since));
+      await page.goto(await mailedUrl(e2e.site, email, since));
       await onScreen(page, words.setSecondPasswordTitle);
       await checkScreen(tour, 'reset');
       await page.getByLabel(words.secondPassword, { exact: true }).fill(renewed);
@@ -92,7 +82,7 @@ describeBrowser('forgotten second password in a browser (§2.4c)', () => {
       // The new one does, with the key mailed to the registered address.
       const keySince = h.smtp.count();
       await submitLogin(tour, lang, student, renewed);
-      await authenticateWithMailedKey(site, tour, lang, email, keySince);
+      await authenticateWithMailedKey(e2e.site, tour, lang, email, keySince);
       await checkScreen(tour, 'home');
 
       await endTour(tour);

@@ -1,26 +1,25 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
 import { seedDemoCatalogue } from '../../src/dev/demo/demo-catalogue.js';
 import type { StudentRecordInput } from '../../src/features/records/record.model.js';
 import { formatDateTime } from '../../src/platform/format.js';
 import { type ReadyStudent, readyStudent } from '../helpers/accounts.js';
 import { TestBrowser } from '../helpers/harness.js';
 import { putRecord, studentRecord } from '../helpers/orders.js';
-import { type DeviceName, describeBrowser, launchBrowser } from './browser.js';
+import { type DeviceName, describeBrowser } from './browser.js';
 import {
   type Lang,
-  type Site,
   type Tour,
+  browserAndSite,
   checkScreen,
   endTour,
   logInInBrowser,
   onScreen,
   openTour,
   screenshotDir,
-  startSite,
   ui,
 } from './site.js';
 
@@ -117,20 +116,14 @@ function certificateRow(page: Page, name: string): Locator {
 }
 
 describeBrowser('certificate issuance in a browser (C-1, C-4, C-5, C-7, C-8, C-10)', () => {
-  let browser: Browser;
-  let site: Site;
+  const e2e = browserAndSite();
   beforeAll(async () => {
-    [browser, site] = await Promise.all([launchBrowser(), startSite()]);
-    const { h } = site;
+    const { h } = e2e.site;
     await seedDemoCatalogue(h.uow.repos, h.tenant.id);
     await h.uow.repos.tenants.updatePolicy(h.tenant.id, {
       ...h.tenant.policy,
       destinations: ['campus', 'convenience', 'postal', 'digital'],
     });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
   });
 
   /** A student with a record, a mail address and a second password, logged in through the login screens. */
@@ -139,11 +132,11 @@ describeBrowser('certificate issuance in a browser (C-1, C-4, C-5, C-7, C-8, C-1
     lang: Lang,
     overrides: Partial<StudentRecordInput> = {},
   ): Promise<{ student: ReadyStudent; record: StudentRecordInput }> {
-    const { h } = site;
+    const { h } = e2e.site;
     const student = await readyStudent(h, new TestBrowser(h, { lang }));
     const full = record(student.userId, overrides);
     await putRecord(h, full);
-    await logInInBrowser(site, tour, lang, student);
+    await logInInBrowser(e2e.site, tour, lang, student);
     return { student, record: full };
   }
 
@@ -156,10 +149,10 @@ describeBrowser('certificate issuance in a browser (C-1, C-4, C-5, C-7, C-8, C-1
   it.each(journeys)(
     'C-1 C-4 C-5 C-7 C-8: $lang on $device — order at a convenience store, print at the simulator, verify',
     async ({ lang, device }) => {
-      const { h } = site;
+      const { h } = e2e.site;
       const w = words[lang];
       const other: Lang = lang === 'ja' ? 'en' : 'ja';
-      const tour = await openTour(browser, { name: `issuance-${lang}-${device}`, device, lang });
+      const tour = await openTour(e2e.browser, { name: `issuance-${lang}-${device}`, device, lang });
       const { page } = tour;
       const { student, record: held } = await loggedInStudent(tour, lang);
 
@@ -207,7 +200,7 @@ describeBrowser('certificate issuance in a browser (C-1, C-4, C-5, C-7, C-8, C-1
       expect(mail.text).toContain(expiry);
 
       // C-5: the terminal simulator (a convenience-store machine) looks the number up, takes the fee, prints.
-      await page.goto(`${site.origin}/simulator`);
+      await page.goto(`${e2e.site.origin}/simulator`);
       await onScreen(page, w.simulatorTitle);
       await checkScreen(tour, 'simulator');
       await page.getByLabel(w.reservationNumber, { exact: true }).fill(number);
@@ -246,7 +239,7 @@ describeBrowser('certificate issuance in a browser (C-1, C-4, C-5, C-7, C-8, C-1
       expect((await h.uow.repos.orders.find(h.tenant.id, orderId))?.state).toBe('printed');
 
       // C-8: the order history says Printed.
-      await page.goto(`${site.origin}/tu/orders`);
+      await page.goto(`${e2e.site.origin}/tu/orders`);
       await onScreen(page, w.history);
       const row = page.getByRole('row').filter({ hasText: number });
       await row.getByRole('cell', { name: w.printedState, exact: true }).waitFor();
@@ -260,7 +253,7 @@ describeBrowser('certificate issuance in a browser (C-1, C-4, C-5, C-7, C-8, C-1
       expect(text).toContain(enrollment!.verificationCode);
       expect(text).toContain(held.studentNumber);
 
-      await page.goto(`${site.origin}/tu/verify`);
+      await page.goto(`${e2e.site.origin}/tu/verify`);
       await onScreen(page, w.verifyTitle);
       await checkScreen(tour, 'verify');
       await page.getByLabel(w.code, { exact: true }).fill(enrollment!.verificationCode);
@@ -293,7 +286,7 @@ describeBrowser('certificate issuance in a browser (C-1, C-4, C-5, C-7, C-8, C-1
     'C-10: $lang on $device — a second-year student sees expected graduation with its reason, not hidden',
     async ({ lang, device }) => {
       const w = words[lang];
-      const tour = await openTour(browser, { name: `unavailable-${lang}-${device}`, device, lang });
+      const tour = await openTour(e2e.browser, { name: `unavailable-${lang}-${device}`, device, lang });
       const { page } = tour;
       await loggedInStudent(tour, lang, { year: 2, admissionDate: '2025-04-01', expectedGraduationDate: '2029-03-31' });
 
@@ -307,7 +300,7 @@ describeBrowser('certificate issuance in a browser (C-1, C-4, C-5, C-7, C-8, C-1
       await checkScreen(tour, 'order-form-second-year');
 
       // Postal mail: the course application form is printed only on campus or at a store.
-      await page.goto(`${site.origin}/tu/orders/new?destination=postal`);
+      await page.goto(`${e2e.site.origin}/tu/orders/new?destination=postal`);
       await onScreen(page, w.postal);
       await certificateRow(page, w.courseApplication).getByText(w.destinationOnly, { exact: true }).waitFor();
       await certificateRow(page, w.expectedGraduation).getByText(w.finalYearOnly, { exact: true }).waitFor();

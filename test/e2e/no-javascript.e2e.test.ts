@@ -1,16 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { newStudent } from '../helpers/accounts.js';
 import { TestBrowser, uniqueEmail } from '../helpers/harness.js';
 import { setUpStudent } from '../helpers/journeys.js';
-import { describeBrowser, launchBrowser } from './browser.js';
+import { describeBrowser } from './browser.js';
 import {
-  type Site,
   authenticateWithMailedKey,
+  browserAndSite,
   checkScreen,
   endTour,
   onScreen,
   openTour,
-  startSite,
   submitLogin,
   switchLanguage,
   ui,
@@ -18,20 +17,12 @@ import {
 
 /** L-17: every screen works without JavaScript; the script only enhances. */
 describeBrowser('without JavaScript (L-17)', () => {
-  let browser: Browser;
-  let site: Site;
-  beforeAll(async () => {
-    [browser, site] = await Promise.all([launchBrowser(), startSite()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const e2e = browserAndSite();
 
   it('L-12: the LANG pull-down switches with the Change / 切替 button', async () => {
-    const tour = await openTour(browser, { name: 'nojs-lang', device: 'phone', lang: 'ja', javaScript: false });
+    const tour = await openTour(e2e.browser, { name: 'nojs-lang', device: 'phone', lang: 'ja', javaScript: false });
     const { page } = tour;
-    await page.goto(`${site.origin}/tu/login`);
+    await page.goto(`${e2e.site.origin}/tu/login`);
     await onScreen(page, ui.ja.loginTitle);
     await expect(page.getByRole('button', { name: ui.ja.switchLanguage, exact: true }).isVisible()).resolves.toBe(true);
     await checkScreen(tour, 'login-ja');
@@ -42,7 +33,7 @@ describeBrowser('without JavaScript (L-17)', () => {
     await checkScreen(tour, 'login-en');
 
     // The choice is remembered: the next visit without ?lang= stays in English.
-    await page.goto(`${site.origin}/tu/login`);
+    await page.goto(`${e2e.site.origin}/tu/login`);
     await onScreen(page, ui.en.loginTitle);
 
     await switchLanguage(tour, 'ja');
@@ -52,12 +43,12 @@ describeBrowser('without JavaScript (L-17)', () => {
 
   it('Q-4: the page as a browser without JavaScript shows it, with the Change button, passes axe', async () => {
     // axe needs JavaScript, so here the page runs it but never gets the app's own script.
-    const tour = await openTour(browser, { name: 'nojs-axe', device: 'desktop', lang: 'en' });
+    const tour = await openTour(e2e.browser, { name: 'nojs-axe', device: 'desktop', lang: 'en' });
     await tour.context.route('**/static/app.js', (route) =>
       route.fulfill({ status: 200, contentType: 'text/javascript', body: '' }),
     );
     const { page } = tour;
-    await page.goto(`${site.origin}/tu/login`);
+    await page.goto(`${e2e.site.origin}/tu/login`);
     await onScreen(page, ui.en.loginTitle);
     await expect(page.getByRole('button', { name: ui.en.switchLanguage, exact: true }).isVisible()).resolves.toBe(true);
     await checkScreen(tour, 'login-without-script');
@@ -67,22 +58,21 @@ describeBrowser('without JavaScript (L-17)', () => {
   it.each(['desktop', 'phone'] as const)(
     'L-6 L-7: a set-up student logs in on %s with ID, passwords and the mailed key',
     async (device) => {
-      const { h } = site;
+      const { h } = e2e.site;
       const userId = device === 'desktop' ? 'u4001' : 'u4002';
-      const student = { userId, password: `Univ-Pass-${userId.slice(1)}` };
-      await h.tenants.setRosterPassword(h.tenant, student.userId, student.password);
+      const student = await newStudent(h, { userId, password: `Univ-Pass-${userId.slice(1)}` });
       const email = uniqueEmail(student.userId);
       const secondPassword = `NoScript${userId.slice(1)}Cc`;
       await setUpStudent(h, new TestBrowser(h, { lang: 'en' }), student, email, secondPassword);
 
       const lang = device === 'desktop' ? 'ja' : 'en';
-      const tour = await openTour(browser, { name: `nojs-login-${device}`, device, lang, javaScript: false });
+      const tour = await openTour(e2e.browser, { name: `nojs-login-${device}`, device, lang, javaScript: false });
       const { page } = tour;
-      await page.goto(`${site.origin}/tu/login`);
+      await page.goto(`${e2e.site.origin}/tu/login`);
       await onScreen(page, ui[lang].loginTitle);
       const since = h.smtp.count();
       await submitLogin(tour, lang, student, secondPassword);
-      await authenticateWithMailedKey(site, tour, lang, email, since);
+      await authenticateWithMailedKey(e2e.site, tour, lang, email, since);
       await checkScreen(tour, 'home');
       // The menu is a <details> element: it opens without script too.
       await page.locator('summary', { hasText: ui[lang].menu }).click();

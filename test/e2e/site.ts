@@ -2,10 +2,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { keyIn, urlIn } from '../helpers/smtp.js';
-import { type DeviceName, devices, locales } from './browser.js';
+import { type DeviceName, devices, launchBrowser, locales } from './browser.js';
 
 export type Lang = 'ja' | 'en';
 
@@ -98,6 +98,22 @@ export async function startSite(): Promise<Site> {
   const address = h.app.server.server.address();
   if (!address || typeof address === 'string') throw new Error('the app has no port');
   return { h, origin: `http://127.0.0.1:${address.port}`, close: () => h.close() };
+}
+
+/**
+ * One Chromium and one site for the enclosing describe, started before its tests and closed after
+ * them. Read `browser` and `site` inside tests and hooks: they are set when the suite starts.
+ */
+export function browserAndSite(): { browser: Browser; site: Site } {
+  const opened = {} as { browser: Browser; site: Site };
+  beforeAll(async () => {
+    [opened.browser, opened.site] = await Promise.all([launchBrowser(), startSite()]);
+  });
+  afterAll(async () => {
+    await opened.browser?.close();
+    await opened.site?.close();
+  });
+  return opened;
 }
 
 /** Mails carry PUBLIC_URL (http://shomei.test); the browser opens the same path on the test server. */

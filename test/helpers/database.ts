@@ -17,6 +17,9 @@ export const testDialect = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite'
  * afterwards) on the PostgreSQL server TEST_DATABASE_URL points at.
  */
 export async function freshDatabase(): Promise<TestDatabase> {
+  if (process.env.SHOMEI_TEST_TIER === 'unit') {
+    throw new Error('a unit test opened a database: name its file *.db.test.ts (vitest.config.ts, README "Test it")');
+  }
   const base = process.env.TEST_DATABASE_URL;
   if (!base) {
     const handle = openDatabase('sqlite::memory:');

@@ -153,6 +153,11 @@ export async function placeOrder(
   return { orderId, page, reviewUrl };
 }
 
+/** A fee as the pages write it: 1,000円 in Japanese, ¥1,000 in English. */
+export function yen(amount: number, lang: Lang): string {
+  return lang === 'ja' ? `${amount.toLocaleString('ja-JP')}円` : `¥${amount.toLocaleString('en-US')}`;
+}
+
 export interface TestTerminal {
   id: string;
   authorization: string;

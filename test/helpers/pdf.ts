@@ -3,18 +3,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
+import type { TestContext } from 'vitest';
 
-/** poppler-utils: present on CI (its absence fails there), optional on a developer's machine. */
-export const poppler = {
-  pdftotext: fs.existsSync('/usr/bin/pdftotext'),
-  pdfsig: fs.existsSync('/usr/bin/pdfsig'),
-};
+const popplerTools = ['pdftotext', 'pdftoppm', 'pdfsig'] as const;
+type PopplerTool = (typeof popplerTools)[number];
+const installed = new Set(popplerTools.filter((tool) => fs.existsSync(`/usr/bin/${tool}`)));
 
-/** Whether a poppler check runs; throws on CI when the tool is missing, so CI cannot skip it silently. */
-export function popplerAvailable(tool: keyof typeof poppler): boolean {
-  if (poppler[tool]) return true;
-  if (process.env.CI === 'true') throw new Error(`/usr/bin/${tool} is missing on CI: install poppler-utils`);
-  return false;
+/**
+ * Skips the running test, naming the missing tools, when poppler-utils is not installed on a
+ * developer's machine. Under CI=true (.ci/run installs it) a missing tool fails the test instead.
+ */
+export function needsPoppler(context: TestContext, ...tools: PopplerTool[]): void {
+  const missing = tools.filter((tool) => !installed.has(tool)).map((tool) => `/usr/bin/${tool}`);
+  if (missing.length === 0) return;
+  const reason = `${missing.join(', ')} missing: install poppler-utils`;
+  if (process.env.CI === 'true') throw new Error(`${reason} (CI=true never skips)`);
+  context.skip(reason);
 }
 
 function withFile<T>(pdf: Uint8Array, work: (file: string) => T): T {

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tenantsAandB } from '../../test/factories/tenant.js';
 import { type TestDatabase, freshDatabase } from '../../test/helpers/database.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { TenantRepository } from '../features/tenants/tenant.repository.js';
-import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../features/tenants/tenant.model.js';
+import type { Tenant } from '../features/tenants/tenant.model.js';
 import { newId } from '../platform/crypto.js';
 import { FlowRepository } from './flow.repository.js';
 import type { Flow } from './flow.model.js';
@@ -10,17 +11,6 @@ import type { FlowKind, FlowState } from './flow.state.js';
 
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
 const MINUTE = 60_000;
-
-function tenant(slug: string): Tenant {
-  return {
-    id: newId(),
-    slug,
-    name: { ja: `${slug}大学`, en: `${slug} University` },
-    policy: tenantPolicySchema.parse({}),
-    content: tenantContentSchema.parse({}),
-    directory: { kind: 'local' },
-  };
-}
 
 let database: DatabaseHandle;
 let testDatabase: TestDatabase;
@@ -31,11 +21,7 @@ let b: Tenant;
 beforeEach(async () => {
   testDatabase = await freshDatabase();
   database = testDatabase.handle;
-  const tenants = new TenantRepository(database.db);
-  a = tenant('univ-a');
-  b = tenant('univ-b');
-  await tenants.insert(a, T0);
-  await tenants.insert(b, T0);
+  ({ a, b } = await tenantsAandB(new TenantRepository(database.db), T0));
   flows = new FlowRepository(database.db);
 });
 

@@ -1,26 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tenantsAandB } from '../../../test/factories/tenant.js';
 import { type TestDatabase, freshDatabase } from '../../../test/helpers/database.js';
 import type { Repositories } from '../../db/repositories.js';
 import { UnitOfWork } from '../../db/unit-of-work.js';
 import { operatorActor } from '../../platform/actor.js';
 import { ManualClock } from '../../platform/clock.js';
-import { newId } from '../../platform/crypto.js';
-import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../tenants/tenant.model.js';
+import type { Tenant } from '../tenants/tenant.model.js';
 import type { StudentCourseInput, StudentRecordInput } from './record.model.js';
 import { transcriptTotals } from './record.model.js';
 
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
-
-function tenant(slug: string): Tenant {
-  return {
-    id: newId(),
-    slug,
-    name: { ja: `${slug}大学`, en: `${slug} University` },
-    policy: tenantPolicySchema.parse({}),
-    content: tenantContentSchema.parse({}),
-    directory: { kind: 'local' },
-  };
-}
 
 const record: StudentRecordInput = {
   studentNumber: '2023T033',
@@ -70,10 +59,7 @@ let b: Tenant;
 beforeEach(async () => {
   testDatabase = await freshDatabase();
   repos = new UnitOfWork(testDatabase.handle.db, new ManualClock(T0)).repos;
-  a = tenant('univ-a');
-  b = tenant('univ-b');
-  await repos.tenants.insert(a, T0);
-  await repos.tenants.insert(b, T0);
+  ({ a, b } = await tenantsAandB(repos.tenants, T0));
 });
 
 afterEach(async () => {

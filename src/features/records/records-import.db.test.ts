@@ -1,24 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tenantsAandB } from '../../../test/factories/tenant.js';
 import { type TestDatabase, freshDatabase } from '../../../test/helpers/database.js';
 import { UnitOfWork } from '../../db/unit-of-work.js';
 import { operatorActor } from '../../platform/actor.js';
 import { ManualClock } from '../../platform/clock.js';
-import { newId } from '../../platform/crypto.js';
-import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../tenants/tenant.model.js';
+import type { Tenant } from '../tenants/tenant.model.js';
 import { type ImportIssue, RecordsImportService, formatImportReport } from './records-import.service.js';
 
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
-
-function tenant(slug: string): Tenant {
-  return {
-    id: newId(),
-    slug,
-    name: { ja: `${slug}大学`, en: `${slug} University` },
-    policy: tenantPolicySchema.parse({}),
-    content: tenantContentSchema.parse({}),
-    directory: { kind: 'local' },
-  };
-}
 
 const studentHeader =
   'student_number,user_id,name_kanji,name_kana,name_roman,birth_date,faculty_ja,faculty_en,department_ja,department_en,year,program_years,status,admission_date,expected_graduation_date,credits_earned,gpa';
@@ -54,10 +43,7 @@ beforeEach(async () => {
   clock = new ManualClock(T0);
   uow = new UnitOfWork(testDatabase.handle.db, clock);
   service = new RecordsImportService({ uow });
-  a = tenant('univ-a');
-  b = tenant('univ-b');
-  await uow.repos.tenants.insert(a, T0);
-  await uow.repos.tenants.insert(b, T0);
+  ({ a, b } = await tenantsAandB(uow.repos.tenants, T0));
 });
 
 afterEach(async () => {

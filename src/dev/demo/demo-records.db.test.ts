@@ -1,32 +1,20 @@
+import { tenantsAandB } from '../../../test/factories/tenant.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestDatabase, freshDatabase } from '../../../test/helpers/database.js';
 import { UnitOfWork } from '../../db/unit-of-work.js';
 import { operatorActor } from '../../platform/actor.js';
 import { ManualClock } from '../../platform/clock.js';
-import { newId } from '../../platform/crypto.js';
 import type { PasswordHasher } from '../../platform/password-hasher.js';
 import { demoCatalogue } from './catalogue.data.js';
 import { availability } from '../../features/catalogue/eligibility.js';
 import { todayInJapan } from '../../platform/clock.js';
 import { seedDemo } from './seed-demo.js';
-import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../../features/tenants/tenant.model.js';
 import { type DemoRecord, demoRecords, minatoRecords, seedDemoRecords } from './demo-records.js';
 import { studentStatuses, transcriptTotals } from '../../features/records/record.model.js';
 import { RecordsImportService, courseColumns, studentColumns } from '../../features/records/records-import.service.js';
 
 /** 22 November 2026, 10:00 in Japan. */
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
-
-function tenant(slug: string): Tenant {
-  return {
-    id: newId(),
-    slug,
-    name: { ja: `${slug}大学`, en: `${slug} University` },
-    policy: tenantPolicySchema.parse({}),
-    content: tenantContentSchema.parse({}),
-    directory: { kind: 'local' },
-  };
-}
 
 const quote = (value: string | number) =>
   /[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value);
@@ -143,10 +131,7 @@ describe('#4 demo records', () => {
   });
 
   it('#4 C-3 the demo records pass the same checks as an import, and import to what the seed writes', async () => {
-    const a = tenant('univ-a');
-    const b = tenant('univ-b');
-    await uow.repos.tenants.insert(a, T0);
-    await uow.repos.tenants.insert(b, T0);
+    const { a, b } = await tenantsAandB(uow.repos.tenants, T0);
     const report = await new RecordsImportService({ uow }).import(operatorActor(a.id), asCsv(records));
     expect(report.errors).toEqual([]);
     await uow.run(operatorActor(b.id), (repos) => seedDemoRecords(repos, b.id, T0));

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tenantsAandB } from '../../test/factories/tenant.js';
 import { type TestDatabase, freshDatabase } from '../../test/helpers/database.js';
 import type { Account } from '../features/auth/account.model.js';
 import type { AuthKey } from '../features/auth/auth-key.model.js';
 import type { TrustedBrowser } from '../features/auth/trusted-browser.model.js';
-import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../features/tenants/tenant.model.js';
+import type { Tenant } from '../features/tenants/tenant.model.js';
 import type { Flow } from '../flows/flow.model.js';
 import { newId } from '../platform/crypto.js';
 import type { DatabaseHandle } from './database.js';
@@ -17,17 +18,6 @@ const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const DAY = 24 * 60 * MINUTE;
 
-function tenant(slug: string): Tenant {
-  return {
-    id: newId(),
-    slug,
-    name: { ja: `${slug}大学`, en: `${slug} University` },
-    policy: tenantPolicySchema.parse({}),
-    content: tenantContentSchema.parse({}),
-    directory: { kind: 'local' },
-  };
-}
-
 let database: DatabaseHandle;
 let testDatabase: TestDatabase;
 let uow: UnitOfWork;
@@ -40,10 +30,7 @@ beforeEach(async () => {
   database = testDatabase.handle;
   uow = new UnitOfWork(database.db, new ManualClock(T0));
   repos = uow.repos;
-  a = tenant('univ-a');
-  b = tenant('univ-b');
-  await repos.tenants.insert(a, T0);
-  await repos.tenants.insert(b, T0);
+  ({ a, b } = await tenantsAandB(repos.tenants, T0));
 });
 
 afterEach(async () => {

@@ -123,8 +123,9 @@ function expectedTexts(data: CertificateData): string[] {
 }
 
 describe('certificate PDFs (C-6, #4 "What the PDFs must be")', () => {
-  it('#4: poppler-utils (pdftotext, pdftoppm, pdfsig) is installed where CI runs the tests', () => {
-    if (process.env.CI === 'true') expect(popplerAvailable).toBe(true);
+  it('#4: poppler-utils (pdftotext, pdftoppm, pdfsig) is installed where CI runs the tests', (context) => {
+    context.skip(process.env.CI !== 'true', 'checked under CI=true only: elsewhere the poppler tests skip without it');
+    expect(popplerAvailable).toBe(true);
   });
 
   describe.each(certificateTypes.flatMap((type) => langs.map((lang) => [type, lang] as const)))(

@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { order } from '../../../test/factories/order.js';
+import { tenantsAandB } from '../../../test/factories/tenant.js';
+import { type TestDatabase, freshDatabase } from '../../../test/helpers/database.js';
+import type { Repositories } from '../../db/repositories.js';
+import { UnitOfWork } from '../../db/unit-of-work.js';
+import { ManualClock } from '../../platform/clock.js';
+import type { Tenant } from '../tenants/tenant.model.js';
+
+const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
+
+let testDatabase: TestDatabase;
+let repos: Repositories;
+let a: Tenant;
+let b: Tenant;
+
+beforeEach(async () => {
+  testDatabase = await freshDatabase();
+  repos = new UnitOfWork(testDatabase.handle.db, new ManualClock(T0)).repos;
+  ({ a, b } = await tenantsAandB(repos.tenants, T0));
+});
+
+afterEach(async () => {
+  await testDatabase.drop();
+});
+
+describe('OrderRepository tenant isolation (ARCHITECTURE "Data")', () => {
+  it("#2 an order of tenant A is not read with tenant B's id", async () => {
+    const placed = order(a.id);
+    await repos.orders.insert(placed);
+    expect(await repos.orders.find(a.id, placed.id)).toEqual(placed);
+    expect(await repos.orders.listForAccount(a.id, placed.accountId)).toEqual([placed]);
+    expect(await repos.orders.listByState(a.id, 'campus', 'reserved')).toEqual([placed]);
+    expect(await repos.orders.find(b.id, placed.id)).toBeUndefined();
+    expect(await repos.orders.listForAccount(b.id, placed.accountId)).toEqual([]);
+    expect(await repos.orders.listByState(b.id, 'campus', 'reserved')).toEqual([]);
+  });
+
+  it("#2 an order of tenant A is not moved, nor its print failures counted, with tenant B's id", async () => {
+    const paid = order(a.id);
+    await repos.orders.insert(paid);
+    await repos.orders.advance(a.id, paid.id, 'reserved', 'paid', T0, { terminalId: 'campus-1', paidAt: T0 });
+    const before = await repos.orders.find(a.id, paid.id);
+    expect(await repos.orders.advance(b.id, paid.id, 'paid', 'printed', T0 + 1, { printedAt: T0 + 1 })).toBe(false);
+    expect(await repos.orders.countPrintFailure(b.id, paid.id, 'campus-1', T0 + 1)).toBe(false);
+    expect(await repos.orders.find(a.id, paid.id)).toEqual(before);
+    expect(await repos.orders.countPrintFailure(a.id, paid.id, 'campus-1', T0 + 1)).toBe(true);
+    expect(await repos.orders.advance(a.id, paid.id, 'paid', 'printed', T0 + 2)).toBe(true);
+  });
+
+  it('#2 the same order id in two tenants is two orders, each with its own lines', async () => {
+    const inA = order(a.id);
+    const inB = order(b.id, {
+      id: inA.id,
+      accountId: inA.accountId,
+      items: [
+        { seq: 1, type: 'transcript', lang: 'en', copies: 2, unitFeeYen: 300 },
+        { seq: 2, type: 'enrollment', lang: 'en', copies: 1, unitFeeYen: 300 },
+      ],
+    });
+    await repos.orders.insert(inA);
+    await repos.orders.insert(inB);
+    expect(await repos.orders.find(a.id, inA.id)).toEqual(inA);
+    expect(await repos.orders.find(b.id, inA.id)).toEqual(inB);
+    expect(await repos.orders.listForAccount(a.id, inA.accountId)).toEqual([inA]);
+    expect(await repos.orders.advance(b.id, inA.id, 'reserved', 'cancelled', T0 + 1, { cancelledAt: T0 + 1 })).toBe(
+      true,
+    );
+    expect((await repos.orders.find(a.id, inA.id))?.state).toBe('reserved');
+  });
+
+  it("#2 C-6 certificate serial counters are per tenant: B's count does not move A's", async () => {
+    expect(await repos.orders.nextCounter(a.id, 'serial-2026')).toBe(1);
+    expect(await repos.orders.nextCounter(a.id, 'serial-2026')).toBe(2);
+    expect(await repos.orders.nextCounter(b.id, 'serial-2026')).toBe(1);
+    expect(await repos.orders.nextCounter(a.id, 'serial-2026')).toBe(3);
+  });
+});
