@@ -495,7 +495,7 @@ describe('Q-1 #8 lockout with device cookies', () => {
     const latecomer = await newStudent(h);
     expect((await submitLogin(campus(), latecomer, '', { password: 'typo' })).status).toBe(401);
     expect((await submitLogin(campus(), latecomer, '')).status).toBe(303);
-  });
+  }, 120_000);
 
   it('Q-1 #8 an address that only guesses is refused after 50 failures from unknown devices; known devices and other addresses are not', async () => {
     const ip = '10.41.0.1';
@@ -516,7 +516,7 @@ describe('Q-1 #8 lockout with device cookies', () => {
     expect((await submitLogin(laptop, known, known.secondPassword)).location).toBe('/tu/home');
     expect((await submitLogin(new TestBrowser(h, { lang: 'en', ip: '10.41.0.2' }), student, '')).status).toBe(303);
     expect(await auditEvents(h, { subject: 'guess49' })).toEqual(['login.failure', 'login.locked']);
-  });
+  }, 120_000);
 });
 
 describe('Q-1 A-6 audit log', () => {

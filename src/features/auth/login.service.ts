@@ -90,6 +90,7 @@ export class LoginService {
       if (!(await hasher.verify(account.secondPasswordHash, input.secondPassword)))
         return this.fail(verdict.userId, actor, 'second_password', attempt, account.id);
     }
+    // Every password the account has so far was right.
     await this.lockout.succeeded(attempt);
 
     if (!account.emailVerified)
