@@ -90,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     const query = request.query as Record<string, unknown> | undefined;
     const chosen = query?.lang;
     let lang = isLang(chosen) ? chosen : undefined;
-    if (lang) reply.setCookie(cookies.lang, lang, { ...cookies.options(365 * 86_400), httpOnly: false });
+    if (lang) reply.setCookie(cookies.lang, lang, cookies.options(365 * 86_400));
     lang ??= isLang(request.cookies[cookies.lang]) ? (request.cookies[cookies.lang] as typeof lang) : undefined;
     request.lang = lang ?? langFromAcceptLanguage(request.headers['accept-language']) ?? defaultLang;
     request.t = translator(request.lang);

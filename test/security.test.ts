@@ -2,8 +2,9 @@ import { operatorActor } from '../src/platform/actor.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoCatalogue } from '../src/dev/demo/demo-catalogue.js';
 import { type FlowKind, flowKinds } from '../src/flows/flow.state.js';
+import { formatDateTime } from '../src/platform/format.js';
 import { browsers } from './factories/browser.js';
-import { type Harness, TestBrowser, startHarness, textOf, uniqueEmail } from './helpers/harness.js';
+import { type Harness, type Page, TestBrowser, startHarness, textOf, uniqueEmail } from './helpers/harness.js';
 import {
   GOOD_SECOND_PASSWORD,
   advance,
@@ -204,68 +205,101 @@ describe('Q-1 sessions', () => {
 });
 
 describe('Q-1 cookies and headers', () => {
-  it('Q-1 every cookie is HttpOnly (except the language) and SameSite=Lax', async () => {
+  it('Q-1 #8 every cookie is HttpOnly, Path=/ and SameSite=Lax, the language and the device cookie too', async () => {
     const student = await readyStudent(h, browserFor());
     const browser = browserFor();
-    const seen: string[] = [];
-    const login = await browser.get('/tu/login?lang=en');
-    seen.push(...setCookies(login));
+    await browser.get('/tu/login?lang=en');
     const since = h.smtp.count();
     const first = await browser.post(
       '/tu/login',
       { userId: student.userId, password: student.password, secondPassword: student.secondPassword },
       { follow: false },
     );
-    seen.push(...setCookies(first));
     await browser.get(first.location!);
     const key = keyIn(await keyMail(h, student.email, since));
     const done = await browser.post(first.location!, { key }, { follow: false });
     expect(done.location).toBe('/tu/login/authenticated');
-    seen.push(...setCookies(done));
 
-    const byName = new Map(seen.map((cookie) => [cookie.split('=')[0]!, cookie]));
-    for (const name of ['shomei-csrf', SESSION, 'shomei-trust-tu', 'shomei-flow', 'shomei-lang']) {
+    const byName = new Map(browser.setCookieHeaders.map((cookie) => [cookie.split('=')[0]!, cookie]));
+    for (const name of ['shomei-csrf', SESSION, 'shomei-trust-tu', 'shomei-device-tu', 'shomei-flow', 'shomei-lang']) {
       const cookie = byName.get(name);
       expect(cookie, name).toBeDefined();
       expect(cookie, name).toMatch(/;\s*SameSite=Lax/i);
       expect(cookie, name).toMatch(/;\s*Path=\//i);
-      if (name !== 'shomei-lang') expect(cookie, name).toMatch(/;\s*HttpOnly/i);
+      expect(cookie, name).toMatch(/;\s*HttpOnly/i);
     }
     expect(byName.get('shomei-trust-tu')).toMatch(/Max-Age=2592000/);
+    expect(byName.get('shomei-device-tu')).toMatch(/Max-Age=31536000/);
     expect(byName.get(SESSION)).not.toMatch(/Max-Age|Expires/i);
   });
 
-  it('Q-1 over https every cookie is Secure and __Host- prefixed', async () => {
+  it('Q-1 #8 over https every Set-Cookie of a whole journey is __Host-, Secure, HttpOnly, Path=/, SameSite, no Domain', async () => {
     const secure = await startHarness({ env: { PUBLIC_URL: 'https://shomei.test' } });
     try {
       const browser = new TestBrowser(secure, { lang: 'en' });
-      const student = { userId: 'u1001', password: 'Univ-Pass-1001' };
+      await browser.get('/tu/login?lang=en');
+      // First login, mail-address registration, second-password setup, login with the mailed key.
+      const student = await newStudent(secure);
       const email = uniqueEmail('https');
       await setUpStudent(secure, browser, student, email, 'Shomei2026Zz');
-      await browser.get('/tu/login');
-      const since = secure.smtp.count();
-      const first = await browser.post(
-        '/tu/login',
-        { userId: student.userId, password: student.password, secondPassword: 'Shomei2026Zz' },
+      await logIn(secure, browser, student, 'Shomei2026Zz', email);
+      for (const url of [
+        '/tu/manual',
+        '/tu/settings/mail-address',
+        '/tu/settings/two-factor',
+        '/tu/settings/browsers',
+        '/tu/settings/second-password',
+      ])
+        expect((await browser.get(url)).status, url).toBe(200);
+      const changed = await browser.post(
+        '/tu/settings/second-password',
+        { oldSecondPassword: 'Shomei2026Zz', newSecondPassword: 'Henkou2026Zz', check: 'Henkou2026Zz' },
         { follow: false },
       );
-      const cookies = [...setCookies(first)];
-      await browser.get(first.location!);
-      const mail = await secure.smtp.waitFor(email, { since, match: (m) => /Authentication key/.test(m.subject) });
-      const key = /Authentication key\s*:\s*(\d+)/.exec(mail.text)![1]!;
-      const done = await browser.post(first.location!, { key }, { follow: false });
-      cookies.push(...setCookies(done));
-      const names = cookies.map((cookie) => cookie.split('=')[0]);
-      expect(names).toContain('__Host-shomei-session-tu');
-      expect(names).toContain('__Host-shomei-trust-tu');
-      for (const cookie of cookies.filter((c) => !c.startsWith('shomei-lang'))) {
-        expect(cookie).toMatch(/^__Host-/);
-        expect(cookie).toMatch(/;\s*Secure/i);
-        expect(cookie).not.toMatch(/Domain=/i);
-      }
-      const home = await browser.get('/tu/home');
+      expect(changed.location).toBe('/tu/settings/second-password/changed');
+      await browser.get('/tu/home');
+      expect((await browser.post('/tu/logout', {}, { follow: false })).location).toBe('/tu/login?notice=loggedOut');
+
+      // Forgotten second password: request, mailed link, new second password, login again.
+      await browser.get('/tu/forgot');
+      const since = secure.smtp.count();
+      expect((await browser.post('/tu/forgot', { address: email }, { follow: false })).location).toBe(
+        '/tu/forgot/sent',
+      );
+      const link = urlIn(await secure.smtp.waitFor(email, { since, match: (m) => /\?token=/.test(m.text) }));
+      expect(link.protocol).toBe('https:');
+      await browser.get(`${link.pathname}${link.search}`);
+      const reset = await browser.post(
+        '/tu/forgot/reset',
+        { token: link.searchParams.get('token')!, secondPassword: 'Atarashii2027', check: 'Atarashii2027' },
+        { follow: false },
+      );
+      expect(reset.location).toBe('/tu/forgot/complete');
+      await browser.get(reset.location!);
+      const home = await logIn(secure, browser, student, 'Atarashii2027', email);
       expect(home.headers['strict-transport-security']).toContain('max-age=');
-      expect(urlIn(secure.smtp.mails.find((m) => m.to.includes(email))!).protocol).toBe('https:');
+
+      const cookies = browser.setCookieHeaders;
+      const names = new Set(cookies.map((cookie) => cookie.split('=')[0]));
+      expect([...names].sort()).toEqual([
+        '__Host-shomei-csrf',
+        '__Host-shomei-device-tu',
+        '__Host-shomei-flow',
+        '__Host-shomei-lang',
+        '__Host-shomei-session-tu',
+        '__Host-shomei-setup',
+        '__Host-shomei-trust-tu',
+      ]);
+      for (const cookie of cookies) {
+        const [pair, ...attributes] = cookie.split(';').map((part) => part.trim());
+        const flags = attributes.map((attribute) => attribute.split('=')[0]!.toLowerCase());
+        expect(pair, cookie).toMatch(/^__Host-/);
+        expect(flags, cookie).toContain('secure');
+        expect(flags, cookie).toContain('httponly');
+        expect(attributes, cookie).toContain('Path=/');
+        expect(attributes, cookie).toContain('SameSite=Lax');
+        expect(flags, cookie).not.toContain('domain');
+      }
     } finally {
       await secure.close();
     }
@@ -489,25 +523,46 @@ describe('Q-1 flow binding', () => {
   );
 });
 
-describe('Q-1 rate limits', () => {
+describe('Q-1 #8 lockout with device cookies', () => {
+  const DEVICE = 'shomei-device-tu';
+
+  /** The locked-out message as the page must say it: the clock time (rounded up) and the minutes. */
+  function lockedMessage(lang: 'en' | 'ja', page: Page, minutes: number): string {
+    const retryAt = h.clock.now() + Number(page.headers['retry-after']) * 1000;
+    const time = formatDateTime(Math.ceil(retryAt / 60_000) * 60_000, lang);
+    return say(lang, 'validation.login.locked', { time, minutes });
+  }
+
+  async function loggedOut(browser: TestBrowser): Promise<void> {
+    await browser.get('/tu/home');
+    expect((await browser.post('/tu/logout', {}, { follow: false })).location).toBe('/tu/login?notice=loggedOut');
+  }
+
   it.each(['en', 'ja'] as const)(
-    'Q-1 login is refused (429) for a user ID after 10 failures, whatever the address and even with the right password (%s)',
+    "Q-1 #8 10 failures from unknown devices lock the user ID for unknown devices, not the owner's known device (%s)",
     async (lang) => {
-      const browser0 = browserFor(lang);
-      const student = await readyStudent(h, browser0);
+      const { browser: owner, student } = await loggedInStudent(lang);
+      expect(owner.cookies.get(DEVICE)).toBeDefined();
+      await loggedOut(owner);
       for (let i = 0; i < 10; i++) {
         const page = await submitLogin(browserFor(lang), student, 'Wrong2026Second');
         expect(page.status).toBe(401);
       }
+      // Unknown devices are refused even with the right password, and the page says until when.
       const locked = await submitLogin(browserFor(lang), student, student.secondPassword);
       expect(locked.status).toBe(429);
-      expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
-      expect(errorMessages(locked.body)).toEqual([say(lang, 'validation.login.locked', { minutes: 15 })]);
+      expect(Number(locked.headers['retry-after'])).toBeGreaterThan(14 * 60);
+      expect(errorMessages(locked.body)).toEqual([lockedMessage(lang, locked, 15)]);
+      expect(errorMessages(locked.body)[0]).toMatch(/\d\d:\d\d/);
       // Typed differently (full-width, spaces) it is still the same user ID.
       const fullWidth = student.userId.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
       expect(
         (await submitLogin(browserFor(lang), student, student.secondPassword, { userId: ` ${fullWidth} ` })).status,
       ).toBe(429);
+      // The owner, on the browser that logged in before, gets in.
+      const own = await submitLogin(owner, student, student.secondPassword);
+      expect(own.status).toBe(303);
+      expect(own.location).toBe('/tu/home');
       // Another student is not affected.
       const other = await readyStudent(h, browserFor(lang));
       expect((await submitLogin(browserFor(lang), other, other.secondPassword)).status).toBe(303);
@@ -519,8 +574,67 @@ describe('Q-1 rate limits', () => {
     },
   );
 
-  it('Q-1 one network address is refused after 50 failed logins, whichever user IDs it tries', async () => {
+  it("Q-1 #8 a known device's own failures lock that device, and only that device", async () => {
+    const { browser: laptop, student } = await loggedInStudent();
+    const phone = browserFor();
+    await logIn(h, phone, student, student.secondPassword, student.email);
+    await loggedOut(laptop);
+    await loggedOut(phone);
+    for (let i = 0; i < 10; i++) expect((await submitLogin(laptop, student, 'Wrong2026Second')).status).toBe(401);
+    const locked = await submitLogin(laptop, student, student.secondPassword);
+    expect(locked.status).toBe(429);
+    expect(errorMessages(locked.body)).toEqual([lockedMessage('en', locked, 15)]);
+    expect((await submitLogin(phone, student, student.secondPassword)).location).toBe('/tu/home');
+    // Unknown devices have a count of their own, which the laptop's failures did not touch.
+    expect((await submitLogin(browserFor(), student, student.secondPassword)).location).toMatch(/^\/tu\/login\/key\?/);
+
+    const rows = await h.database.db
+      .selectFrom('audit_log')
+      .select(['event', 'detail'])
+      .where('account_id', '=', await accountIdOf(h, student.userId))
+      .where('event', 'in', ['login.failure', 'login.locked'])
+      .execute();
+    expect(rows.filter((row) => row.event === 'login.failure').map((row) => JSON.parse(row.detail))).toEqual(
+      Array.from({ length: 10 }, () => ({ reason: 'second_password', device: 'known' })),
+    );
+    expect(rows.filter((row) => row.event === 'login.locked').map((row) => JSON.parse(row.detail))).toEqual([
+      { scope: 'device' },
+    ]);
+  });
+
+  it('Q-1 #8 a device cookie of one student is unknown for another, and a forged one is unknown', async () => {
+    const { browser, student } = await loggedInStudent();
+    await loggedOut(browser);
+    const victim = await readyStudent(h, browserFor());
+    for (let i = 0; i < 10; i++) expect((await submitLogin(browser, victim, 'Wrong2026Second')).status).toBe(401);
+    // The attacker's own device cookie counted as unknown for the victim: unknown devices are locked out.
+    expect((await submitLogin(browserFor(), victim, victim.secondPassword)).status).toBe(429);
+    const forged = browserFor();
+    forged.cookies.set(DEVICE, `${'A'.repeat(22)}.${'0'.repeat(64)}`);
+    expect((await submitLogin(forged, victim, victim.secondPassword)).status).toBe(429);
+    // The attacker's failures against someone else did not touch the attacker's own device count.
+    expect((await submitLogin(browser, student, student.secondPassword)).location).toBe('/tu/home');
+  });
+
+  it('Q-1 #8 50+ failures of many different students behind one address do not block a student who types the password right', async () => {
+    const campus = () => new TestBrowser(h, { lang: 'en', ip: '10.42.0.1' });
+    for (let i = 0; i < 60; i++) {
+      const student = await newStudent(h);
+      expect((await submitLogin(campus(), student, '', { password: 'typo' })).status).toBe(401);
+      expect((await submitLogin(campus(), student, '')).status).toBe(303);
+    }
+    const latecomer = await newStudent(h);
+    expect((await submitLogin(campus(), latecomer, '', { password: 'typo' })).status).toBe(401);
+    expect((await submitLogin(campus(), latecomer, '')).status).toBe(303);
+  }, 120_000);
+
+  it('Q-1 #8 an address that only guesses is refused after 50 failures from unknown devices; known devices and other addresses are not', async () => {
     const ip = '10.41.0.1';
+    const { browser: elsewhere, student: known } = await loggedInStudent();
+    await loggedOut(elsewhere);
+    // The same laptop, now behind the guessing address.
+    const laptop = new TestBrowser(h, { lang: 'en', ip });
+    for (const [name, value] of elsewhere.cookies) laptop.cookies.set(name, value);
     for (let i = 0; i < 50; i++) {
       const browser = new TestBrowser(h, { lang: 'en', ip });
       const page = await submitLogin(browser, { userId: `guess${i}`, password: 'x' }, '');
@@ -530,8 +644,10 @@ describe('Q-1 rate limits', () => {
     const refused = await submitLogin(new TestBrowser(h, { lang: 'en', ip }), student, '');
     expect(refused.status).toBe(429);
     expect(textOf(refused.body)).toContain('too many failed login attempts');
+    expect((await submitLogin(laptop, known, known.secondPassword)).location).toBe('/tu/home');
     expect((await submitLogin(new TestBrowser(h, { lang: 'en', ip: '10.41.0.2' }), student, '')).status).toBe(303);
-  });
+    expect(await auditEvents(h, { subject: 'guess49' })).toEqual(['login.failure', 'login.locked']);
+  }, 120_000);
 });
 
 describe('Q-1 A-6 audit log', () => {
@@ -596,7 +712,7 @@ describe('Q-1 A-6 audit log', () => {
       .executeTakeFirstOrThrow();
     expect(row.ip).toMatch(/^10\.40\./);
     expect(row.user_agent).toContain('Mozilla');
-    expect(JSON.parse(row.detail)).toEqual({ reason: 'second_password' });
+    expect(JSON.parse(row.detail)).toEqual({ reason: 'second_password', device: 'unknown' });
     // Nothing secret is ever written to the log.
     const all = await h.database.db.selectFrom('audit_log').select(['detail', 'subject']).execute();
     const dump = JSON.stringify(all);

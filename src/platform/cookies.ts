@@ -21,6 +21,11 @@ export class CookiePolicy {
     return this.name(`shomei-trust-${tenantSlug}`);
   }
 
+  /** OWASP's device cookie: this browser has logged in as a user before (login-lockout.ts). */
+  knownDevice(tenantSlug: string): string {
+    return this.name(`shomei-device-${tenantSlug}`);
+  }
+
   /** Ties a pre-login flow (key entry, second-password setup) to the browser that began it. */
   get flowBinding(): string {
     return this.name('shomei-flow');
@@ -38,7 +43,10 @@ export class CookiePolicy {
     return this.name('shomei-csrf');
   }
 
-  readonly lang = 'shomei-lang';
+  /** No script reads the language, so it is HttpOnly and prefixed like the others. */
+  get lang(): string {
+    return this.name('shomei-lang');
+  }
 
   options(maxAgeSeconds?: number): CookieSerializeOptions {
     return {

@@ -11,10 +11,17 @@ import { AppError } from './errors.js';
 
 /** Each limit: how many events in how many seconds, and how long to refuse once it is reached. */
 export const limitDefinitions = {
-  /** University-password or second-password failures from one address. */
-  loginFailuresPerIp: { points: 50, duration: 15 * 60, blockDuration: 15 * 60 },
-  /** The same failures for one user ID, whoever types it (counted apart from key failures, L-19). */
+  // Login-button failures (university or second password; key failures apart, L-19), read by
+  // features/auth/login-lockout.ts against its own ceilings (docs/security/lockout.md).
+  /** From one known device (its device cookie), for its own user ID. */
+  loginFailuresPerDevice: { points: 10, duration: 15 * 60, blockDuration: 15 * 60 },
+  /** For one user ID, from every device without its device cookie. */
   loginFailuresPerUser: { points: 10, duration: 15 * 60, blockDuration: 15 * 60 },
+  /** From one address by devices without a device cookie: the ceiling grows with loginAccountsPerIp. */
+  loginFailuresPerIp: { points: 1_000_000, duration: 15 * 60, blockDuration: 0 },
+  /** Distinct user IDs whose password was right from one address, and the marks that keep them distinct. */
+  loginAccountsPerIp: { points: 1_000_000, duration: 60 * 60, blockDuration: 0 },
+  loginSuccessPerIpAndUser: { points: 1_000_000, duration: 60 * 60, blockDuration: 0 },
   /** Wrong authentication keys for one account, across every key and reissue (L-8, L-19). */
   keyFailuresPerAccount: { points: 20, duration: 60 * 60, blockDuration: 60 * 60 },
   keyReissuesPerAccount: { points: 10, duration: 60 * 60, blockDuration: 60 * 60 },
@@ -84,10 +91,18 @@ export class RateLimits {
     }
   }
 
-  /** Counts one failure without refusing this request; the next one is refused. */
-  async penalize(name: LimitName, key: string): Promise<void> {
+  /** Counts one failure without refusing this request; the next one is refused. Tells the new count. */
+  async penalize(name: LimitName, key: string): Promise<number> {
     assertOutsideTransaction('a rate limit');
-    await this.limiters[name].penalty(storedKey(key));
+    return (await this.limiters[name].penalty(storedKey(key))).consumedPoints;
+  }
+
+  /** The events counted now and the seconds until the count starts over, for ceilings set by the caller. */
+  async count(name: LimitName, key: string): Promise<{ count: number; secondsLeft: number }> {
+    assertOutsideTransaction('a rate limit');
+    const state = await this.limiters[name].get(storedKey(key));
+    if (!state) return { count: 0, secondsLeft: 0 };
+    return { count: state.consumedPoints, secondsLeft: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) };
   }
 
   async reset(name: LimitName, key: string): Promise<void> {

@@ -130,6 +130,8 @@ export interface Page {
  */
 export class TestBrowser {
   readonly cookies = new Map<string, string>();
+  /** Every Set-Cookie header this browser was sent, in order, as sent. */
+  readonly setCookieHeaders: string[] = [];
   lastBody = '';
   constructor(
     private readonly harness: Harness,
@@ -143,6 +145,8 @@ export class TestBrowser {
   }
 
   private remember(response: LightMyRequestResponse): void {
+    const header = response.headers['set-cookie'];
+    if (header !== undefined) this.setCookieHeaders.push(...(Array.isArray(header) ? header : [String(header)]));
     for (const cookie of response.cookies as Array<{ name: string; value: string; maxAge?: number; expires?: Date }>) {
       const expired =
         cookie.maxAge === 0 ||

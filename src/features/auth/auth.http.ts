@@ -7,6 +7,9 @@ import { tenantBase } from '../../platform/views/render.js';
 import type { CurrentSession } from './account.model.js';
 import { secretPurpose } from './secret-purpose.js';
 
+/** A device cookie outlives any trust in the browser: it only keeps strangers' failures apart. */
+const KNOWN_DEVICE_DAYS = 365;
+
 /** The student side's cookies and the actor of each request, for the routes of every feature. */
 export class AuthHttp {
   constructor(
@@ -45,8 +48,18 @@ export class AuthHttp {
     return request.cookies[this.cookies.trustedBrowser(request.tenant.slug)];
   }
 
-  startSession(request: FastifyRequest, reply: FastifyReply, token: string): void {
+  deviceToken(request: FastifyRequest): string | undefined {
+    return request.cookies[this.cookies.knownDevice(request.tenant.slug)];
+  }
+
+  /** A login succeeded: the session starts, and the browser becomes a known device of the user. */
+  startSession(request: FastifyRequest, reply: FastifyReply, token: string, deviceToken: string): void {
     reply.setCookie(this.cookies.session(request.tenant.slug), token, this.cookies.options());
+    reply.setCookie(
+      this.cookies.knownDevice(request.tenant.slug),
+      deviceToken,
+      this.cookies.options(KNOWN_DEVICE_DAYS * 86_400),
+    );
   }
 
   endSession(request: FastifyRequest, reply: FastifyReply): void {

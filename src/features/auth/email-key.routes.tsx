@@ -53,7 +53,7 @@ export async function emailKeyRoutes(app: FastifyInstance, { auth }: { auth: Aut
       case 'expired':
         return rerender(422, [], { kind: 'expired' });
       case 'authenticated':
-        http.startSession(request, reply, result.sessionToken);
+        http.startSession(request, reply, result.sessionToken, result.deviceToken);
         if (result.trustToken) http.trustBrowser(request, reply, result.trustToken);
         return reply.redirect(`${tenantBase(request)}/login/authenticated`, 303);
     }

@@ -9,6 +9,8 @@ import type { FlowService } from '../../flows/flow.service.js';
 import { transition } from '../../flows/flow.state.js';
 import type { Tenant } from '../tenants/tenant.model.js';
 import type { Account } from './account.model.js';
+import { issueDeviceToken } from './known-device.js';
+import { userKeyOf } from './login-lockout.js';
 import { secretPurpose } from './secret-purpose.js';
 import type { SessionService } from './session.service.js';
 
@@ -21,7 +23,7 @@ export type KeyScreen =
   { status: 'ok'; flow: Flow<KeyFlowContext>; expiresAt: number; invalidated: boolean } | { status: 'gone' };
 
 export type AuthenticateResult =
-  | { status: 'authenticated'; sessionToken: string; trustToken: string | undefined }
+  | { status: 'authenticated'; sessionToken: string; trustToken: string | undefined; deviceToken: string }
   | { status: 'wrong'; remaining: number }
   | { status: 'invalidated' }
   | { status: 'expired' }
@@ -117,7 +119,10 @@ export class EmailKeyService {
         return this.deps.sessions.create(tx, tenant, accountId, previousSessionToken);
       });
       if (!sessionToken) return { status: 'gone' };
-      return { status: 'authenticated', sessionToken, trustToken };
+      const account = await uow.repos.accounts.findById(tenant.id, accountId);
+      if (!account) return { status: 'gone' };
+      const deviceToken = issueDeviceToken(secrets, userKeyOf(tenant.id, account.userId));
+      return { status: 'authenticated', sessionToken, trustToken, deviceToken };
     }
 
     const failures = await uow.repos.keys.recordFailure(tenant.id, key.id, limit);

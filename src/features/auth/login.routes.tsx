@@ -1,6 +1,6 @@
 import type { AuthServices } from './auth.services.js';
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../../platform/errors.js';
+import { formatDateTime } from '../../platform/format.js';
 import type { FieldError } from '../../platform/views/components.js';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
 import { formField, queryField } from '../../platform/http/form.js';
@@ -35,29 +35,27 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
     if (missing.length > 0) return sendPage(request, reply, <LoginPage userId={userId} errors={missing} />, 422);
 
     const actor = http.actor(request, reply);
-    let result;
-    try {
-      result = await auth.login.login(request.tenant, { userId, password, secondPassword }, actor, {
-        session: http.sessionToken(request),
-        trust: http.trustToken(request),
-      });
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'rate_limited') {
-        const minutes = Math.max(1, Math.ceil((error.options.retryAfterSeconds ?? 60) / 60));
-        reply.header('retry-after', String(error.options.retryAfterSeconds ?? 60));
+    const result = await auth.login.login(request.tenant, { userId, password, secondPassword }, actor, {
+      session: http.sessionToken(request),
+      trust: http.trustToken(request),
+      device: http.deviceToken(request),
+    });
+    switch (result.status) {
+      case 'locked': {
+        // The clock time is rounded up, so "from 10:15" is never a minute early.
+        const time = formatDateTime(Math.ceil(result.retryAt / 60_000) * 60_000, request.lang);
+        const minutes = Math.max(1, Math.ceil(result.retryAfterSeconds / 60));
+        reply.header('retry-after', String(result.retryAfterSeconds));
         return sendPage(
           request,
           reply,
           <LoginPage
             userId={userId}
-            errors={[{ field: 'userId', message: 'validation.login.locked', params: { minutes } }]}
+            errors={[{ field: 'userId', message: 'validation.login.locked', params: { time, minutes } }]}
           />,
           429,
         );
       }
-      throw error;
-    }
-    switch (result.status) {
       case 'invalid':
         return sendPage(
           request,
@@ -73,7 +71,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
       case 'emailKey':
         return reply.redirect(flowUrl(request, '/login/key', result.flowId), 303);
       case 'loggedIn':
-        http.startSession(request, reply, result.sessionToken);
+        http.startSession(request, reply, result.sessionToken, result.deviceToken);
         return reply.redirect(`${tenantBase(request)}/home`, 303);
     }
   });

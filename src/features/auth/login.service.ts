@@ -1,13 +1,13 @@
 import type { Infrastructure } from '../../infrastructure.js';
 import type { Actor } from '../../platform/actor.js';
 import { newId } from '../../platform/crypto.js';
-import { AppError } from '../../platform/errors.js';
-import type { LimitName } from '../../platform/rate-limit.js';
 import type { BoundContext } from '../../flows/flow.model.js';
 import type { FlowService } from '../../flows/flow.service.js';
 import { normalizeUserId } from '../directory/directory.js';
 import type { Tenant } from '../tenants/tenant.model.js';
 import type { EmailKeyService } from './email-key.service.js';
+import { issueDeviceToken, recognizeDevice } from './known-device.js';
+import { type LoginAttempt, LoginLockout, userKeyOf } from './login-lockout.js';
 import type { SessionService } from './session.service.js';
 
 export interface LoginInput {
@@ -18,18 +18,18 @@ export interface LoginInput {
 
 export type LoginResult =
   | { status: 'invalid' }
+  /** Too many failures for this attempt's counters: try again at `retryAt` (clock time). */
+  | { status: 'locked'; retryAt: number; retryAfterSeconds: number }
   | { status: 'emailRegistration'; flowId: string }
   /** `universityPasswordSeal` goes to the browser (a cookie), never to the database. */
   | { status: 'secondPasswordSetup'; flowId: string; universityPasswordSeal: string }
   | { status: 'emailKey'; flowId: string }
-  | { status: 'loggedIn'; sessionToken: string };
+  | { status: 'loggedIn'; sessionToken: string; deviceToken: string };
 
 export type PendingLoginContext = BoundContext;
 
 /** The screens reached with the university password alone live as long as this. */
 const SETUP_FLOW_LIFETIME_MS = 30 * 60_000;
-
-type LoginLimit = Extract<LimitName, 'loginFailuresPerUser' | 'loginFailuresPerIp'>;
 
 /**
  * The Login button (§2.1–§2.3, L-1 … L-7). The university password decides whether the person
@@ -37,13 +37,20 @@ type LoginLimit = Extract<LimitName, 'loginFailuresPerUser' | 'loginFailuresPerI
  * next screen; a wrong combination gets one answer that names no field (L-6).
  */
 export class LoginService {
+  private readonly lockout: LoginLockout;
+
   constructor(
-    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'hasher' | 'directory' | 'limits' | 'box'> & {
+    private readonly deps: Pick<
+      Infrastructure,
+      'uow' | 'clock' | 'hasher' | 'directory' | 'limits' | 'box' | 'secrets'
+    > & {
       flows: FlowService;
       keys: EmailKeyService;
       sessions: SessionService;
     },
-  ) {}
+  ) {
+    this.lockout = new LoginLockout(deps.limits);
+  }
 
   /** A login needs two hashes: when the hash queue is full, refuse before reading the form. */
   assertCapacity(): void {
@@ -54,19 +61,22 @@ export class LoginService {
     tenant: Tenant,
     input: LoginInput,
     actor: Actor,
-    cookies: { session: string | undefined; trust: string | undefined },
+    cookies: { session: string | undefined; trust: string | undefined; device: string | undefined },
   ): Promise<LoginResult> {
-    const { uow, limits, hasher } = this.deps;
+    const { uow, hasher } = this.deps;
     const userId = normalizeUserId(input.userId);
-    const keys = {
-      loginFailuresPerIp: `${tenant.id}:${actor.ip}`,
-      loginFailuresPerUser: `${tenant.id}:${userId.toLowerCase()}`,
+    const userKey = userKeyOf(tenant.id, userId);
+    const attempt: LoginAttempt = {
+      userKey,
+      addressKey: `${tenant.id}:${actor.ip ?? ''}`,
+      deviceId: recognizeDevice(this.deps.secrets, userKey, cookies.device),
     };
-    await limits.assertNotBlocked('loginFailuresPerIp', keys.loginFailuresPerIp);
-    const earlierFailures = await limits.assertNotBlocked('loginFailuresPerUser', keys.loginFailuresPerUser);
+    const waitSeconds = await this.lockout.waitSeconds(attempt);
+    if (waitSeconds > 0)
+      return { status: 'locked', retryAt: this.deps.clock.now() + waitSeconds * 1000, retryAfterSeconds: waitSeconds };
 
     const verdict = await this.deps.directory.verify(tenant, userId, input.password);
-    if (!verdict.ok) return this.fail(userId, actor, 'university_password', keys);
+    if (!verdict.ok) return this.fail(userId, actor, 'university_password', attempt);
 
     const account = await uow.repos.accounts.findOrCreate(
       tenant.id,
@@ -75,6 +85,13 @@ export class LoginService {
       { twoFactorEnabled: tenant.policy.twoFactorDefaultOn, lang: actor.lang },
       this.deps.clock.now(),
     );
+
+    if (account.secondPasswordHash && account.emailVerified) {
+      if (!(await hasher.verify(account.secondPasswordHash, input.secondPassword)))
+        return this.fail(verdict.userId, actor, 'second_password', attempt, account.id);
+    }
+    // Every password the account has so far was right.
+    await this.lockout.succeeded(attempt);
 
     if (!account.emailVerified)
       return {
@@ -89,10 +106,6 @@ export class LoginService {
       const universityPasswordSeal = this.deps.box.seal(`${flowId}:${await hasher.hash(input.password)}`);
       return { status: 'secondPasswordSetup', flowId, universityPasswordSeal };
     }
-    if (!(await hasher.verify(account.secondPasswordHash, input.secondPassword))) {
-      return this.fail(verdict.userId, actor, 'second_password', keys, account.id);
-    }
-    if (earlierFailures > 0) await limits.reset('loginFailuresPerUser', keys.loginFailuresPerUser);
     if (account.lang !== actor.lang) await uow.repos.accounts.setLang(tenant.id, account.id, actor.lang);
 
     const needsKey =
@@ -110,7 +123,8 @@ export class LoginService {
       });
       return this.deps.sessions.create(tx, tenant, account.id, cookies.session);
     });
-    return { status: 'loggedIn', sessionToken };
+    const deviceToken = issueDeviceToken(this.deps.secrets, userKeyOf(tenant.id, account.userId));
+    return { status: 'loggedIn', sessionToken, deviceToken };
   }
 
   private async pendingFlow(
@@ -134,32 +148,18 @@ export class LoginService {
     userId: string,
     actor: Actor,
     reason: 'university_password' | 'second_password',
-    keys: Record<LoginLimit, string>,
+    attempt: LoginAttempt,
     accountId?: string,
   ): Promise<LoginResult> {
-    const { limits, uow } = this.deps;
-    await limits.penalize('loginFailuresPerIp', keys.loginFailuresPerIp);
-    await limits.penalize('loginFailuresPerUser', keys.loginFailuresPerUser);
-    // The failure that reaches a limit starts a lockout: the audit log says so once (A-6).
-    const lockedScopes: Array<'user' | 'ip'> = [];
-    if (await this.isBlocked('loginFailuresPerUser', keys.loginFailuresPerUser)) lockedScopes.push('user');
-    if (await this.isBlocked('loginFailuresPerIp', keys.loginFailuresPerIp)) lockedScopes.push('ip');
+    // The failure that reaches a ceiling starts a lockout: the audit log says so (A-6).
+    const lockedScopes = await this.lockout.failed(attempt);
     const subject = userId.slice(0, 100);
-    await uow.run(actor, async (tx) => {
-      await tx.audit('login.failure', { accountId: accountId ?? null, subject, detail: { reason } });
+    const device = attempt.deviceId ? 'known' : 'unknown';
+    await this.deps.uow.run(actor, async (tx) => {
+      await tx.audit('login.failure', { accountId: accountId ?? null, subject, detail: { reason, device } });
       for (const scope of lockedScopes)
         await tx.audit('login.locked', { accountId: accountId ?? null, subject, detail: { scope } });
     });
     return { status: 'invalid' };
-  }
-
-  private isBlocked(name: LoginLimit, key: string): Promise<boolean> {
-    return this.deps.limits.assertNotBlocked(name, key).then(
-      () => false,
-      (error: unknown) => {
-        if (error instanceof AppError && error.code === 'rate_limited') return true;
-        throw error;
-      },
-    );
   }
 }

@@ -4,4 +4,5 @@ export const secretPurpose = {
   session: 'session',
   trustedBrowser: 'trusted-browser',
   binding: 'flow-binding',
+  knownDevice: 'known-device',
 } as const;
