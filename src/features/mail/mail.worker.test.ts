@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestDatabase, freshDatabase } from '../../../test/helpers/database.js';
 import type { DatabaseHandle } from '../../db/database.js';
 import { ManualClock } from '../../platform/clock.js';
-import { newId } from '../../platform/crypto.js';
+import { SecretBox, newId } from '../../platform/crypto.js';
+import { sealMail } from './mail.seal.js';
 import { MailWorker, retryDelayMs } from './mail.worker.js';
 import { OutboxRepository } from './outbox.repository.js';
 
@@ -81,6 +82,7 @@ async function closedPort(): Promise<number> {
 
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
 const silent = pino({ level: 'silent' });
+const box = new SecretBox('mail-worker-test-secret-key-0123456789');
 
 let database: DatabaseHandle;
 let testDatabase: TestDatabase;
@@ -89,8 +91,8 @@ let clock: ManualClock;
 let smtp: LoopbackSmtp;
 const workers: MailWorker[] = [];
 
-function worker(smtpUrl: string | undefined, options: { batchSize?: number } = {}): MailWorker {
-  const w = new MailWorker(outbox, clock, silent, {
+function worker(smtpUrl: string | undefined, options: { concurrency?: number } = {}): MailWorker {
+  const w = new MailWorker(outbox, box, clock, silent, {
     smtpUrl,
     from: 'Shomei Test <no-reply@shomei.test>',
     pollIntervalMs: 60_000,
@@ -103,7 +105,14 @@ function worker(smtpUrl: string | undefined, options: { batchSize?: number } = {
 async function enqueue(subject = `Mail ${newId()}`, to = 'taro@example.ac.jp'): Promise<string> {
   const id = newId();
   await outbox.enqueue(
-    { id, tenantId: 'tenant-a', event: 'authKey', to, subject, text: `Body of ${subject}`, html: `<p>${subject}</p>` },
+    {
+      id,
+      tenantId: 'tenant-a',
+      event: 'authKey',
+      to,
+      priority: 'bulk',
+      ...sealMail(box, { subject, text: `Body of ${subject}`, html: `<p>${subject}</p>` }),
+    },
     clock.now(),
   );
   return id;
@@ -165,7 +174,7 @@ describe('MailWorker (Q-2: durable outbox, retried until delivered)', () => {
 
   it('Q-2 drain delivers more mails than one batch holds', async () => {
     for (let i = 0; i < 7; i++) await enqueue(`Mail ${i}`);
-    expect(await worker(smtp.url, { batchSize: 3 }).drain()).toBe(7);
+    expect(await worker(smtp.url, { concurrency: 3 }).drain()).toBe(7);
     expect(smtp.mails.map((m) => m.subject).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `Mail ${i}`));
   });
 
@@ -256,8 +265,8 @@ describe('MailWorker (Q-2: durable outbox, retried until delivered)', () => {
     const subjects = Array.from({ length: 16 }, (_, i) => `Mail ${String(i).padStart(2, '0')}`);
     const ids = [];
     for (const subject of subjects) ids.push(await enqueue(subject));
-    const first = worker(smtp.url, { batchSize: 3 });
-    const second = worker(smtp.url, { batchSize: 3 });
+    const first = worker(smtp.url, { concurrency: 3 });
+    const second = worker(smtp.url, { concurrency: 3 });
     const [one, two] = await Promise.all([first.drain(), second.drain()]);
     expect(one + two).toBe(subjects.length);
     expect(smtp.mails.map((m) => m.subject).sort()).toEqual(subjects);
