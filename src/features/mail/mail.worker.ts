@@ -37,6 +37,19 @@ export function isPermanentSmtpFailure(error: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
+const TIMEOUTS = ['connectionTimeout', 'greetingTimeout', 'socketTimeout'] as const;
+
+/**
+ * nodemailer's defaults wait 2 min to connect, 30 s for a greeting and 10 min on a silent socket.
+ * It reads a URL's options from its query (and ignores options given beside a URL), so the bounds
+ * go there, unless the operator's SMTP_URL sets them itself.
+ */
+export function withTimeouts(smtpUrl: string, timeoutMs: number): string {
+  const url = new URL(smtpUrl);
+  for (const key of TIMEOUTS) if (!url.searchParams.has(key)) url.searchParams.set(key, String(timeoutMs));
+  return url.toString();
+}
+
 interface Lane {
   urgentOnly: boolean;
   running: Promise<number> | undefined;
@@ -63,14 +76,8 @@ export class MailWorker {
     private readonly log: Logger,
     private readonly options: MailWorkerOptions,
   ) {
-    const timeout = options.smtpTimeoutMs ?? 10_000;
     this.transport = options.smtpUrl
-      ? nodemailer.createTransport({
-          url: options.smtpUrl,
-          connectionTimeout: timeout,
-          greetingTimeout: timeout,
-          socketTimeout: timeout,
-        })
+      ? nodemailer.createTransport(withTimeouts(options.smtpUrl, options.smtpTimeoutMs ?? 10_000))
       : undefined;
     this.leaseMs = options.leaseMs ?? 60_000;
     const concurrency = Math.max(2, options.concurrency ?? 4);
