@@ -8,7 +8,7 @@ import type { DatabaseHandle } from '../../db/database.js';
 import { ManualClock } from '../../platform/clock.js';
 import { SecretBox, newId } from '../../platform/crypto.js';
 import { sealMail } from './mail.seal.js';
-import { MailWorker, retryDelayMs } from './mail.worker.js';
+import { MailWorker, isPermanentSmtpFailure, retryDelayMs, withTimeouts } from './mail.worker.js';
 import { OutboxRepository } from './outbox.repository.js';
 
 interface Received {
@@ -307,5 +307,23 @@ describe('retryDelayMs (Q-2: backoff)', () => {
     expect(retryDelayMs(9)).toBe(3_600_000);
     expect(retryDelayMs(50)).toBe(3_600_000);
     expect(retryDelayMs(5000)).toBe(3_600_000);
+  });
+});
+
+describe('SMTP failures and bounds (#8 §4)', () => {
+  it('#8 only a 5xx reply is permanent; 4xx and network errors are retried', () => {
+    expect(isPermanentSmtpFailure(Object.assign(new Error('no such user'), { responseCode: 550 }))).toBe(true);
+    expect(isPermanentSmtpFailure(Object.assign(new Error('try later'), { responseCode: 451 }))).toBe(false);
+    expect(isPermanentSmtpFailure(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))).toBe(false);
+    expect(isPermanentSmtpFailure(undefined)).toBe(false);
+  });
+
+  it('#8 the SMTP URL gets connect, greeting and socket timeouts unless it sets its own', () => {
+    const url = new URL(withTimeouts('smtps://user:p%40ss@mail.example.ac.jp:465?socketTimeout=20000', 5_000));
+    expect(url.searchParams.get('connectionTimeout')).toBe('5000');
+    expect(url.searchParams.get('greetingTimeout')).toBe('5000');
+    expect(url.searchParams.get('socketTimeout')).toBe('20000');
+    expect(url.password).toBe('p%40ss');
+    expect(url.host).toBe('mail.example.ac.jp:465');
   });
 });
