@@ -104,3 +104,32 @@ describe('mail outbox (#8 §3: no live secret readable from the database alone)'
     expect(await outbox.findAnyTenant(stuck)).toBeUndefined();
   });
 });
+
+describe('dev mailbox (#8 §3: the one place besides the worker that opens a sealed mail)', () => {
+  it('#8 without SMTP the dev mailbox shows the opened subject and body of a sealed mail', async () => {
+    const dev = await startHarness({ env: { SMTP_URL: '' } });
+    try {
+      const student = await newStudent(dev);
+      const email = uniqueEmail(student.userId);
+      const browser = new TestBrowser(dev, { lang: 'en' });
+      const form = await submitLogin(browser, student, '');
+      await browser.get(form.location!);
+      expect((await browser.post(form.location!, { address: email, check: email })).status).toBe(200);
+      await dev.flushMail();
+      const [row] = await dev.database.db.selectFrom('mail_outbox').selectAll().execute();
+      expect(row?.sent_at).not.toBeNull();
+      expect(row?.body_text).not.toContain('token=');
+      const list = await browser.get('/dev/mailbox');
+      const opened = openMail(dev.app.services.box, {
+        subject: row!.subject as Sealed,
+        text: row!.body_text as Sealed,
+        html: row!.body_html as Sealed,
+      })!;
+      expect(list.body).toContain(opened.subject);
+      const page = await browser.get(`/dev/mailbox/${row!.id}`);
+      expect(page.body).toContain(urlIn({ ...opened, to: [], headers: {} }).searchParams.get('token'));
+    } finally {
+      await dev.close();
+    }
+  });
+});
