@@ -113,7 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       (await uow.repos.catalogue.find(tenantId, type as CertificateType))?.name ?? { ja: type, en: type },
   });
   if (config.terminalSimulator) await server.register(simulatorRoutes, { prefix: '/simulator', uow, secrets, clock });
-  if (config.devMailbox) await server.register(devMailboxRoutes, { uow, prefix: '/dev/mailbox' });
+  if (config.devMailbox) await server.register(devMailboxRoutes, { uow, box: services.box, prefix: '/dev/mailbox' });
   await server.register(
     async (scope) => {
       installTenantScope(scope, { uow, cookies });

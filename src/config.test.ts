@@ -198,3 +198,15 @@ describe('loadConfig (ARCHITECTURE "Layout": env parsed once, frozen, fails fast
     }
   });
 });
+
+describe('mail worker settings (#8 §4)', () => {
+  it('#8 SMTP timeouts and mails in flight default to 10 s and 4, and refuse values that would disable them', () => {
+    expect(loadConfig({})).toMatchObject({ smtpTimeoutMs: 10_000, mailConcurrency: 4 });
+    expect(loadConfig({ SMTP_TIMEOUT_MS: '3000', MAIL_CONCURRENCY: '8' })).toMatchObject({
+      smtpTimeoutMs: 3_000,
+      mailConcurrency: 8,
+    });
+    expect(problemsOf({ SMTP_TIMEOUT_MS: '0' })[0]).toMatch(/^SMTP_TIMEOUT_MS/);
+    expect(problemsOf({ MAIL_CONCURRENCY: '1' })[0]).toMatch(/^MAIL_CONCURRENCY/);
+  });
+});

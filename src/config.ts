@@ -27,6 +27,8 @@ const schema = z
         message: 'must be an smtp:// or smtps:// URL',
       }),
     MAIL_FROM: z.string().min(3).default('Shomei <no-reply@shomei.localhost>'),
+    SMTP_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
+    MAIL_CONCURRENCY: z.coerce.number().int().min(2).max(32).default(4),
     PUBLIC_URL: z.string().url().optional(),
     SECRET_KEY: z.string().min(32, 'must be at least 32 characters of random text').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -69,6 +71,10 @@ export interface Config {
   readonly trustProxy: string[];
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
+  /** Bound on connecting, the greeting and each silence of an SMTP connection. */
+  readonly smtpTimeoutMs: number;
+  /** Mails in flight at once (one lane of them only for keys and one-time links). */
+  readonly mailConcurrency: number;
   readonly publicUrl: string;
   /** Cookies get `Secure` and the `__Host-` prefix only when the public URL is https. */
   readonly secureCookies: boolean;
@@ -117,6 +123,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       .filter(Boolean),
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
+    smtpTimeoutMs: env.SMTP_TIMEOUT_MS,
+    mailConcurrency: env.MAIL_CONCURRENCY,
     publicUrl,
     secureCookies: publicUrl.startsWith('https://'),
     secretKey: env.SECRET_KEY,

@@ -17,7 +17,7 @@ export interface Infrastructure {
   uow: UnitOfWork;
   clock: Clock;
   secrets: SecretHasher;
-  /** Seals secrets that must be read back (signing-key passphrases, the setup proof). */
+  /** Seals secrets that must be read back (signing-key passphrases, the setup proof, queued mail). */
   box: SecretBox;
   hasher: PasswordHasher;
   limits: RateLimits;

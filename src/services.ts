@@ -61,21 +61,24 @@ export function createServices(deps: ServiceDeps) {
     local: new LocalRosterDirectory(uow.repos.roster, hasher),
     ldap: new LdapDirectory(logger),
   });
-  const mailWorker = new MailWorker(uow.repos.outbox, clock, logger, {
+  const box = new SecretBox(deps.secretKey);
+  const mailWorker = new MailWorker(uow.repos.outbox, box, clock, logger, {
     smtpUrl: config.smtpUrl,
     from: config.mailFrom,
     pollIntervalMs: deps.mailPollIntervalMs ?? 2_000,
+    smtpTimeoutMs: config.smtpTimeoutMs,
+    concurrency: config.mailConcurrency,
   });
   const infrastructure: Infrastructure = {
     config,
     uow,
     clock,
     secrets,
-    box: new SecretBox(deps.secretKey),
+    box,
     hasher,
     limits: new RateLimits(database),
     directory,
-    mailer: new Mailer(mailWorker),
+    mailer: new Mailer(mailWorker, box),
     logger,
   };
   const flows = new FlowService({ clock, secrets, publicUrl: config.publicUrl });

@@ -2,11 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnitOfWork } from '../src/db/unit-of-work.js';
+import { sealMail } from '../src/features/mail/mail.seal.js';
 import { OutboxRepository } from '../src/features/mail/outbox.repository.js';
 import type { Tenant } from '../src/features/tenants/tenant.model.js';
 import { TenantService } from '../src/features/tenants/tenant.service.js';
 import { systemClock } from '../src/platform/clock.js';
-import { newId } from '../src/platform/crypto.js';
+import { SecretBox, newId } from '../src/platform/crypto.js';
 import { PasswordHasher } from '../src/platform/password-hasher.js';
 import { type TestDatabase, freshDatabase, testDialect } from './helpers/database.js';
 import { HttpBrowser } from './helpers/http-browser.js';
@@ -221,6 +222,7 @@ describePostgres('#3 several instances on one PostgreSQL', () => {
 
   it('#3 both instances drain the outbox and no mail is sent twice', async () => {
     const outbox = new OutboxRepository(database.handle.db);
+    const box = new SecretBox(SECRET_KEY);
     const before = smtp.count();
     const ids = Array.from({ length: 60 }, () => newId());
     for (const id of ids) {
@@ -230,9 +232,8 @@ describePostgres('#3 several instances on one PostgreSQL', () => {
           tenantId: tenant.id,
           event: 'test',
           to: 'outbox@mail.test',
-          subject: `outbox ${id}`,
-          text: id,
-          html: `<p>${id}</p>`,
+          priority: 'bulk',
+          ...sealMail(box, { subject: `outbox ${id}`, text: id, html: `<p>${id}</p>` }),
         },
         Date.now(),
       );

@@ -57,10 +57,15 @@ export function openDatabase(url: string, options: Partial<PostgresOptions> = {}
 function openSqlite(url: string): SqliteHandle {
   const rest = url.slice('sqlite:'.length);
   const file = rest === ':memory:' || rest === '' ? ':memory:' : rest.replace(/^\/\//, '');
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    fs.chmodSync(file, 0o600);
+  }
   const sqlite = new SQLite(file);
   // WAL lets readers run beside the one writer; the busy timeout covers a second process (CLI) on the file.
   sqlite.pragma('journal_mode = WAL');
+  if (file !== ':memory:') for (const suffix of ['-wal', '-shm']) narrowIfPresent(file + suffix);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
@@ -78,6 +83,15 @@ function openSqlite(url: string): SqliteHandle {
       await db.destroy();
     },
   };
+}
+
+/**
+ * The database holds password hashes and sealed secrets: only the service's user may read it.
+ * The file is created 0600 before SQLite opens it (SQLite gives its WAL and shared-memory files
+ * the database's mode); files left wider by an older version are narrowed.
+ */
+function narrowIfPresent(file: string): void {
+  if (fs.existsSync(file)) fs.chmodSync(file, 0o600);
 }
 
 const STATEMENT_CACHE_SIZE = 256;

@@ -7,8 +7,9 @@ const DAY = 24 * HOUR;
 
 /**
  * Removes rows nobody can use any more: ended sessions, flows a week past their expiry (their
- * keys go with them), and delivered mail after a week — the links and keys in it expired long
- * before. Runs on every instance; the deletes are idempotent.
+ * keys go with them), delivered mail after a week, and mail that never went out (given up, or
+ * queued over a week ago): staff see failures for that week. Runs on every instance; the
+ * deletes are idempotent.
  */
 export class Housekeeping {
   private timer: NodeJS.Timeout | undefined;
@@ -31,13 +32,14 @@ export class Housekeeping {
     if (this.timer) clearInterval(this.timer);
   }
 
-  async run(): Promise<{ sessions: number; flows: number; mails: number }> {
+  async run(): Promise<{ sessions: number; flows: number; mails: number; undeliverable: number }> {
     const now = this.clock.now();
     const repos = this.uow.repos;
     const result = {
       sessions: await repos.sessions.deleteExpired(now),
       flows: await repos.flows.deleteExpiredBefore(now - 7 * DAY),
       mails: await repos.outbox.deleteSentBefore(now - 7 * DAY),
+      undeliverable: await repos.outbox.deleteUndeliverableBefore(now - 7 * DAY),
     };
     this.log.info(result, 'housekeeping done');
     return result;

@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { UnitOfWork } from '../../db/unit-of-work.js';
+import { openMail } from '../../features/mail/mail.seal.js';
+import type { ComposedMail } from '../../features/mail/mail.templates.js';
+import type { SecretBox } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';
 import { formatDateTime } from '../../platform/format.js';
 import { Layout } from '../../platform/views/layout.js';
@@ -7,7 +10,25 @@ import { usePage } from '../../platform/views/page-context.js';
 import { sendPage } from '../../platform/views/render.js';
 import type { StoredMail } from '../../features/mail/outbox.model.js';
 
-function MailboxPage({ mails }: { mails: StoredMail[] }) {
+/** A stored mail with its body opened, or none when it was blanked or sealed under another key. */
+interface ShownMail {
+  id: string;
+  to: string;
+  createdAt: number;
+  body: ComposedMail | undefined;
+}
+
+function opened(box: SecretBox, mail: StoredMail): ShownMail {
+  let body: ComposedMail | undefined;
+  try {
+    body = openMail(box, mail);
+  } catch {
+    body = undefined;
+  }
+  return { id: mail.id, to: mail.to, createdAt: mail.createdAt, body };
+}
+
+function MailboxPage({ mails }: { mails: ShownMail[] }) {
   const { t, lang } = usePage();
   return (
     <Layout title={t('devMailbox.title')}>
@@ -30,7 +51,7 @@ function MailboxPage({ mails }: { mails: StoredMail[] }) {
                   <td>{formatDateTime(mail.createdAt, lang)}</td>
                   <td>{mail.to}</td>
                   <td>
-                    <a href={`/dev/mailbox/${mail.id}`}>{mail.subject}</a>
+                    <a href={`/dev/mailbox/${mail.id}`}>{mail.body?.subject ?? t('devMailbox.unreadable')}</a>
                   </td>
                 </tr>
               ))}
@@ -44,10 +65,10 @@ function MailboxPage({ mails }: { mails: StoredMail[] }) {
 
 const URL_SPLIT = /(https?:\/\/[^\s]+)/;
 
-function MailPage({ mail }: { mail: StoredMail }) {
+function MailPage({ mail }: { mail: ShownMail }) {
   const { t, lang } = usePage();
   return (
-    <Layout title={mail.subject}>
+    <Layout title={mail.body?.subject ?? t('devMailbox.unreadable')}>
       <dl class="mail-meta">
         <dt>{t('devMailbox.to')}</dt>
         <dd>{mail.to}</dd>
@@ -55,7 +76,7 @@ function MailPage({ mail }: { mail: StoredMail }) {
         <dd>{formatDateTime(mail.createdAt, lang)}</dd>
       </dl>
       <pre class="mail-body">
-        {mail.text.split(URL_SPLIT).map((part, index) => (index % 2 === 1 ? <a href={part}>{part}</a> : part))}
+        {(mail.body?.text ?? '').split(URL_SPLIT).map((part, index) => (index % 2 === 1 ? <a href={part}>{part}</a> : part))}
       </pre>
       <p>
         <a href="/dev/mailbox">{t('devMailbox.back')}</a>
@@ -66,16 +87,18 @@ function MailPage({ mail }: { mail: StoredMail }) {
 
 /**
  * Development only (no SMTP_URL, not production): the mail the service would have sent, so a
- * newcomer can walk every flow without a mail server.
+ * newcomer can walk every flow without a mail server. The one place besides the worker that
+ * opens a sealed mail body.
  */
-export async function devMailboxRoutes(app: FastifyInstance, { uow }: { uow: UnitOfWork }) {
-  app.get('/', async (request, reply) =>
-    sendPage(request, reply, <MailboxPage mails={await uow.repos.outbox.listRecent(100)} />),
-  );
+export async function devMailboxRoutes(app: FastifyInstance, { uow, box }: { uow: UnitOfWork; box: SecretBox }) {
+  app.get('/', async (request, reply) => {
+    const mails = (await uow.repos.outbox.listRecent(100)).map((mail) => opened(box, mail));
+    return sendPage(request, reply, <MailboxPage mails={mails} />);
+  });
 
   app.get('/:id', async (request, reply) => {
     const mail = await uow.repos.outbox.findAnyTenant((request.params as { id: string }).id);
     if (!mail) throw new AppError('not_found');
-    return sendPage(request, reply, <MailPage mail={mail} />);
+    return sendPage(request, reply, <MailPage mail={opened(box, mail)} />);
   });
 }

@@ -6,8 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestDatabase, freshDatabase } from '../../../test/helpers/database.js';
 import type { DatabaseHandle } from '../../db/database.js';
 import { ManualClock } from '../../platform/clock.js';
-import { newId } from '../../platform/crypto.js';
-import { MailWorker, retryDelayMs } from './mail.worker.js';
+import { SecretBox, newId } from '../../platform/crypto.js';
+import { sealMail } from './mail.seal.js';
+import { MailWorker, isPermanentSmtpFailure, retryDelayMs, withTimeouts } from './mail.worker.js';
 import { OutboxRepository } from './outbox.repository.js';
 
 interface Received {
@@ -81,6 +82,7 @@ async function closedPort(): Promise<number> {
 
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
 const silent = pino({ level: 'silent' });
+const box = new SecretBox('mail-worker-test-secret-key-0123456789');
 
 let database: DatabaseHandle;
 let testDatabase: TestDatabase;
@@ -89,8 +91,8 @@ let clock: ManualClock;
 let smtp: LoopbackSmtp;
 const workers: MailWorker[] = [];
 
-function worker(smtpUrl: string | undefined, options: { batchSize?: number } = {}): MailWorker {
-  const w = new MailWorker(outbox, clock, silent, {
+function worker(smtpUrl: string | undefined, options: { concurrency?: number } = {}): MailWorker {
+  const w = new MailWorker(outbox, box, clock, silent, {
     smtpUrl,
     from: 'Shomei Test <no-reply@shomei.test>',
     pollIntervalMs: 60_000,
@@ -103,7 +105,14 @@ function worker(smtpUrl: string | undefined, options: { batchSize?: number } = {
 async function enqueue(subject = `Mail ${newId()}`, to = 'taro@example.ac.jp'): Promise<string> {
   const id = newId();
   await outbox.enqueue(
-    { id, tenantId: 'tenant-a', event: 'authKey', to, subject, text: `Body of ${subject}`, html: `<p>${subject}</p>` },
+    {
+      id,
+      tenantId: 'tenant-a',
+      event: 'authKey',
+      to,
+      priority: 'bulk',
+      ...sealMail(box, { subject, text: `Body of ${subject}`, html: `<p>${subject}</p>` }),
+    },
     clock.now(),
   );
   return id;
@@ -165,7 +174,7 @@ describe('MailWorker (Q-2: durable outbox, retried until delivered)', () => {
 
   it('Q-2 drain delivers more mails than one batch holds', async () => {
     for (let i = 0; i < 7; i++) await enqueue(`Mail ${i}`);
-    expect(await worker(smtp.url, { batchSize: 3 }).drain()).toBe(7);
+    expect(await worker(smtp.url, { concurrency: 3 }).drain()).toBe(7);
     expect(smtp.mails.map((m) => m.subject).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `Mail ${i}`));
   });
 
@@ -256,8 +265,8 @@ describe('MailWorker (Q-2: durable outbox, retried until delivered)', () => {
     const subjects = Array.from({ length: 16 }, (_, i) => `Mail ${String(i).padStart(2, '0')}`);
     const ids = [];
     for (const subject of subjects) ids.push(await enqueue(subject));
-    const first = worker(smtp.url, { batchSize: 3 });
-    const second = worker(smtp.url, { batchSize: 3 });
+    const first = worker(smtp.url, { concurrency: 3 });
+    const second = worker(smtp.url, { concurrency: 3 });
     const [one, two] = await Promise.all([first.drain(), second.drain()]);
     expect(one + two).toBe(subjects.length);
     expect(smtp.mails.map((m) => m.subject).sort()).toEqual(subjects);
@@ -298,5 +307,23 @@ describe('retryDelayMs (Q-2: backoff)', () => {
     expect(retryDelayMs(9)).toBe(3_600_000);
     expect(retryDelayMs(50)).toBe(3_600_000);
     expect(retryDelayMs(5000)).toBe(3_600_000);
+  });
+});
+
+describe('SMTP failures and bounds (#8 §4)', () => {
+  it('#8 only a 5xx reply is permanent; 4xx and network errors are retried', () => {
+    expect(isPermanentSmtpFailure(Object.assign(new Error('no such user'), { responseCode: 550 }))).toBe(true);
+    expect(isPermanentSmtpFailure(Object.assign(new Error('try later'), { responseCode: 451 }))).toBe(false);
+    expect(isPermanentSmtpFailure(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))).toBe(false);
+    expect(isPermanentSmtpFailure(undefined)).toBe(false);
+  });
+
+  it('#8 the SMTP URL gets connect, greeting and socket timeouts unless it sets its own', () => {
+    const url = new URL(withTimeouts('smtps://user:p%40ss@mail.example.ac.jp:465?socketTimeout=20000', 5_000));
+    expect(url.searchParams.get('connectionTimeout')).toBe('5000');
+    expect(url.searchParams.get('greetingTimeout')).toBe('5000');
+    expect(url.searchParams.get('socketTimeout')).toBe('20000');
+    expect(url.password).toBe('p%40ss');
+    expect(url.host).toBe('mail.example.ac.jp:465');
   });
 });

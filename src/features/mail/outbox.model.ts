@@ -1,17 +1,40 @@
+/** A value sealed with the server key (SecretBox): a copy of the database alone does not read it. */
+export type Sealed = string & { readonly sealedWithServerKey: unique symbol };
+
+/** Keys and one-time links go before everything else and have a lane of their own. */
+export type MailPriority = 'urgent' | 'bulk';
+
 /** A mail in the outbox, written in the transaction that caused it and sent after commit. */
 export interface OutgoingMail {
   id: string;
   tenantId: string;
   event: string;
   to: string;
-  subject: string;
-  text: string;
-  html: string;
+  priority: MailPriority;
+  subject: Sealed;
+  text: Sealed;
+  html: Sealed;
 }
 
-export interface StoredMail extends OutgoingMail {
+/** A mail a worker holds the lease on. */
+export interface ClaimedMail extends OutgoingMail {
   createdAt: number;
   attempts: number;
+}
+
+export interface StoredMail extends ClaimedMail {
   sentAt: number | null;
+  failedAt: number | null;
   lastError: string | null;
+}
+
+/** A mail that will never be sent, for the staff console: who it was for and why it failed. */
+export interface FailedMail {
+  id: string;
+  event: string;
+  to: string;
+  createdAt: number;
+  failedAt: number;
+  attempts: number;
+  reason: string;
 }

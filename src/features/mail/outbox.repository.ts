@@ -1,7 +1,22 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { MailOutboxTable } from './outbox.table.js';
-import type { OutgoingMail, StoredMail } from './outbox.model.js';
+import type { ClaimedMail, FailedMail, MailPriority, OutgoingMail, Sealed, StoredMail } from './outbox.model.js';
+
+const PRIORITY: Record<MailPriority, number> = { urgent: 0, bulk: 1 };
+
+/** Sent and failed mail keep no body: the links and keys in it are nobody's business any more. */
+const BLANK_BODY = { subject: '', body_text: '', body_html: '' };
+
+/** Not sent, not given up, due, and nobody holds a live lease on it. */
+function claimable(eb: ExpressionBuilder<Database, 'mail_outbox'>, now: number) {
+  return eb.and([
+    eb('sent_at', 'is', null),
+    eb('failed_at', 'is', null),
+    eb('next_attempt_at', '<=', now),
+    eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]),
+  ]);
+}
 
 export class OutboxRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -17,81 +32,90 @@ export class OutboxRepository {
         subject: mail.subject,
         body_text: mail.text,
         body_html: mail.html,
+        priority: PRIORITY[mail.priority],
         created_at: now,
         attempts: 0,
         next_attempt_at: now,
         locked_until: null,
         locked_by: null,
         sent_at: null,
+        failed_at: null,
         last_error: null,
       })
       .execute();
   }
 
   /**
-   * Claims due mails for one worker with a lease: a conditional update per row, so two workers
-   * (or instances) never both take one. A crashed worker's lease runs out and the mail is retried.
-   * The worker serves every tenant, so this is the one query not scoped by tenant.
+   * Claims the next due mail for one worker with a lease, urgent mail first: a conditional update,
+   * so two workers (or instances) never both take one. A crashed worker's lease runs out and the
+   * mail is retried. The worker serves every tenant, so this is the one query not scoped by tenant.
    */
-  async claimDue(workerId: string, now: number, leaseMs: number, limit: number): Promise<OutgoingMail[]> {
-    const due = await this.db
-      .selectFrom('mail_outbox')
-      .select(['tenant_id', 'id'])
-      .where('sent_at', 'is', null)
-      .where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-      .orderBy('next_attempt_at')
-      .limit(limit)
-      .execute();
-    const claimed: OutgoingMail[] = [];
-    for (const candidate of due) {
-      const row = await this.db
-        .updateTable('mail_outbox')
-        .set({ locked_until: now + leaseMs, locked_by: workerId })
-        .where('tenant_id', '=', candidate.tenant_id)
-        .where('id', '=', candidate.id)
-        .where('sent_at', 'is', null)
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-        .returningAll()
-        .executeTakeFirst();
-      if (row) {
-        claimed.push({
-          id: row.id,
-          tenantId: row.tenant_id,
-          event: row.event,
-          to: row.to_address,
-          subject: row.subject,
-          text: row.body_text,
-          html: row.body_html,
-        });
+  async claimNext(workerId: string, now: number, leaseMs: number, urgentOnly = false): Promise<ClaimedMail | undefined> {
+    for (;;) {
+      let query = this.db
+        .selectFrom('mail_outbox')
+        .select(['tenant_id', 'id'])
+        .where((eb) => claimable(eb, now))
+        .orderBy('priority')
+        .orderBy('next_attempt_at')
+        .limit(8);
+      if (urgentOnly) query = query.where('priority', '=', PRIORITY.urgent);
+      const due = await query.execute();
+      if (due.length === 0) return undefined;
+      for (const candidate of due) {
+        const row = await this.db
+          .updateTable('mail_outbox')
+          .set({ locked_until: now + leaseMs, locked_by: workerId })
+          .where('tenant_id', '=', candidate.tenant_id)
+          .where('id', '=', candidate.id)
+          .where((eb) => claimable(eb, now))
+          .returningAll()
+          .executeTakeFirst();
+        if (row) return toStoredMail(row);
       }
     }
-    return claimed;
   }
 
-  async anyClaimable(now: number): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('mail_outbox')
-      .select('id')
-      .where('sent_at', 'is', null)
-      .where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-      .limit(1)
-      .executeTakeFirst();
-    return row !== undefined;
-  }
-
-  async markSent(tenantId: string, id: string, workerId: string, now: number): Promise<void> {
-    await this.db
+  /**
+   * Right before a send and while it lasts: extends the lease if this worker still holds it and the
+   * mail is still unsent. False means another worker took it over; this one must not send.
+   */
+  async renewLease(tenantId: string, id: string, workerId: string, now: number, leaseMs: number): Promise<boolean> {
+    const result = await this.db
       .updateTable('mail_outbox')
-      .set((eb) => ({ sent_at: now, locked_until: null, attempts: eb('attempts', '+', 1), last_error: null }))
+      .set({ locked_until: now + leaseMs })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .where('locked_by', '=', workerId)
+      .where('locked_until', '>', now)
+      .where('sent_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Whoever handed the mail to SMTP records it, lease or not, so no other worker sends it again.
+   * `keepBody` is for the dev mailbox, which shows sent mail instead of sending it.
+   */
+  async markSent(tenantId: string, id: string, now: number, { keepBody = false } = {}): Promise<void> {
+    await this.db
+      .updateTable('mail_outbox')
+      .set((eb) => ({
+        sent_at: now,
+        locked_until: null,
+        attempts: eb('attempts', '+', 1),
+        last_error: null,
+        ...(keepBody ? {} : BLANK_BODY),
+      }))
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('sent_at', 'is', null)
       .execute();
   }
 
-  async markFailed(tenantId: string, id: string, workerId: string, error: string, retryAt: number): Promise<void> {
+  /** A temporary failure (4xx, network): tried again at `retryAt`. */
+  async scheduleRetry(tenantId: string, id: string, workerId: string, error: string, retryAt: number): Promise<void> {
     await this.db
       .updateTable('mail_outbox')
       .set((eb) => ({
@@ -103,21 +127,61 @@ export class OutboxRepository {
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .where('locked_by', '=', workerId)
+      .where('sent_at', 'is', null)
       .execute();
   }
 
-  async attempts(tenantId: string, id: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('mail_outbox')
-      .select('attempts')
+  /** A permanent failure (5xx, or retried too long): never tried again, kept with its reason for staff. */
+  async markUndeliverable(tenantId: string, id: string, workerId: string, reason: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('mail_outbox')
+      .set((eb) => ({
+        attempts: eb('attempts', '+', 1),
+        last_error: reason.slice(0, 1000),
+        failed_at: now,
+        locked_until: null,
+        ...BLANK_BODY,
+      }))
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
-      .executeTakeFirst();
-    return row?.attempts ?? 0;
+      .where('locked_by', '=', workerId)
+      .where('sent_at', 'is', null)
+      .execute();
+  }
+
+  /** A university's mail that will never be sent, newest first (the staff console lists it). */
+  async listFailed(tenantId: string, limit: number): Promise<FailedMail[]> {
+    const rows = await this.db
+      .selectFrom('mail_outbox')
+      .select(['id', 'event', 'to_address', 'created_at', 'failed_at', 'attempts', 'last_error'])
+      .where('tenant_id', '=', tenantId)
+      .where('failed_at', 'is not', null)
+      .orderBy('failed_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      event: row.event,
+      to: row.to_address,
+      createdAt: row.created_at,
+      failedAt: row.failed_at ?? 0,
+      attempts: row.attempts,
+      reason: row.last_error ?? '',
+    }));
   }
 
   async deleteSentBefore(cutoff: number): Promise<number> {
     const result = await this.db.deleteFrom('mail_outbox').where('sent_at', '<', cutoff).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Mail that failed before `cutoff`, or was queued before it and never went out. */
+  async deleteUndeliverableBefore(cutoff: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('mail_outbox')
+      .where('sent_at', 'is', null)
+      .where((eb) => eb.or([eb('failed_at', '<', cutoff), eb('created_at', '<', cutoff)]))
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 
@@ -144,12 +208,14 @@ function toStoredMail(row: Selectable<MailOutboxTable>): StoredMail {
     tenantId: row.tenant_id,
     event: row.event,
     to: row.to_address,
-    subject: row.subject,
-    text: row.body_text,
-    html: row.body_html,
+    priority: row.priority === PRIORITY.urgent ? 'urgent' : 'bulk',
+    subject: row.subject as Sealed,
+    text: row.body_text as Sealed,
+    html: row.body_html as Sealed,
     createdAt: row.created_at,
     attempts: row.attempts,
     sentAt: row.sent_at,
+    failedAt: row.failed_at,
     lastError: row.last_error,
   };
 }
