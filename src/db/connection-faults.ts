@@ -77,6 +77,20 @@ export class ReconnectingPool extends pg.Pool {
     );
   }
 
+  /**
+   * `pool.query` (the rate limiters' way in) takes its connection from `connect` above; a read
+   * that fails because its connection broke is run once more, like a Kysely read.
+   */
+  // The base class declares a dozen overloads; this one signature stands for them all.
+  override query(...args: unknown[]): any {
+    const query = (pg.Pool.prototype.query as (...args: unknown[]) => unknown).bind(this);
+    if (typeof args[args.length - 1] === 'function' || !isRead(args[0])) return query(...args);
+    return (query(...args) as Promise<pg.QueryResult>).catch((error: unknown) => {
+      if (!isConnectionError(error)) throw error;
+      return query(...args);
+    });
+  }
+
   private async connectPatiently(): Promise<pg.PoolClient> {
     const giveUpAt = Date.now() + this.reconnectWithinMs;
     for (let wait = 50; ; wait = Math.min(wait * 2, 400)) {
@@ -173,6 +187,11 @@ class ReconnectingConnection implements DatabaseConnection {
   streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
     return this.current.streamQuery<R>(query, chunkSize);
   }
+}
+
+function isRead(statement: unknown): boolean {
+  const text = typeof statement === 'string' ? statement : (statement as { text?: unknown } | null)?.text;
+  return typeof text === 'string' && /^\s*select\b/i.test(text);
 }
 
 function safeToRepeat(query: CompiledQuery, error: unknown): boolean {
