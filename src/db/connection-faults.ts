@@ -20,6 +20,7 @@ const socketCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ECONNABORTE
 /** node-postgres says a broken client in words only. */
 const NOT_QUERYABLE = 'Client has encountered a connection error and is not queryable';
 const brokenClientMessages = new Set(['Connection terminated unexpectedly', 'Connection terminated', NOT_QUERYABLE]);
+const CONNECT_TIMEOUT = 'Connection terminated due to connection timeout';
 
 /**
  * The connection to the database was lost or could not be made. Such a failure says nothing
@@ -28,6 +29,7 @@ const brokenClientMessages = new Set(['Connection terminated unexpectedly', 'Con
  */
 export function isConnectionError(error: unknown): boolean {
   for (let cause = error, depth = 0; cause instanceof Error && depth < 4; cause = cause.cause, depth++) {
+    if (cause.message === CONNECT_TIMEOUT) return false;
     const code = (cause as { code?: unknown }).code;
     if (typeof code === 'string' && (connectionStates.has(code) || socketCodes.has(code))) return true;
     if (brokenClientMessages.has(cause.message)) return true;
