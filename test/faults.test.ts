@@ -30,7 +30,7 @@ let uow: UnitOfWork;
 let smtp: TestSmtpServer;
 let tenant: Tenant;
 let passwordHash: string;
-let instances: ShomeiProcess[] = [];
+const instances: ShomeiProcess[] = [];
 
 interface Exchange {
   base: string;
@@ -138,11 +138,11 @@ describeOnPostgres('#8 faults that must not cost a request (PostgreSQL: a cluste
     passwordHash = await hasher.hash(PASSWORD);
     smtp = new TestSmtpServer();
     const smtpUrl = await smtp.start();
-    instances = await Promise.all([
-      startShomei({ DATABASE_URL: cluster.url, SMTP_URL: smtpUrl }),
-      startShomei({ DATABASE_URL: cluster.url, SMTP_URL: smtpUrl }),
-    ]);
-  }, 60_000);
+    // Kept as each is ready, so that afterAll stops them even when the other never starts.
+    await Promise.all(
+      [1, 2].map(async () => instances.push(await startShomei({ DATABASE_URL: cluster.url, SMTP_URL: smtpUrl }))),
+    );
+  }, 90_000);
 
   afterAll(async () => {
     await Promise.all(instances.map((instance) => instance.stop()));

@@ -81,9 +81,9 @@ export class ReconnectingPool extends pg.Pool {
 
   /**
    * `pool.query` (the rate limiters' way in) takes its connection from `connect` above; a read
-   * that fails because its connection broke is run once more, like a Kysely read.
+   * that fails because its connection broke is run once more, like a Kysely read. (The base class
+   * declares a dozen overloads; this one signature stands for them all.)
    */
-  // The base class declares a dozen overloads; this one signature stands for them all.
   override query(...args: unknown[]): any {
     const query = (pg.Pool.prototype.query as (...args: unknown[]) => unknown).bind(this);
     if (typeof args[args.length - 1] === 'function' || !isRead(args[0])) return query(...args);

@@ -54,7 +54,8 @@ export class UnitOfWork {
    * A transaction whose connection breaks before the commit is sent (the database restarted,
    * the connection was cut) rolled back whole, so it is run once more on a new connection. Once
    * the commit was sent nothing is repeated: it may have committed. Hooks are the attempt's own,
-   * so those of the attempt that failed never run.
+   * so those of the attempt that failed never run. `work` may therefore run twice: it acts only
+   * through `tx` and `afterCommit`.
    */
   async run<T>(actor: Actor, work: (tx: Work) => Promise<T>): Promise<T> {
     const now = this.clock.now();
