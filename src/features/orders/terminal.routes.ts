@@ -1,5 +1,4 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isConnectionError } from '../../db/connection-faults.js';
 import type { IssuedCertificate } from '../certificates/issued-certificate.model.js';
 import type { Order } from './order.model.js';
 import { AppError } from '../../platform/errors.js';
@@ -67,8 +66,6 @@ export async function terminalRoutes(
     const status = (error as FastifyError).statusCode;
     if (status !== undefined && status >= 400 && status < 500) return reply.status(400).send({ error: 'bad_request' });
     request.log.error({ err: error }, 'terminal API failed');
-    if (isConnectionError(error))
-      return reply.status(503).header('retry-after', '5').send({ error: 'database_unavailable' });
     return reply.status(500).send({ error: 'internal' });
   });
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found' }));
