@@ -124,125 +124,128 @@ async function outboxRows(address: string): Promise<Array<{ sent_at: number | nu
   return handle.db.selectFrom('mail_outbox').select('sent_at').where('to_address', '=', address).execute();
 }
 
-describeOnPostgres('#8 faults that must not cost a request (PostgreSQL: a cluster of its own)', () => {
-  beforeAll(async () => {
-    cluster = await ThrowawayPostgres.start();
-    handle = openDatabase(cluster.url);
-    await migrateToLatest(handle.db);
-    uow = new UnitOfWork(handle.db, systemClock);
-    const hasher = new PasswordHasher({ concurrency: 2, queueLimit: 10 });
-    tenant = await new TenantService({ uow, clock: systemClock, hasher }).create({
-      slug: 'fa',
-      name: { ja: '障害大学', en: 'Fault University' },
-    });
-    passwordHash = await hasher.hash(PASSWORD);
-    smtp = new TestSmtpServer();
-    const smtpUrl = await smtp.start();
-    // Kept as each is ready, so that afterAll stops them even when the other never starts.
-    await Promise.all(
-      [1, 2].map(async () => instances.push(await startShomei({ DATABASE_URL: cluster.url, SMTP_URL: smtpUrl }))),
-    );
-  }, 90_000);
+describeOnPostgres(
+  '#8 faults that must not cost a request (PostgreSQL only, on a cluster it restarts; skipped on SQLite, which has no server to lose)',
+  () => {
+    beforeAll(async () => {
+      cluster = await ThrowawayPostgres.start();
+      handle = openDatabase(cluster.url);
+      await migrateToLatest(handle.db);
+      uow = new UnitOfWork(handle.db, systemClock);
+      const hasher = new PasswordHasher({ concurrency: 2, queueLimit: 10 });
+      tenant = await new TenantService({ uow, clock: systemClock, hasher }).create({
+        slug: 'fa',
+        name: { ja: '障害大学', en: 'Fault University' },
+      });
+      passwordHash = await hasher.hash(PASSWORD);
+      smtp = new TestSmtpServer();
+      const smtpUrl = await smtp.start();
+      // Kept as each is ready, so that afterAll stops them even when the other never starts.
+      await Promise.all(
+        [1, 2].map(async () => instances.push(await startShomei({ DATABASE_URL: cluster.url, SMTP_URL: smtpUrl }))),
+      );
+    }, 90_000);
 
-  afterAll(async () => {
-    await Promise.all(instances.map((instance) => instance.stop()));
-    await handle?.close();
-    await cluster?.destroy();
-    await smtp?.stop();
-  }, 30_000);
+    afterAll(async () => {
+      await Promise.all(instances.map((instance) => instance.stop()));
+      await handle?.close();
+      await cluster?.destroy();
+      await smtp?.stop();
+    }, 30_000);
 
-  it('#8 /readyz answers 503 within two seconds while PostgreSQL is down, pages 503 (not 500), and 200 once it is back', async () => {
-    const [a] = instances as [ShomeiProcess];
-    expect((await fetch(`${a.base}/readyz`)).status).toBe(200);
-    await cluster.stop();
-    try {
-      const startedAt = Date.now();
-      const ready = await fetch(`${a.base}/readyz`);
-      expect(ready.status).toBe(503);
-      expect(Date.now() - startedAt).toBeLessThan(2_000);
-      const page = await fetch(`${a.base}/fa/login`);
-      expect(page.status).toBe(503);
-      expect(page.headers.get('retry-after')).toBe('5');
-    } finally {
-      await cluster.start();
-    }
-    expect((await fetch(`${a.base}/readyz`)).status).toBe(200);
-    expect((await fetch(`${a.base}/fa/login`)).status).toBe(200);
-  });
-
-  it('#8 PostgreSQL restarted (pg_ctl restart -m fast) under load: no 500, nothing lost, no mail twice', async () => {
-    const students = await newStudents('rs', JOURNEYS);
-    const bases = instances.map((instance) => instance.base);
-    let turn = 0;
-    let down = { from: 0, until: 0 };
-    const { log, journeys } = await underLoad(
-      students,
-      () => bases[turn++ % bases.length]!,
-      async () => {
-        const from = Date.now();
-        await cluster.restart();
-        down = { from, until: Date.now() };
-      },
-    );
-
-    // The restart happened while requests were in flight, so the test proves something.
-    expect(down.until).toBeGreaterThan(0);
-    expect(log.some((e) => e.startedAt <= down.until && e.endedAt >= down.from)).toBe(true);
-    expect(log.filter((e) => e.status === 500)).toEqual([]);
-    const failed = log.filter((e) => e.status !== 200 && e.status !== 303);
-    if (down.until - down.from < 1_000) {
-      // A restart under a second costs no request: each waited for the database or ran again.
-      expect(failed).toEqual([]);
-      expect(journeys.every((journey) => journey.mailed)).toBe(true);
-    } else {
-      // Longer: a request may be refused with 503, and only while the database was away.
-      for (const exchange of failed) {
-        expect(exchange.status).toBe(503);
-        expect(exchange.startedAt).toBeLessThanOrEqual(down.until);
+    it('#8 /readyz answers 503 within two seconds while PostgreSQL is down, pages 503 (not 500), and 200 once it is back', async () => {
+      const [a] = instances as [ShomeiProcess];
+      expect((await fetch(`${a.base}/readyz`)).status).toBe(200);
+      await cluster.stop();
+      try {
+        const startedAt = Date.now();
+        const ready = await fetch(`${a.base}/readyz`);
+        expect(ready.status).toBe(503);
+        expect(Date.now() - startedAt).toBeLessThan(2_000);
+        const page = await fetch(`${a.base}/fa/login`);
+        expect(page.status).toBe(503);
+        expect(page.headers.get('retry-after')).toBe('5');
+      } finally {
+        await cluster.start();
       }
-    }
+      expect((await fetch(`${a.base}/readyz`)).status).toBe(200);
+      expect((await fetch(`${a.base}/fa/login`)).status).toBe(200);
+    });
 
-    await mailSettles(journeys.map((journey) => journey.address));
-    for (const journey of journeys) {
-      const rows = await outboxRows(journey.address);
-      // Committed once, never twice; each sent exactly as often as it was committed.
-      expect(rows.length, journey.address).toBe(journey.mailed ? 1 : rows.length);
-      expect(rows.length, journey.address).toBeLessThanOrEqual(1);
-      expect(smtp.count(journey.address), journey.address).toBe(rows.length);
-    }
-  }, 60_000);
+    it('#8 PostgreSQL restarted (pg_ctl restart -m fast) under load: no 500, nothing lost, no mail twice', async () => {
+      const students = await newStudents('rs', JOURNEYS);
+      const bases = instances.map((instance) => instance.base);
+      let turn = 0;
+      let down = { from: 0, until: 0 };
+      const { log, journeys } = await underLoad(
+        students,
+        () => bases[turn++ % bases.length]!,
+        async () => {
+          const from = Date.now();
+          await cluster.restart();
+          down = { from, until: Date.now() };
+        },
+      );
 
-  it('#8 one instance killed (kill -9) under load: the other keeps serving, nothing lost, no mail twice', async () => {
-    const students = await newStudents('kl', JOURNEYS);
-    const [victim, survivor] = instances as [ShomeiProcess, ShomeiProcess];
-    // As a load balancer does: the dead instance gets no new requests once it is gone.
-    const live = [victim.base, survivor.base];
-    let turn = 0;
-    let killedAt = 0;
-    const { log, journeys } = await underLoad(
-      students,
-      () => live[turn++ % live.length]!,
-      async () => {
-        killedAt = Date.now();
-        live.splice(live.indexOf(victim.base), 1);
-        victim.process.kill('SIGKILL');
-      },
-    );
+      // The restart happened while requests were in flight, so the test proves something.
+      expect(down.until).toBeGreaterThan(0);
+      expect(log.some((e) => e.startedAt <= down.until && e.endedAt >= down.from)).toBe(true);
+      expect(log.filter((e) => e.status === 500)).toEqual([]);
+      const failed = log.filter((e) => e.status !== 200 && e.status !== 303);
+      if (down.until - down.from < 1_000) {
+        // A restart under a second costs no request: each waited for the database or ran again.
+        expect(failed).toEqual([]);
+        expect(journeys.every((journey) => journey.mailed)).toBe(true);
+      } else {
+        // Longer: a request may be refused with 503, and only while the database was away.
+        for (const exchange of failed) {
+          expect(exchange.status).toBe(503);
+          expect(exchange.startedAt).toBeLessThanOrEqual(down.until);
+        }
+      }
 
-    expect(killedAt).toBeGreaterThan(0);
-    const fromSurvivor = log.filter((e) => e.base === survivor.base);
-    expect(fromSurvivor.filter((e) => e.startedAt > killedAt).length).toBeGreaterThan(0);
-    expect(fromSurvivor.filter((e) => e.status !== 200 && e.status !== 303)).toEqual([]);
-    expect(log.filter((e) => e.status === 500)).toEqual([]);
+      await mailSettles(journeys.map((journey) => journey.address));
+      for (const journey of journeys) {
+        const rows = await outboxRows(journey.address);
+        // Committed once, never twice; each sent exactly as often as it was committed.
+        expect(rows.length, journey.address).toBe(journey.mailed ? 1 : rows.length);
+        expect(rows.length, journey.address).toBeLessThanOrEqual(1);
+        expect(smtp.count(journey.address), journey.address).toBe(rows.length);
+      }
+    }, 60_000);
 
-    await mailSettles(journeys.map((journey) => journey.address));
-    for (const journey of journeys) {
-      const rows = await outboxRows(journey.address);
-      if (journey.mailed) expect(rows.length, journey.address).toBe(1);
-      expect(rows.length, journey.address).toBeLessThanOrEqual(1);
-      // A mail the killed instance had claimed waits for its lease to run out: late, never twice.
-      expect(smtp.count(journey.address), journey.address).toBeLessThanOrEqual(1);
-      if (rows[0]?.sent_at) expect(smtp.count(journey.address), journey.address).toBe(1);
-    }
-  }, 60_000);
-});
+    it('#8 one instance killed (kill -9) under load: the other keeps serving, nothing lost, no mail twice', async () => {
+      const students = await newStudents('kl', JOURNEYS);
+      const [victim, survivor] = instances as [ShomeiProcess, ShomeiProcess];
+      // As a load balancer does: the dead instance gets no new requests once it is gone.
+      const live = [victim.base, survivor.base];
+      let turn = 0;
+      let killedAt = 0;
+      const { log, journeys } = await underLoad(
+        students,
+        () => live[turn++ % live.length]!,
+        async () => {
+          killedAt = Date.now();
+          live.splice(live.indexOf(victim.base), 1);
+          victim.process.kill('SIGKILL');
+        },
+      );
+
+      expect(killedAt).toBeGreaterThan(0);
+      const fromSurvivor = log.filter((e) => e.base === survivor.base);
+      expect(fromSurvivor.filter((e) => e.startedAt > killedAt).length).toBeGreaterThan(0);
+      expect(fromSurvivor.filter((e) => e.status !== 200 && e.status !== 303)).toEqual([]);
+      expect(log.filter((e) => e.status === 500)).toEqual([]);
+
+      await mailSettles(journeys.map((journey) => journey.address));
+      for (const journey of journeys) {
+        const rows = await outboxRows(journey.address);
+        if (journey.mailed) expect(rows.length, journey.address).toBe(1);
+        expect(rows.length, journey.address).toBeLessThanOrEqual(1);
+        // A mail the killed instance had claimed waits for its lease to run out: late, never twice.
+        expect(smtp.count(journey.address), journey.address).toBeLessThanOrEqual(1);
+        if (rows[0]?.sent_at) expect(smtp.count(journey.address), journey.address).toBe(1);
+      }
+    }, 60_000);
+  },
+);
