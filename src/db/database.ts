@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
+import { ReconnectingPool, ReconnectingPostgresDialect } from './connection-faults.js';
 import type { Database } from './schema.js';
 
 export type DatabaseHandle = SqliteHandle | PostgresHandle;
@@ -30,9 +31,19 @@ export interface PostgresOptions {
   poolMax: number;
   statementTimeoutMs: number;
   connectTimeoutMs: number;
+  /** How long a connection is waited for while the server refuses them (a restart), before failing. */
+  reconnectWithinMs: number;
+  /** How long the readiness probe waits for the database before it says "unavailable". */
+  pingTimeoutMs: number;
 }
 
-const defaultPostgresOptions: PostgresOptions = { poolMax: 10, statementTimeoutMs: 5_000, connectTimeoutMs: 5_000 };
+const defaultPostgresOptions: PostgresOptions = {
+  poolMax: 10,
+  statementTimeoutMs: 5_000,
+  connectTimeoutMs: 5_000,
+  reconnectWithinMs: 3_000,
+  pingTimeoutMs: 1_000,
+};
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
@@ -131,24 +142,36 @@ const int8AsNumber = {
 };
 
 function openPostgres(url: string, options: PostgresOptions): PostgresHandle {
-  const pool = new pg.Pool({
+  const poolConfig: pg.PoolConfig = {
     connectionString: url,
     max: options.poolMax,
     connectionTimeoutMillis: options.connectTimeoutMs,
     statement_timeout: options.statementTimeoutMs,
     idle_in_transaction_session_timeout: options.statementTimeoutMs * 2,
     types: int8AsNumber,
-  });
-  // A dropped idle connection must not crash the process; the next query gets a new one.
-  pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  };
+  const pool = new ReconnectingPool(poolConfig, options.reconnectWithinMs);
+  const db = new Kysely<Database>({ dialect: new ReconnectingPostgresDialect({ pool }) });
   return {
     dialect: 'postgres',
     db,
     pool,
     description: describeDatabaseUrl(url),
+    // The probe must say "down" while the database is down, not wait for it like a request does:
+    // one connection of its own, not the pool's, with a short deadline.
     async ping() {
-      await pool.query('select 1');
+      const client = new pg.Client({
+        ...poolConfig,
+        connectionTimeoutMillis: options.pingTimeoutMs,
+        query_timeout: options.pingTimeoutMs,
+      });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.query('select 1');
+      } finally {
+        void client.end().catch(() => undefined);
+      }
     },
     async close() {
       await db.destroy();

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { AuditEvent } from '../features/audit/audit.model.js';
 import type { Actor } from '../platform/actor.js';
 import type { Clock } from '../platform/clock.js';
+import { isConnectionError } from './connection-faults.js';
 import { type Repositories, repositories } from './repositories.js';
 import type { Database } from './schema.js';
 
@@ -49,35 +50,54 @@ export class UnitOfWork {
     this.repos = repositories(db);
   }
 
+  /**
+   * A transaction whose connection breaks before the commit is sent (the database restarted,
+   * the connection was cut) rolled back whole, so it is run once more on a new connection. Once
+   * the commit was sent nothing is repeated: it may have committed. Hooks are the attempt's own,
+   * so those of the attempt that failed never run. `work` may therefore run twice: it acts only
+   * through `tx` and `afterCommit`.
+   */
   async run<T>(actor: Actor, work: (tx: Work) => Promise<T>): Promise<T> {
-    const hooks: Array<() => void> = [];
     const now = this.clock.now();
-    const result = await insideTransaction.run(true, () =>
-      this.db.transaction().execute((trx) => {
-        const repos = repositories(trx);
-        const tx: Work = {
-          ...repos,
-          actor,
+    for (let attempt = 1; ; attempt++) {
+      const hooks: Array<() => void> = [];
+      let commitSent = false;
+      try {
+        const result = await insideTransaction.run(true, () =>
+          this.db.transaction().execute(async (trx) => {
+            const result = await work(this.work(trx, actor, now, hooks));
+            commitSent = true;
+            return result;
+          }),
+        );
+        for (const hook of hooks) hook();
+        return result;
+      } catch (error) {
+        if (attempt > 1 || commitSent || !isConnectionError(error)) throw error;
+      }
+    }
+  }
+
+  private work(trx: Kysely<Database>, actor: Actor, now: number, hooks: Array<() => void>): Work {
+    const repos = repositories(trx);
+    return {
+      ...repos,
+      actor,
+      now,
+      audit: (event, details = {}) =>
+        repos.auditLog.record(
+          actor.tenantId,
+          {
+            event,
+            accountId: details.accountId !== undefined ? details.accountId : actor.accountId,
+            subject: details.subject ?? null,
+            ip: actor.ip,
+            userAgent: actor.userAgent,
+            ...(details.detail && { detail: details.detail }),
+          },
           now,
-          audit: (event, details = {}) =>
-            repos.auditLog.record(
-              actor.tenantId,
-              {
-                event,
-                accountId: details.accountId !== undefined ? details.accountId : actor.accountId,
-                subject: details.subject ?? null,
-                ip: actor.ip,
-                userAgent: actor.userAgent,
-                ...(details.detail && { detail: details.detail }),
-              },
-              now,
-            ),
-          afterCommit: (hook) => hooks.push(hook),
-        };
-        return work(tx);
-      }),
-    );
-    for (const hook of hooks) hook();
-    return result;
+        ),
+      afterCommit: (hook) => hooks.push(hook),
+    };
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isConnectionError } from '../db/connection-faults.js';
 import { cspHeader } from './csp.js';
 import { AppError, type ErrorCode } from './errors.js';
 import { defaultLang, langFromAcceptLanguage, translator } from './i18n.js';
@@ -27,6 +28,7 @@ function toAppError(error: FastifyError | Error): AppError {
   if (error instanceof AppError) return error;
   const code = (error as FastifyError).code;
   const status = (error as FastifyError).statusCode;
+  if (isConnectionError(error)) return new AppError('database_unavailable', { retryAfterSeconds: 5, cause: error });
   if (code?.startsWith('FST_CSRF')) return new AppError('csrf_invalid', { cause: error });
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('payload_too_large', { cause: error });
   if (status !== undefined && status >= 400 && status < 500) return new AppError('bad_request', { cause: error });

@@ -14,6 +14,8 @@ export const errorStatus = {
   rate_limited: 429,
   overloaded: 503,
   directory_unavailable: 503,
+  /** The database connection was lost and did not come back within the wait (#8). */
+  database_unavailable: 503,
   internal: 500,
   /** The terminal API (C-5). */
   unauthorized: 401,
