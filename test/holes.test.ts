@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Harness, TestBrowser, startHarness, uniqueEmail } from './helpers/harness.js';
+import { loadConfig } from '../src/config.js';
+import { operatorActor } from '../src/platform/actor.js';
+import { createServices } from '../src/services.js';
+import { type Harness, TestBrowser, uniqueEmail } from './helpers/harness.js';
 import { readyStudent } from './helpers/accounts.js';
+import { orderingStudent, placeOrder, startIssuanceHarness } from './helpers/orders.js';
+import { pdfText, popplerAvailable } from './helpers/pdf.js';
+import { urlIn } from './helpers/smtp.js';
 
 /** The smaller holes of #8 §5, each through HTTP or the services the CLI uses. */
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startIssuanceHarness();
 });
 afterAll(async () => {
   await h.close();
@@ -53,5 +59,52 @@ describe('#8 /forgot does the same work for any address', () => {
       .where('kind', '=', 'second_password_reset')
       .execute();
     expect(flows).toHaveLength(1);
+  });
+});
+
+describe('#8 links come from the university, not from whoever runs the command', () => {
+  it('#8 the CLI with another PUBLIC_URL still mails and prints the university\'s stored address', async () => {
+    expect(h.tenant.publicUrl).toBe('http://shomei.test');
+    // What `shomei order advance` builds when run without the service's environment.
+    const cli = createServices({
+      config: loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'sqlite::memory:', PUBLIC_URL: 'http://localhost:3000' }),
+      database: h.database,
+      clock: h.clock,
+      secretKey: 'test-secret-key-that-is-long-enough-0123456789',
+    });
+    const student = await orderingStudent(h, 'en');
+    const recipientEmail = uniqueEmail('hr');
+    const { orderId } = await placeOrder(student, 'digital', {
+      'copies-transcript-en': '1',
+      recipientName: 'Sample Corporation',
+      recipientEmail,
+      recipientAccepts: 'yes',
+    });
+    const since = h.smtp.count();
+    const moved = await cli.orderStaff.advance(h.tenant, orderId, 'paid', operatorActor(h.tenant.id));
+    expect(moved.status).toBe('moved');
+    const mail = await h.smtp.waitFor(recipientEmail, { since });
+    expect(urlIn(mail).origin).toBe('http://shomei.test');
+    expect(mail.text).toContain('http://shomei.test/tu/verify');
+    expect(mail.text).not.toContain('localhost');
+    const [certificate] = await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId);
+    if (popplerAvailable('pdftotext')) {
+      expect(pdfText(certificate!.pdf)).toContain('http://shomei.test/tu/verify');
+      expect(pdfText(certificate!.pdf)).not.toContain('localhost');
+    }
+
+    const reset = await readyStudent(h, new TestBrowser(h, { lang: 'en', ip: '10.82.0.1' }));
+    const resetSince = h.smtp.count();
+    await cli.auth.secondPassword.requestReset(h.tenant, reset.email, operatorActor(h.tenant.id));
+    expect(urlIn(await h.smtp.waitFor(reset.email, { since: resetSince })).origin).toBe('http://shomei.test');
+  });
+
+  it('#8 a university made without an address gets the service\'s PUBLIC_URL, and keeps one given', async () => {
+    const given = await h.tenants.create({ slug: 'given-url', name: { ja: 'あ', en: 'A' }, publicUrl: 'https://a.example/' });
+    const defaulted = await h.tenants.create({ slug: 'default-url', name: { ja: 'い', en: 'B' } });
+    expect((await h.uow.repos.tenants.findBySlug('given-url'))?.publicUrl).toBe('https://a.example');
+    expect((await h.uow.repos.tenants.findBySlug('default-url'))?.publicUrl).toBe('http://shomei.test');
+    expect(given.publicUrl).toBe('https://a.example');
+    expect(defaulted.publicUrl).toBe('http://shomei.test');
   });
 });

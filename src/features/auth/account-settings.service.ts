@@ -4,7 +4,7 @@ import { maskEmail } from '../../platform/format.js';
 import type { Lang } from '../../platform/i18n.js';
 import type { Invalid } from '../../platform/violation.js';
 import type { FlowService, LinkStatus } from '../../flows/flow.service.js';
-import type { Tenant } from '../tenants/tenant.model.js';
+import { type Tenant, tenantLink } from '../tenants/tenant.model.js';
 import type { Account } from './account.model.js';
 import { emailPairViolations, normalizeEmail } from './email-address.rules.js';
 import type { LinkOutcome } from './email-registration.service.js';
@@ -46,7 +46,7 @@ export class AccountSettingsService {
           lifetimeMs: tenant.policy.linkLifetimeMinutes * 60_000,
           context: { lang: actor.lang, newEmail: email },
         },
-        { tenantSlug: tenant.slug, path: '/settings/mail-address/confirm' },
+        tenantLink(tenant, '/settings/mail-address/confirm'),
       );
       await this.deps.mailer.queue(tx, tenant, {
         event: 'emailChange',

@@ -6,7 +6,7 @@ import type { Invalid, Violation } from '../../platform/violation.js';
 import type { Flow } from '../../flows/flow.model.js';
 import type { FlowService, LinkStatus } from '../../flows/flow.service.js';
 import { initialState, transition } from '../../flows/flow.state.js';
-import type { Tenant } from '../tenants/tenant.model.js';
+import { type Tenant, tenantLink } from '../tenants/tenant.model.js';
 import type { Account } from './account.model.js';
 import { emailPairViolations, normalizeEmail } from './email-address.rules.js';
 import type { PendingLoginContext } from './login.service.js';
@@ -182,7 +182,7 @@ export class SecondPasswordService {
               lifetimeMs: tenant.policy.linkLifetimeMinutes * 60_000,
               context: { lang: actor.lang },
             },
-            { tenantSlug: tenant.slug, path: '/forgot/reset' },
+            tenantLink(tenant, '/forgot/reset'),
           );
           await this.deps.mailer.queue(tx, tenant, {
             event: 'secondPasswordReset',

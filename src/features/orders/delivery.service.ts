@@ -6,7 +6,7 @@ import { formatDateTime } from '../../platform/format.js';
 import { translator } from '../../platform/i18n.js';
 import type { Issuer } from '../certificates/issuance.service.js';
 import type { IssuedCertificate } from '../certificates/issued-certificate.model.js';
-import type { Tenant } from '../tenants/tenant.model.js';
+import { type Tenant, tenantLink } from '../tenants/tenant.model.js';
 import type { Order } from './order.model.js';
 
 const PURPOSE = 'digital-delivery';
@@ -49,7 +49,6 @@ export class DeliveryService {
     );
     const record = await tx.records.findByStudentNumber(tenant.id, order.studentNumber);
     const t = translator(order.lang);
-    const publicUrl = this.deps.config.publicUrl;
     await this.deps.mailer.queue(tx, tenant, {
       event: 'digitalDelivery',
       lang: order.lang,
@@ -59,8 +58,8 @@ export class DeliveryService {
         studentName: order.lang === 'ja' ? (record?.name.kanji ?? '') : (record?.name.roman ?? ''),
         documents: certificates.map((c) => `- ${t(`certificates.types.${c.type}`)} (${c.serial})`).join('\n'),
         expiry: formatDateTime(expiresAt, order.lang),
-        url: `${publicUrl}/${tenant.slug}/delivery?token=${encodeURIComponent(token)}`,
-        verifyUrl: `${publicUrl}/${tenant.slug}/verify`,
+        url: `${tenantLink(tenant, '/delivery')}?token=${encodeURIComponent(token)}`,
+        verifyUrl: tenantLink(tenant, '/verify'),
       },
     });
   }
