@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { operatorActor } from '../src/platform/actor.js';
+import { formatDateTime } from '../src/platform/format.js';
 import { createServices } from '../src/services.js';
-import { type Harness, TestBrowser, uniqueEmail } from './helpers/harness.js';
-import { readyStudent } from './helpers/accounts.js';
+import { type Harness, TestBrowser, textOf, uniqueEmail } from './helpers/harness.js';
+import { readyStudent, say } from './helpers/accounts.js';
 import { orderingStudent, placeOrder, startIssuanceHarness } from './helpers/orders.js';
 import { pdfText, popplerAvailable } from './helpers/pdf.js';
 import { urlIn } from './helpers/smtp.js';
@@ -51,7 +52,11 @@ describe('#8 /forgot does the same work for any address', () => {
     expect(unknown).toEqual(known);
 
     await h.flushMail();
-    const outbox = await h.database.db.selectFrom('mail_outbox').select('id').where('to_address', '=', nobody).execute();
+    const outbox = await h.database.db
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('to_address', '=', nobody)
+      .execute();
     expect(outbox).toEqual([]);
     const flows = await h.database.db
       .selectFrom('flows')
@@ -63,7 +68,7 @@ describe('#8 /forgot does the same work for any address', () => {
 });
 
 describe('#8 links come from the university, not from whoever runs the command', () => {
-  it('#8 the CLI with another PUBLIC_URL still mails and prints the university\'s stored address', async () => {
+  it("#8 the CLI with another PUBLIC_URL still mails and prints the university's stored address", async () => {
     expect(h.tenant.publicUrl).toBe('http://shomei.test');
     // What `shomei order advance` builds when run without the service's environment.
     const cli = createServices({
@@ -99,12 +104,58 @@ describe('#8 links come from the university, not from whoever runs the command',
     expect(urlIn(await h.smtp.waitFor(reset.email, { since: resetSince })).origin).toBe('http://shomei.test');
   });
 
-  it('#8 a university made without an address gets the service\'s PUBLIC_URL, and keeps one given', async () => {
-    const given = await h.tenants.create({ slug: 'given-url', name: { ja: 'あ', en: 'A' }, publicUrl: 'https://a.example/' });
+  it("#8 a university made without an address gets the service's PUBLIC_URL, and keeps one given", async () => {
+    const given = await h.tenants.create({
+      slug: 'given-url',
+      name: { ja: 'あ', en: 'A' },
+      publicUrl: 'https://a.example/',
+    });
     const defaulted = await h.tenants.create({ slug: 'default-url', name: { ja: 'い', en: 'B' } });
     expect((await h.uow.repos.tenants.findBySlug('given-url'))?.publicUrl).toBe('https://a.example');
     expect((await h.uow.repos.tenants.findBySlug('default-url'))?.publicUrl).toBe('http://shomei.test');
     expect(given.publicUrl).toBe('https://a.example');
     expect(defaulted.publicUrl).toBe('http://shomei.test');
   });
+});
+
+describe('#8 revocation stops digital delivery', () => {
+  for (const lang of ['en', 'ja'] as const) {
+    it(`#8 a revoked certificate is no longer served by its link, and the page says so (${lang})`, async () => {
+      const student = await orderingStudent(h, lang);
+      const recipientEmail = uniqueEmail(`revoked-${lang}`);
+      const { orderId } = await placeOrder(student, 'digital', {
+        'copies-transcript-en': '1',
+        'copies-enrollment-ja': '1',
+        recipientName: 'Sample Corporation',
+        recipientEmail,
+        recipientAccepts: 'yes',
+      });
+      const since = h.smtp.count();
+      expect(await h.advanceOrder(orderId, 'paid')).not.toBe('invalid');
+      const link = urlIn(await h.smtp.waitFor(recipientEmail, { since }));
+      const [revoked, kept] = await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId);
+      expect(await h.revoke(revoked!.serial, 'issued in error')).toBe(true);
+
+      const recipient = new TestBrowser(h, { lang, ip: `10.83.0.${lang === 'en' ? 1 : 2}` });
+      const page = await recipient.get(`${link.pathname}${link.search}`);
+      expect(page.status).toBe(200);
+      const text = textOf(page.body);
+      const at = formatDateTime(h.clock.now(), lang);
+      expect(text).toContain(say(lang, 'orders.delivery.revokedOn', { at }));
+      expect(page.body).not.toContain(`name="serial" value="${revoked!.serial}"`);
+      expect(page.body).toContain(`name="serial" value="${kept!.serial}"`);
+
+      const token = link.searchParams.get('token')!;
+      const refused = await recipient.post('/tu/delivery', { token, serial: revoked!.serial }, { follow: false });
+      expect(refused.status).toBe(410);
+      expect(refused.headers['content-type']).not.toBe('application/pdf');
+      expect(textOf(refused.body)).toContain(say(lang, 'orders.delivery.revoked.title'));
+      const served = await recipient.post(
+        '/tu/delivery',
+        { token, serial: kept!.serial },
+        { follow: false, csrf: recipient.csrf(page.body) },
+      );
+      expect(served.headers['content-type']).toBe('application/pdf');
+    });
+  }
 });

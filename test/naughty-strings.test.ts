@@ -149,7 +149,15 @@ async function everyRouteWithEveryString(browser: TestBrowser): Promise<string[]
     if (route.path.includes(':'))
       for (const segment of naughtyPathSegments)
         for (const tenantToo of [false, true])
-          note(await send(browser, csrf, route, withParams(route.path, segment, tenantToo), route.method === 'POST' ? { form: `_csrf=${encodeURIComponent(csrf)}` } : undefined));
+          note(
+            await send(
+              browser,
+              csrf,
+              route,
+              withParams(route.path, segment, tenantToo),
+              route.method === 'POST' ? { form: `_csrf=${encodeURIComponent(csrf)}` } : undefined,
+            ),
+          );
     const target = withParams(route.path, 'tu0000000000', false);
     for (const segment of naughtyPathSegments)
       note(await send(browser, csrf, route, `${target}?${fieldNames.map((name) => `${name}=${segment}`).join('&')}`));
@@ -158,7 +166,9 @@ async function everyRouteWithEveryString(browser: TestBrowser): Promise<string[]
       note(await send(browser, csrf, route, `${target}?${new URLSearchParams(json)}`));
       if (route.method !== 'POST') continue;
       note(await send(browser, csrf, route, target, { json }));
-      note(await send(browser, csrf, route, target, { form: new URLSearchParams({ _csrf: csrf, ...json }).toString() }));
+      note(
+        await send(browser, csrf, route, target, { form: new URLSearchParams({ _csrf: csrf, ...json }).toString() }),
+      );
       const raw = naughtyPathSegments.map((segment, n) => `${fieldNames[n % fieldNames.length]}=${segment}`);
       note(await send(browser, csrf, route, target, { form: [`_csrf=${encodeURIComponent(csrf)}`, ...raw].join('&') }));
     }
@@ -169,7 +179,12 @@ async function everyRouteWithEveryString(browser: TestBrowser): Promise<string[]
 describe('#8 naughty strings on every route', () => {
   it('#8 finds the routes it sends to', () => {
     expect(routes.map((route) => `${route.method} ${route.path}`)).toEqual(
-      expect.arrayContaining(['GET /:tenant/orders/:id', 'POST /:tenant/verify', 'POST /:tenant/login', 'GET /healthz']),
+      expect.arrayContaining([
+        'GET /:tenant/orders/:id',
+        'POST /:tenant/verify',
+        'POST /:tenant/login',
+        'GET /healthz',
+      ]),
     );
   });
 

@@ -83,11 +83,13 @@ export class DeliveryService {
     token: string,
     serial: string,
     actor: Actor,
-  ): Promise<{ status: 'ok'; certificate: IssuedCertificate } | { status: 'expired' | 'unknown' }> {
+  ): Promise<{ status: 'ok'; certificate: IssuedCertificate } | { status: 'expired' | 'unknown' | 'revoked' }> {
     const page = await this.page(tenant, token);
     if (page.status !== 'ok') return page;
     const certificate = page.certificates.find((c) => c.serial === serial);
     if (!certificate) return { status: 'unknown' };
+    // Revocation stops delivery (#8): the link may outlive the certificate by months.
+    if (certificate.revokedAt !== null) return { status: 'revoked' };
     await this.deps.uow.run(actor, async (tx) => {
       if (!(await tx.deliveries.recordRetrieval(tenant.id, page.order.id, tx.now))) return;
       if (page.order.state === 'delivered') {
