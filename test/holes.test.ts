@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { operatorActor } from '../src/platform/actor.js';
+import { newId } from '../src/platform/crypto.js';
 import { formatDateTime } from '../src/platform/format.js';
 import { createServices } from '../src/services.js';
 import { type Harness, TestBrowser, textOf, uniqueEmail } from './helpers/harness.js';
-import { readyStudent, say } from './helpers/accounts.js';
+import { accountIdOf, readyStudent, say } from './helpers/accounts.js';
+import { logIn } from './helpers/journeys.js';
 import { orderingStudent, placeOrder, startIssuanceHarness } from './helpers/orders.js';
 import { pdfText, popplerAvailable } from './helpers/pdf.js';
 import { urlIn } from './helpers/smtp.js';
@@ -158,4 +160,63 @@ describe('#8 revocation stops digital delivery', () => {
       expect(served.headers['content-type']).toBe('application/pdf');
     });
   }
+});
+
+describe('#8 security changes end what the old credentials allowed', () => {
+  it('#8 a mail-address change logs out every other browser of the account, not the one confirming', async () => {
+    const here = new TestBrowser(h, { lang: 'en', ip: '10.84.0.1' });
+    const student = await readyStudent(h, here);
+    await logIn(h, here, student, student.secondPassword, student.email);
+    const elsewhere = new TestBrowser(h, { lang: 'en', ip: '10.84.0.2' });
+    await logIn(h, elsewhere, student, student.secondPassword, student.email);
+    expect((await elsewhere.get('/tu/home', { follow: false })).status).toBe(200);
+
+    const newAddress = uniqueEmail('moved');
+    const since = h.smtp.count();
+    await here.get('/tu/settings/mail-address');
+    await here.post('/tu/settings/mail-address', { newAddress, check: newAddress }, { follow: false });
+    const link = urlIn(await h.smtp.waitFor(newAddress, { since }));
+    await here.get(`${link.pathname}${link.search}`);
+    const done = await here.post(link.pathname, { token: link.searchParams.get('token')! }, { follow: false });
+    expect(done.location).toBe('/tu/settings/mail-address/changed');
+
+    expect((await here.get('/tu/home', { follow: false })).status).toBe(200);
+    expect((await elsewhere.get('/tu/home', { follow: false })).location).toMatch(/^\/tu\/login/);
+  });
+
+  it('#8 a second-password reset forgets every trusted browser of the account', async () => {
+    const browser = new TestBrowser(h, { lang: 'en', ip: '10.84.0.3' });
+    const student = await readyStudent(h, browser);
+    const accountId = await accountIdOf(h, student.userId);
+    const now = h.clock.now();
+    await h.uow.repos.trustedBrowsers.insert(
+      h.tenant.id,
+      {
+        id: newId(),
+        accountId,
+        userAgent: 'old',
+        ip: '10.84.0.9',
+        createdAt: now,
+        lastUsedAt: now,
+        expiresAt: now + 86_400_000,
+      },
+      'a'.repeat(64),
+    );
+    expect(await h.uow.repos.trustedBrowsers.listActive(h.tenant.id, accountId, now)).toHaveLength(1);
+
+    const since = h.smtp.count();
+    await browser.get('/tu/forgot');
+    await browser.post('/tu/forgot', { address: student.email }, { follow: false });
+    const link = urlIn(
+      await h.smtp.waitFor(student.email, { since, match: (mail) => /forgot\/reset/.test(mail.text) }),
+    );
+    await browser.get(`${link.pathname}${link.search}`);
+    const done = await browser.post(
+      link.pathname,
+      { token: link.searchParams.get('token')!, secondPassword: 'Another2026Yy', check: 'Another2026Yy' },
+      { follow: false },
+    );
+    expect(done.location).toBe('/tu/forgot/complete');
+    expect(await h.uow.repos.trustedBrowsers.listActive(h.tenant.id, accountId, h.clock.now())).toEqual([]);
+  });
 });

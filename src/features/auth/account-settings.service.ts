@@ -63,8 +63,17 @@ export class AccountSettingsService {
     return this.deps.flows.inspectLink<EmailChangeContext>(this.deps.uow.repos, tenant.id, 'email_change', token);
   }
 
-  /** Uses the link; the old address is told of the change (L-9). */
-  async confirmEmailChange(tenant: Tenant, token: string, actor: Actor): Promise<LinkOutcome> {
+  /**
+   * Uses the link; the old address is told of the change (L-9), and every other browser logged in
+   * to the account is logged out (#8): whoever changed the address may not be its owner.
+   * `currentSessionHash`: the confirming browser's session, kept.
+   */
+  async confirmEmailChange(
+    tenant: Tenant,
+    token: string,
+    actor: Actor,
+    currentSessionHash?: string,
+  ): Promise<LinkOutcome> {
     const done = await this.deps.uow.run(actor, async (tx) => {
       const flow = await tx.flows.consumeToken<EmailChangeContext>(
         tenant.id,
@@ -78,6 +87,7 @@ export class AccountSettingsService {
       const account = await tx.accounts.findById(tenant.id, flow.subjectId);
       if (!account) return false;
       await tx.accounts.setVerifiedEmail(tenant.id, account.id, flow.context.newEmail, tx.now);
+      await tx.sessions.deleteAllForAccount(tenant.id, account.id, currentSessionHash);
       if (account.email && account.email !== flow.context.newEmail) {
         await this.deps.mailer.queue(tx, tenant, {
           event: 'emailChangedNotice',

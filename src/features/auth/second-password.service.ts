@@ -230,8 +230,10 @@ export class SecondPasswordService {
         tx.now,
       );
       if (!flow) return false;
-      // Whoever knew the old second password is logged out everywhere.
+      // Whoever knew the old second password is logged out everywhere, and no browser they
+      // had trusted skips the mailed key any more (#8).
       await this.replace(tx, tenant, account, hash, { event: 'second_password.reset' });
+      await tx.trustedBrowsers.revokeAll(tenant.id, account.id, tx.now);
       return true;
     });
     if (!done) {

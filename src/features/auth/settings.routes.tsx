@@ -92,6 +92,7 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
       request.tenant,
       formField(request.body, 'token', 256),
       http.actor(request, reply),
+      request.currentSession?.idHash,
     );
     if (outcome.status !== 'completed') return sendLinkProblem(request, reply, outcome.status, 'change');
     return reply.redirect(`${tenantBase(request)}/settings/mail-address/changed`, 303);
