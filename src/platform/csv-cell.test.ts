@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { csvCell, csvLine } from './csv-cell.js';
 
 describe('#8 CSV cells written for staff', () => {
-  it.each(['=1+1', '+81 3', '-2+3', '@SUM(A1)', '\t=cmd', '\r=cmd', '=HYPERLINK("http://x","y")'])(
+  it.each(['=1+1', '+81 3', '-2+3', '@SUM(A1)', '\t=cmd', '\r=cmd', '\u0000=cmd', '=HYPERLINK("http://x","y")'])(
     '#8 %j cannot run as a formula',
     (value) => {
       const cell = csvCell(value);

@@ -1,5 +1,8 @@
-/** Cells a spreadsheet would run as a formula: =, +, -, @, and tab or CR that some readers skip first. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Cells a spreadsheet would run as a formula: =, +, -, @, and the tab, CR and NUL some readers
+ * skip first (ASVS 5.0 V1.2.10).
+ */
+const FORMULA_START = /^[=+\-@\t\r\u0000]/;
 
 /**
  * One cell of a CSV file Shomei writes (OWASP "CSV injection"): a value that a spreadsheet would
