@@ -5,7 +5,7 @@ import { newId } from '../src/platform/crypto.js';
 import { formatDateTime } from '../src/platform/format.js';
 import { createServices } from '../src/services.js';
 import { type Harness, TestBrowser, textOf, uniqueEmail } from './helpers/harness.js';
-import { accountIdOf, readyStudent, say } from './helpers/accounts.js';
+import { accountIdOf, advance, errorMessages, readyStudent, say } from './helpers/accounts.js';
 import { logIn } from './helpers/journeys.js';
 import { orderingStudent, placeOrder, startIssuanceHarness } from './helpers/orders.js';
 import { pdfText, popplerAvailable } from './helpers/pdf.js';
@@ -220,3 +220,65 @@ describe('#8 security changes end what the old credentials allowed', () => {
     expect(await h.uow.repos.trustedBrowsers.listActive(h.tenant.id, accountId, h.clock.now())).toEqual([]);
   });
 });
+
+describe('#8 security settings ask for the second password again', () => {
+  for (const lang of ['en', 'ja'] as const) {
+    it(`#8 changing the mail address and turning two-factor off need the second password after a few minutes (${lang})`, async () => {
+      const browser = new TestBrowser(h, { lang, ip: `10.85.0.${lang === 'en' ? 1 : 2}` });
+      const student = await readyStudent(h, browser);
+      await logIn(h, browser, student, student.secondPassword, student.email);
+
+      // Just logged in: no second ask.
+      expect((await browser.get('/tu/settings/mail-address')).body).not.toContain('name="secondPassword"');
+      await advance(h, 6 * 60_000);
+
+      const form = await browser.get('/tu/settings/mail-address');
+      expect(form.body).toContain('name="secondPassword"');
+      expect(textOf(form.body)).toContain(say(lang, 'reauth.hint'));
+      const newAddress = uniqueEmail(`reauth-${lang}`);
+      const bare = await browser.post(
+        '/tu/settings/mail-address',
+        { newAddress, check: newAddress },
+        { follow: false },
+      );
+      expect(bare.status).toBe(422);
+      expect(errorMessages(bare.body)).toEqual([say(lang, 'validation.secondPassword.reauthRequired')]);
+      const wrong = await browser.post(
+        '/tu/settings/mail-address',
+        { newAddress, check: newAddress, secondPassword: 'Wrong2026Xx' },
+        { follow: false },
+      );
+      expect(wrong.status).toBe(422);
+      expect(errorMessages(wrong.body)).toEqual([say(lang, 'validation.secondPassword.oldWrong')]);
+      const right = await browser.post(
+        '/tu/settings/mail-address',
+        { newAddress, check: newAddress, secondPassword: student.secondPassword },
+        { follow: false },
+      );
+      expect(right.location).toBe('/tu/settings/mail-address/sent');
+
+      await advance(h, 6 * 60_000);
+      const dialog = await browser.get('/tu/settings/two-factor');
+      expect(dialog.body).toContain('name="secondPassword"');
+      const off = await browser.post('/tu/settings/two-factor', { enable: 'false' }, { follow: false });
+      expect(off.status).toBe(422);
+      expect((await accountRow(student.userId)).two_factor_enabled).toBeTruthy();
+      const offAgain = await browser.post(
+        '/tu/settings/two-factor',
+        { enable: 'false', secondPassword: student.secondPassword },
+        { follow: false },
+      );
+      expect(offAgain.location).toBe('/tu/settings/two-factor/changed');
+      expect((await accountRow(student.userId)).two_factor_enabled).toBeFalsy();
+    });
+  }
+});
+
+function accountRow(userId: string) {
+  return h.database.db
+    .selectFrom('accounts')
+    .select('two_factor_enabled')
+    .where('tenant_id', '=', h.tenant.id)
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+}
