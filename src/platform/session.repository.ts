@@ -30,7 +30,14 @@ export class SessionRepository {
   async findLive(tenantId: string, idHash: string, now: number): Promise<SessionRecord | undefined> {
     const row = await this.db
       .selectFrom('sessions')
-      .select(['account_id', 'created_at', 'last_seen_at', 'idle_expires_at', 'absolute_expires_at', 'second_password_at'])
+      .select([
+        'account_id',
+        'created_at',
+        'last_seen_at',
+        'idle_expires_at',
+        'absolute_expires_at',
+        'second_password_at',
+      ])
       .where('tenant_id', '=', tenantId)
       .where('id_hash', '=', idHash)
       .where('idle_expires_at', '>', now)
