@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
+import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { UnitOfWork } from '../src/db/unit-of-work.js';
@@ -97,7 +98,8 @@ async function main() {
   await migrateToLatest(database.db);
   const uow = new UnitOfWork(database.db, systemClock);
   const hasher = new PasswordHasher({ concurrency: CORES, queueLimit: 10_000 });
-  const tenants = new TenantService({ uow, clock: systemClock, hasher });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, PUBLIC_URL: 'https://bench.test' });
+  const tenants = new TenantService({ uow, clock: systemClock, hasher, config });
   const tenant = await tenants.create({
     slug: 'bench',
     name: { ja: 'ベンチ大学', en: 'Bench University' },

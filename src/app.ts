@@ -27,6 +27,7 @@ import { CookiePolicy } from './platform/cookies.js';
 import { cspDirectives } from './platform/csp.js';
 import { frameworkErrors, installErrorHandling } from './platform/error-pages.js';
 import { defaultLang, isLang, langFromAcceptLanguage, translator } from './platform/i18n.js';
+import { installWellFormedInput } from './platform/http/well-formed.js';
 import { publicDir } from './platform/paths.js';
 import './platform/request-context.js';
 import { type ServiceDeps, type Services, createServices } from './services.js';
@@ -83,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   server.decorateRequest('lang', defaultLang);
   server.decorateRequest('t', undefined as never);
   server.decorateRequest('currentSession', undefined);
+  installWellFormedInput(server);
 
   // Language for every page, before anything can fail: ?lang= (the pull-down), then the
   // remembered choice, then the browser's Accept-Language (L-12).

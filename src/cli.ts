@@ -18,7 +18,8 @@ const usage = `Usage: shomei <command> [options]
 
   migrate                                   bring the database to the latest schema
   demo                                      create the demo universities (if missing)
-  tenant create --slug S --name-ja N --name-en N [--mandatory-2fa]
+  tenant create --slug S --name-ja N --name-en N [--mandatory-2fa] [--public-url URL]
+                                            a university, its links starting at URL (default PUBLIC_URL)
   roster set --tenant S --user ID           set a local-roster password (read from SHOMEI_PASSWORD)
   records import --tenant S --students F.csv [--courses F.csv] [--dry-run]
                                             import student records and transcripts (all or nothing)
@@ -61,6 +62,7 @@ async function run(argv: string[]): Promise<number> {
         'name-ja': { type: 'string' },
         'name-en': { type: 'string' },
         'mandatory-2fa': { type: 'boolean' },
+        'public-url': { type: 'string' },
         tenant: { type: 'string' },
         user: { type: 'string' },
         students: { type: 'string' },
@@ -91,8 +93,12 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       case 'tenant create': {
         if (!values.slug || !values['name-ja'] || !values['name-en']) break;
+        // Its links are built from this address from now on; the CLI's own default is no address (#8).
+        const publicUrl = values['public-url'] ?? process.env.PUBLIC_URL;
+        if (!publicUrl) throw new CliError('give --public-url (the address the service is served at) or PUBLIC_URL');
         const tenant = await services.tenants.create({
           slug: values.slug,
+          publicUrl,
           name: { ja: values['name-ja'], en: values['name-en'] },
           policy: { twoFactorMandatory: values['mandatory-2fa'] ?? false },
         });

@@ -18,11 +18,13 @@ export async function prepareDatabase(config: Config, log: Logger): Promise<Data
     throw new DatabaseUnavailableError(database.description, error);
   }
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
+  const uow = new UnitOfWork(database.db, systemClock);
   if (config.seedDemo) {
     const hasher = new PasswordHasher({ concurrency: config.hashConcurrency, queueLimit: 1000 });
-    if (await seedDemo(new UnitOfWork(database.db, systemClock), systemClock, hasher))
-      log.info('demo universities created (see README for the accounts)');
+    if (await seedDemo(uow, systemClock, hasher)) log.info('demo universities created (see README for the accounts)');
   }
+  // Only the service knows where it is served; the CLI never fills this in (#8).
+  await uow.repos.tenants.fillMissingPublicUrl(config.publicUrl);
   return database;
 }
 

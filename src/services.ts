@@ -81,7 +81,7 @@ export function createServices(deps: ServiceDeps) {
     mailer: new Mailer(mailWorker, box),
     logger,
   };
-  const flows = new FlowService({ clock, secrets, publicUrl: config.publicUrl });
+  const flows = new FlowService({ clock, secrets });
 
   const sessions = new SessionService(infrastructure);
   const keys = new EmailKeyService({ ...infrastructure, flows, sessions });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { type DatabaseHandle, openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { UnitOfWork } from '../src/db/unit-of-work.js';
@@ -133,7 +134,12 @@ describeOnPostgres(
       await migrateToLatest(handle.db);
       uow = new UnitOfWork(handle.db, systemClock);
       const hasher = new PasswordHasher({ concurrency: 2, queueLimit: 10 });
-      tenant = await new TenantService({ uow, clock: systemClock, hasher }).create({
+      tenant = await new TenantService({
+        uow,
+        clock: systemClock,
+        hasher,
+        config: loadConfig({ NODE_ENV: 'test', DATABASE_URL: cluster.url }),
+      }).create({
         slug: 'fa',
         name: { ja: '障害大学', en: 'Fault University' },
       });

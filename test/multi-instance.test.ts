@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { UnitOfWork } from '../src/db/unit-of-work.js';
 import { sealMail } from '../src/features/mail/mail.seal.js';
 import { OutboxRepository } from '../src/features/mail/outbox.repository.js';
@@ -106,6 +107,7 @@ describePostgres('#3 several instances on one PostgreSQL', () => {
       uow: new UnitOfWork(database.handle.db, systemClock),
       clock: systemClock,
       hasher: new PasswordHasher({ concurrency: 2, queueLimit: 100 }),
+      config: loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, PUBLIC_URL: 'http://shomei.test' }),
     });
     tenant = await tenants.create({ slug: 'mi', name: { ja: '複数大学', en: 'Multi University' } });
     instances.push(await startInstance(smtpUrl), await startInstance(smtpUrl));

@@ -252,6 +252,7 @@ describe('SessionRepository', () => {
     lastSeenAt: T0,
     idleExpiresAt: T0 + 30 * MINUTE,
     absoluteExpiresAt: T0 + 8 * 60 * MINUTE,
+    secondPasswordAt: T0,
     ip: '192.0.2.1',
     userAgent: 'Test',
   });
@@ -277,6 +278,7 @@ describe('SessionRepository', () => {
       lastSeenAt: T0,
       idleExpiresAt: T0 + 30 * MINUTE,
       absoluteExpiresAt: T0 + 8 * 60 * MINUTE,
+      secondPasswordAt: T0,
     });
   });
 

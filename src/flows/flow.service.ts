@@ -24,7 +24,7 @@ const LINK_TOKEN_PURPOSE = 'flow-token';
  * mailed one-time links (L-3, L-9, L-11: 256 random bits, only a keyed hash stored).
  */
 export class FlowService {
-  constructor(private readonly deps: { clock: Clock; secrets: SecretHasher; publicUrl: string }) {}
+  constructor(private readonly deps: { clock: Clock; secrets: SecretHasher }) {}
 
   /** Inserts a new flow in its kind's first state. */
   async start<C>(repos: Repositories, init: FlowInit<C>): Promise<Flow<C>> {
@@ -37,12 +37,12 @@ export class FlowService {
   async startWithLink<C>(
     repos: Repositories,
     init: FlowInit<C>,
-    link: { tenantSlug: string; path: string },
+    page: string,
   ): Promise<{ flow: Flow<C>; url: string }> {
     const flow = this.newFlow(init);
     const token = this.newLinkToken();
     await repos.flows.insert(flow, token.hash);
-    return { flow, url: this.linkUrl(link.tenantSlug, link.path, token.token) };
+    return { flow, url: this.linkUrl(page, token.token) };
   }
 
   private newFlow<C>(init: FlowInit<C>): Flow<C> {
@@ -87,8 +87,8 @@ export class FlowService {
     return this.deps.secrets.hash(LINK_TOKEN_PURPOSE, token);
   }
 
-  linkUrl(tenantSlug: string, path: string, token: string): string {
-    return `${this.deps.publicUrl}/${tenantSlug}${path}?token=${encodeURIComponent(token)}`;
+  linkUrl(page: string, token: string): string {
+    return `${page}?token=${encodeURIComponent(token)}`;
   }
 
   /** What the link's page should say; reading never uses the token (L-18). */

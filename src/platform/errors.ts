@@ -29,6 +29,7 @@ export const errorStatus = {
   /** Operator commands. */
   signer_invalid: 422,
   tenant_slug_invalid: 422,
+  tenant_address_missing: 409,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -5,4 +5,6 @@ export interface SessionRecord {
   lastSeenAt: number;
   idleExpiresAt: number;
   absoluteExpiresAt: number;
+  /** When the second password was last given in it; null for sessions older than the column. */
+  secondPasswordAt: number | null;
 }

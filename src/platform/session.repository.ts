@@ -20,6 +20,7 @@ export class SessionRepository {
         last_seen_at: session.lastSeenAt,
         idle_expires_at: session.idleExpiresAt,
         absolute_expires_at: session.absoluteExpiresAt,
+        second_password_at: session.secondPasswordAt,
         ip: session.ip,
         user_agent: session.userAgent,
       })
@@ -29,7 +30,14 @@ export class SessionRepository {
   async findLive(tenantId: string, idHash: string, now: number): Promise<SessionRecord | undefined> {
     const row = await this.db
       .selectFrom('sessions')
-      .select(['account_id', 'created_at', 'last_seen_at', 'idle_expires_at', 'absolute_expires_at'])
+      .select([
+        'account_id',
+        'created_at',
+        'last_seen_at',
+        'idle_expires_at',
+        'absolute_expires_at',
+        'second_password_at',
+      ])
       .where('tenant_id', '=', tenantId)
       .where('id_hash', '=', idHash)
       .where('idle_expires_at', '>', now)
@@ -42,6 +50,7 @@ export class SessionRepository {
         lastSeenAt: row.last_seen_at,
         idleExpiresAt: row.idle_expires_at,
         absoluteExpiresAt: row.absolute_expires_at,
+        secondPasswordAt: row.second_password_at,
       }
     );
   }
@@ -50,6 +59,15 @@ export class SessionRepository {
     await this.db
       .updateTable('sessions')
       .set({ last_seen_at: now, idle_expires_at: idleExpiresAt })
+      .where('tenant_id', '=', tenantId)
+      .where('id_hash', '=', idHash)
+      .execute();
+  }
+
+  async markSecondPassword(tenantId: string, idHash: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({ second_password_at: now })
       .where('tenant_id', '=', tenantId)
       .where('id_hash', '=', idHash)
       .execute();

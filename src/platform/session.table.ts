@@ -9,6 +9,8 @@ export interface SessionTable {
   last_seen_at: EpochMs;
   idle_expires_at: EpochMs;
   absolute_expires_at: EpochMs;
+  /** When the second password was last given in this session (login or re-authentication). */
+  second_password_at: EpochMs | null;
   ip: string;
   user_agent: string;
 }

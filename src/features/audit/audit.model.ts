@@ -14,6 +14,7 @@ export type AuditEvent =
   | 'second_password.set'
   | 'second_password.changed'
   | 'second_password.change_failure'
+  | 'second_password.reauth_failure'
   | 'second_password.reset_requested'
   | 'second_password.reset'
   | 'two_factor.enabled'

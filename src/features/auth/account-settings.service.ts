@@ -4,11 +4,14 @@ import { maskEmail } from '../../platform/format.js';
 import type { Lang } from '../../platform/i18n.js';
 import type { Invalid } from '../../platform/violation.js';
 import type { FlowService, LinkStatus } from '../../flows/flow.service.js';
-import type { Tenant } from '../tenants/tenant.model.js';
-import type { Account } from './account.model.js';
+import { type Tenant, tenantLink } from '../tenants/tenant.model.js';
+import type { Account, CurrentSession } from './account.model.js';
 import { emailPairViolations, normalizeEmail } from './email-address.rules.js';
 import type { LinkOutcome } from './email-registration.service.js';
 import type { TrustedBrowser } from './trusted-browser.model.js';
+
+/** How long a given second password allows security changes without asking again. */
+const REAUTH_WINDOW_MS = 5 * 60_000;
 
 export interface EmailChangeContext {
   lang: string;
@@ -18,8 +21,44 @@ export interface EmailChangeContext {
 /** What a logged-in student changes from the menu: mail address (L-9), two-factor (L-13), trusted browsers (L-19). */
 export class AccountSettingsService {
   constructor(
-    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'limits' | 'mailer'> & { flows: FlowService },
+    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'limits' | 'mailer' | 'hasher'> & {
+      flows: FlowService;
+    },
   ) {}
+
+  /** Whether the session gave the second password recently enough for a security change (#8). */
+  recentlyReauthenticated(session: CurrentSession): boolean {
+    return session.secondPasswordAt !== null && this.deps.clock.now() - session.secondPasswordAt < REAUTH_WINDOW_MS;
+  }
+
+  /**
+   * The second password asked again before a security change (#8): a session alone (a browser
+   * left open, a stolen cookie) must not change the mail address or turn two-factor off. Counts
+   * against the same per-account limit as every other second-password check.
+   */
+  async reauthenticate(
+    tenant: Tenant,
+    session: CurrentSession,
+    secondPassword: string,
+    actor: Actor,
+  ): Promise<{ status: 'ok' } | Invalid> {
+    if (this.recentlyReauthenticated(session)) return { status: 'ok' };
+    const { account } = session;
+    if (secondPassword.length === 0)
+      return { status: 'invalid', violations: [{ code: 'secondPassword.reauthRequired', path: 'secondPassword' }] };
+    const limitKey = `${tenant.id}:${account.id}`;
+    await this.deps.limits.assertNotBlocked('passwordChecksPerAccount', limitKey);
+    const matches =
+      account.secondPasswordHash !== null &&
+      (await this.deps.hasher.verify(account.secondPasswordHash, secondPassword));
+    if (!matches) {
+      await this.deps.limits.penalize('passwordChecksPerAccount', limitKey);
+      await this.deps.uow.run(actor, (tx) => tx.audit('second_password.reauth_failure', { accountId: account.id }));
+      return { status: 'invalid', violations: [{ code: 'secondPassword.oldWrong', path: 'secondPassword' }] };
+    }
+    await this.deps.uow.repos.sessions.markSecondPassword(tenant.id, session.idHash, this.deps.clock.now());
+    return { status: 'ok' };
+  }
 
   /** Violations name `newAddress` and `check`. */
   async requestEmailChange(
@@ -46,7 +85,7 @@ export class AccountSettingsService {
           lifetimeMs: tenant.policy.linkLifetimeMinutes * 60_000,
           context: { lang: actor.lang, newEmail: email },
         },
-        { tenantSlug: tenant.slug, path: '/settings/mail-address/confirm' },
+        tenantLink(tenant, '/settings/mail-address/confirm'),
       );
       await this.deps.mailer.queue(tx, tenant, {
         event: 'emailChange',
@@ -63,8 +102,17 @@ export class AccountSettingsService {
     return this.deps.flows.inspectLink<EmailChangeContext>(this.deps.uow.repos, tenant.id, 'email_change', token);
   }
 
-  /** Uses the link; the old address is told of the change (L-9). */
-  async confirmEmailChange(tenant: Tenant, token: string, actor: Actor): Promise<LinkOutcome> {
+  /**
+   * Uses the link; the old address is told of the change (L-9), and every other browser logged in
+   * to the account is logged out (#8): whoever changed the address may not be its owner.
+   * `currentSessionHash`: the confirming browser's session, kept.
+   */
+  async confirmEmailChange(
+    tenant: Tenant,
+    token: string,
+    actor: Actor,
+    currentSessionHash?: string,
+  ): Promise<LinkOutcome> {
     const done = await this.deps.uow.run(actor, async (tx) => {
       const flow = await tx.flows.consumeToken<EmailChangeContext>(
         tenant.id,
@@ -78,6 +126,7 @@ export class AccountSettingsService {
       const account = await tx.accounts.findById(tenant.id, flow.subjectId);
       if (!account) return false;
       await tx.accounts.setVerifiedEmail(tenant.id, account.id, flow.context.newEmail, tx.now);
+      await tx.sessions.deleteAllForAccount(tenant.id, account.id, currentSessionHash);
       if (account.email && account.email !== flow.context.newEmail) {
         await this.deps.mailer.queue(tx, tenant, {
           event: 'emailChangedNotice',

@@ -16,4 +16,6 @@ export interface Account {
 export interface CurrentSession {
   idHash: string;
   account: Account;
+  /** When the second password was last given in this session (#8 re-authentication). */
+  secondPasswordAt: number | null;
 }

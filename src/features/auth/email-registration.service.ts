@@ -4,7 +4,7 @@ import type { Invalid } from '../../platform/violation.js';
 import type { Flow } from '../../flows/flow.model.js';
 import type { FlowService, LinkStatus } from '../../flows/flow.service.js';
 import { transition } from '../../flows/flow.state.js';
-import type { Tenant } from '../tenants/tenant.model.js';
+import { type Tenant, tenantLink } from '../tenants/tenant.model.js';
 import { emailPairViolations, normalizeEmail } from './email-address.rules.js';
 import type { PendingLoginContext } from './login.service.js';
 
@@ -58,7 +58,7 @@ export class EmailRegistrationService {
         lang: actor.lang,
         to: email,
         params: {
-          url: flows.linkUrl(tenant.slug, '/mail-address/confirm', token),
+          url: flows.linkUrl(tenantLink(tenant, '/mail-address/confirm'), token),
           minutes: tenant.policy.linkLifetimeMinutes,
           userId: account.userId,
         },

@@ -1,15 +1,19 @@
 import type { Work } from '../../db/unit-of-work.js';
 import type { Infrastructure } from '../../infrastructure.js';
 import type { Actor } from '../../platform/actor.js';
+import { newId } from '../../platform/crypto.js';
 import type { Invalid, Violation } from '../../platform/violation.js';
 import type { Flow } from '../../flows/flow.model.js';
 import type { FlowService, LinkStatus } from '../../flows/flow.service.js';
 import { initialState, transition } from '../../flows/flow.state.js';
-import type { Tenant } from '../tenants/tenant.model.js';
+import { type Tenant, tenantLink } from '../tenants/tenant.model.js';
 import type { Account } from './account.model.js';
 import { emailPairViolations, normalizeEmail } from './email-address.rules.js';
 import type { PendingLoginContext } from './login.service.js';
 import { secondPasswordRuleViolations } from './second-password.rules.js';
+
+/** Rolls back the stand-in work done for an address no account uses. */
+const unknownAddress = new Error('no account uses this address');
 
 export type PasswordResult = { status: 'done' } | Invalid | { status: 'gone' };
 
@@ -160,30 +164,39 @@ export class SecondPasswordService {
       return { status: 'sent' };
     }
     const accounts = await uow.repos.accounts.findByVerifiedEmail(tenant.id, email);
-    if (accounts.length === 0) return { status: 'sent' };
-    await uow.run(actor, async (tx) => {
-      for (const account of accounts) {
-        await tx.flows.expireOpen(tenant.id, account.id, 'second_password_reset', tx.now);
-        const { url } = await flows.startWithLink<ResetContext>(
-          tx,
-          {
-            tenantId: tenant.id,
-            kind: 'second_password_reset',
-            subjectId: account.id,
-            lifetimeMs: tenant.policy.linkLifetimeMinutes * 60_000,
-            context: { lang: actor.lang },
-          },
-          { tenantSlug: tenant.slug, path: '/forgot/reset' },
-        );
-        await this.deps.mailer.queue(tx, tenant, {
-          event: 'secondPasswordReset',
-          lang: actor.lang,
-          to: email,
-          params: { url, minutes: tenant.policy.linkLifetimeMinutes, userId: account.userId },
-        });
-        await tx.audit('second_password.reset_requested', { accountId: account.id });
-      }
-    });
+    // The answer's time must not tell whether the address is registered (#8): an unknown address
+    // does the work of one account — link, mail and audit written in a transaction — which is
+    // then rolled back, so nothing is kept and nothing sent.
+    const targets: Array<Account | undefined> = accounts.length > 0 ? accounts : [undefined];
+    await uow
+      .run(actor, async (tx) => {
+        for (const target of targets) {
+          const subjectId = target?.id ?? newId();
+          await tx.flows.expireOpen(tenant.id, subjectId, 'second_password_reset', tx.now);
+          const { url } = await flows.startWithLink<ResetContext>(
+            tx,
+            {
+              tenantId: tenant.id,
+              kind: 'second_password_reset',
+              subjectId,
+              lifetimeMs: tenant.policy.linkLifetimeMinutes * 60_000,
+              context: { lang: actor.lang },
+            },
+            tenantLink(tenant, '/forgot/reset'),
+          );
+          await this.deps.mailer.queue(tx, tenant, {
+            event: 'secondPasswordReset',
+            lang: actor.lang,
+            to: email,
+            params: { url, minutes: tenant.policy.linkLifetimeMinutes, userId: target?.userId ?? '' },
+          });
+          await tx.audit('second_password.reset_requested', { accountId: subjectId });
+        }
+        if (!targets[0]) throw unknownAddress;
+      })
+      .catch((error: unknown) => {
+        if (error !== unknownAddress) throw error;
+      });
     return { status: 'sent' };
   }
 
@@ -217,8 +230,10 @@ export class SecondPasswordService {
         tx.now,
       );
       if (!flow) return false;
-      // Whoever knew the old second password is logged out everywhere.
+      // Whoever knew the old second password is logged out everywhere, and no browser they
+      // had trusted skips the mailed key any more (#8).
       await this.replace(tx, tenant, account, hash, { event: 'second_password.reset' });
+      await tx.trustedBrowsers.revokeAll(tenant.id, account.id, tx.now);
       return true;
     });
     if (!done) {

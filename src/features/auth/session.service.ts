@@ -27,6 +27,8 @@ export class SessionService {
       lastSeenAt: now,
       idleExpiresAt: now + this.deps.config.sessionIdleMs,
       absoluteExpiresAt: now + this.deps.config.sessionAbsoluteMs,
+      // Every login that makes a session has just checked the second password.
+      secondPasswordAt: now,
       ip: tx.actor.ip ?? '',
       userAgent: tx.actor.userAgent.slice(0, 300),
     });
@@ -44,7 +46,7 @@ export class SessionService {
     if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
       await repos.sessions.touch(tenant.id, idHash, now, now + this.deps.config.sessionIdleMs);
     }
-    return { idHash, account };
+    return { idHash, account, secondPasswordAt: session.secondPasswordAt };
   }
 
   async end(tenant: Tenant, session: CurrentSession, actor: Actor): Promise<void> {

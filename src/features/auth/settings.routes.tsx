@@ -27,20 +27,36 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
     sendPage(
       request,
       reply,
-      <ChangeMailAddressPage address="" errors={[]} current={maskEmail(session(request).account.email ?? '')} />,
+      <ChangeMailAddressPage
+        address=""
+        errors={[]}
+        current={maskEmail(session(request).account.email ?? '')}
+        askSecondPassword={!auth.settings.recentlyReauthenticated(session(request))}
+      />,
     ),
   );
 
   app.post('/settings/mail-address', loggedIn, async (request, reply) => {
-    const { account } = session(request);
+    const current = session(request);
+    const { account } = current;
     const address = formField(request.body, 'newAddress', 300);
-    const result = await auth.settings.requestEmailChange(
+    const actor = http.actor(request, reply);
+    const reauth = await auth.settings.reauthenticate(
       request.tenant,
-      account,
-      address,
-      formField(request.body, 'check', 300),
-      http.actor(request, reply),
+      current,
+      formField(request.body, 'secondPassword', 256),
+      actor,
     );
+    const result =
+      reauth.status === 'invalid'
+        ? reauth
+        : await auth.settings.requestEmailChange(
+            request.tenant,
+            account,
+            address,
+            formField(request.body, 'check', 300),
+            actor,
+          );
     if (result.status === 'invalid') {
       return sendPage(
         request,
@@ -49,6 +65,7 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
           address={address}
           errors={fieldErrors(result.violations, mailAddressForm)}
           current={maskEmail(account.email ?? '')}
+          askSecondPassword={reauth.status === 'invalid'}
         />,
         422,
       );
@@ -92,6 +109,7 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
       request.tenant,
       formField(request.body, 'token', 256),
       http.actor(request, reply),
+      request.currentSession?.idHash,
     );
     if (outcome.status !== 'completed') return sendLinkProblem(request, reply, outcome.status, 'change');
     return reply.redirect(`${tenantBase(request)}/settings/mail-address/changed`, 303);
@@ -160,16 +178,41 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
     return sendPage(
       request,
       reply,
-      <TwoFactorPage enabled={mandatory || account.twoFactorEnabled} mandatory={mandatory} />,
+      <TwoFactorPage
+        enabled={mandatory || account.twoFactorEnabled}
+        mandatory={mandatory}
+        askSecondPassword={!auth.settings.recentlyReauthenticated(session(request))}
+      />,
     );
   });
 
   app.post('/settings/two-factor', loggedIn, async (request, reply) => {
-    const { account } = session(request);
+    const current = session(request);
+    const { account } = current;
     // The confirmation form always sends the state it offered; anything else changes nothing.
     const answer = formField(request.body, 'enable');
     if (answer !== 'true' && answer !== 'false') throw new AppError('bad_request');
     const enable = answer === 'true';
+    if (!enable) {
+      const reauth = await auth.settings.reauthenticate(
+        request.tenant,
+        current,
+        formField(request.body, 'secondPassword', 256),
+        http.actor(request, reply),
+      );
+      if (reauth.status === 'invalid')
+        return sendPage(
+          request,
+          reply,
+          <TwoFactorPage
+            enabled={account.twoFactorEnabled}
+            mandatory={false}
+            askSecondPassword
+            errors={fieldErrors(reauth.violations, mailAddressForm)}
+          />,
+          422,
+        );
+    }
     const outcome = await auth.settings.setTwoFactor(request.tenant, account, enable, http.actor(request, reply));
     if (outcome.status === 'mandatory') return sendPage(request, reply, <TwoFactorPage enabled mandatory />, 409);
     return reply.redirect(`${tenantBase(request)}/settings/two-factor/changed`, 303);

@@ -7,7 +7,7 @@ import { AppError } from '../../platform/errors.js';
 import type { Lang } from '../../platform/i18n.js';
 import { translator } from '../../platform/i18n.js';
 import { type StudentRecord, formatGpa } from '../records/record.model.js';
-import type { Tenant } from '../tenants/tenant.model.js';
+import { type Tenant, tenantLink } from '../tenants/tenant.model.js';
 import type { CertificateData, CertificateType } from './certificate.model.js';
 import type { CertificateStatement, IssuedCertificate } from './issued-certificate.model.js';
 import type { CertificateRenderer } from './pdf/certificate.renderer.js';
@@ -156,7 +156,7 @@ export class IssuanceService implements Issuer {
       issueDate,
       serial,
       verificationCode: code,
-      verificationUrl: `${this.deps.config.publicUrl}/${tenant.slug}/verify?code=${encodeURIComponent(code)}`,
+      verificationUrl: `${tenantLink(tenant, '/verify')}?code=${encodeURIComponent(code)}`,
       ...(type === 'transcript' && {
         transcript: {
           courses: courses.map((course) => ({

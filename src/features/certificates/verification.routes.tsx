@@ -4,7 +4,7 @@ import { Button, ErrorSummary, Field, type FieldError, Message } from '../../pla
 import { Layout } from '../../platform/views/layout.js';
 import { usePage } from '../../platform/views/page-context.js';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
-import { queryField } from '../../platform/http/form.js';
+import { formField, queryField } from '../../platform/http/form.js';
 import type { Verdict, VerificationService } from './verification.service.js';
 
 const verdictKind = { genuine: 'success', revoked: 'warning', altered: 'warning', unknown: 'warning' } as const;
@@ -101,10 +101,7 @@ export async function verificationRoutes(
   });
 
   app.post('/verify', readOnly, async (request, reply) => {
-    const code =
-      typeof (request.body as { code?: unknown })?.code === 'string'
-        ? String((request.body as { code: string }).code).slice(0, 40)
-        : '';
+    const code = formField(request.body, 'code', 40);
     if (!code.trim()) {
       return sendPage(
         request,

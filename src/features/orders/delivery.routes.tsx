@@ -28,14 +28,21 @@ function DownloadPage({
       <ul class="documents">
         {certificates.map((certificate) => (
           <li key={certificate.serial}>
-            <Form action={`${base}/delivery`}>
-              <input type="hidden" name="token" value={token} />
-              <input type="hidden" name="serial" value={certificate.serial} />
-              <span>
-                {t(`certificates.types.${certificate.type}`)} ({certificate.serial})
-              </span>{' '}
-              <Button>{t('orders.delivery.download')}</Button>
-            </Form>
+            {certificate.revokedAt === null ? (
+              <Form action={`${base}/delivery`}>
+                <input type="hidden" name="token" value={token} />
+                <input type="hidden" name="serial" value={certificate.serial} />
+                <span>
+                  {t(`certificates.types.${certificate.type}`)} ({certificate.serial})
+                </span>{' '}
+                <Button>{t('orders.delivery.download')}</Button>
+              </Form>
+            ) : (
+              <p>
+                {t(`certificates.types.${certificate.type}`)} ({certificate.serial}):{' '}
+                {t('orders.delivery.revokedOn', { at: formatDateTime(certificate.revokedAt, lang) })}
+              </p>
+            )}
           </li>
         ))}
       </ul>
@@ -46,7 +53,7 @@ function DownloadPage({
   );
 }
 
-function DeliveryProblemPage({ status }: { status: 'expired' | 'unknown' }) {
+function DeliveryProblemPage({ status }: { status: 'expired' | 'unknown' | 'revoked' }) {
   const { t } = usePage();
   return (
     <Layout title={t(`orders.delivery.${status}.title`)}>

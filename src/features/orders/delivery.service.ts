@@ -6,7 +6,7 @@ import { formatDateTime } from '../../platform/format.js';
 import { translator } from '../../platform/i18n.js';
 import type { Issuer } from '../certificates/issuance.service.js';
 import type { IssuedCertificate } from '../certificates/issued-certificate.model.js';
-import type { Tenant } from '../tenants/tenant.model.js';
+import { type Tenant, tenantLink } from '../tenants/tenant.model.js';
 import type { Order } from './order.model.js';
 
 const PURPOSE = 'digital-delivery';
@@ -49,7 +49,6 @@ export class DeliveryService {
     );
     const record = await tx.records.findByStudentNumber(tenant.id, order.studentNumber);
     const t = translator(order.lang);
-    const publicUrl = this.deps.config.publicUrl;
     await this.deps.mailer.queue(tx, tenant, {
       event: 'digitalDelivery',
       lang: order.lang,
@@ -59,8 +58,8 @@ export class DeliveryService {
         studentName: order.lang === 'ja' ? (record?.name.kanji ?? '') : (record?.name.roman ?? ''),
         documents: certificates.map((c) => `- ${t(`certificates.types.${c.type}`)} (${c.serial})`).join('\n'),
         expiry: formatDateTime(expiresAt, order.lang),
-        url: `${publicUrl}/${tenant.slug}/delivery?token=${encodeURIComponent(token)}`,
-        verifyUrl: `${publicUrl}/${tenant.slug}/verify`,
+        url: `${tenantLink(tenant, '/delivery')}?token=${encodeURIComponent(token)}`,
+        verifyUrl: tenantLink(tenant, '/verify'),
       },
     });
   }
@@ -84,11 +83,13 @@ export class DeliveryService {
     token: string,
     serial: string,
     actor: Actor,
-  ): Promise<{ status: 'ok'; certificate: IssuedCertificate } | { status: 'expired' | 'unknown' }> {
+  ): Promise<{ status: 'ok'; certificate: IssuedCertificate } | { status: 'expired' | 'unknown' | 'revoked' }> {
     const page = await this.page(tenant, token);
     if (page.status !== 'ok') return page;
     const certificate = page.certificates.find((c) => c.serial === serial);
     if (!certificate) return { status: 'unknown' };
+    // Revocation stops delivery (#8): the link may outlive the certificate by months.
+    if (certificate.revokedAt !== null) return { status: 'revoked' };
     await this.deps.uow.run(actor, async (tx) => {
       if (!(await tx.deliveries.recordRetrieval(tenant.id, page.order.id, tx.now))) return;
       if (page.order.state === 'delivered') {

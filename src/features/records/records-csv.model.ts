@@ -6,6 +6,7 @@ export type ImportFile = 'students' | 'courses';
 export type ImportIssueCode =
   | 'encoding'
   | 'csv_syntax'
+  | 'control_character'
   | 'empty_file'
   | 'missing_column'
   | 'unknown_column'

@@ -4,6 +4,7 @@
  */
 import { type CsvError, parse } from 'csv-parse/sync';
 import type { Lang } from '../../platform/i18n.js';
+import { INVISIBLE_CONTROL, codePointName } from '../../platform/terminal-text.js';
 import { isIsoDate } from './record.model.js';
 import type { ImportFile, ImportIssue, ImportIssueCode } from './records-csv.model.js';
 
@@ -133,7 +134,26 @@ export function readTable(
   }
   const width = header.values.length;
   const good: Row[] = [];
+  // Every value is checked before anything reads it (#8): PostgreSQL refuses NUL, and an escape
+  // or a bidi override would reach names on certificates and the operator's terminal.
+  const controlIssues = (row: Row): ImportIssue[] =>
+    row.values.flatMap((value, index) => {
+      const found = INVISIBLE_CONTROL.exec(value);
+      if (!found) return [];
+      const column = header.values[index] || `column ${index + 1}`;
+      return [
+        {
+          file,
+          line: row.line,
+          column,
+          code: 'control_character' as const,
+          reason: `${column} contains the control character ${codePointName(found[0])}: remove it`,
+        },
+      ];
+    });
+  errors.push(...controlIssues(header));
   for (const row of rows) {
+    const controls = controlIssues(row);
     if (row.values.length !== width) {
       errors.push({
         file,
@@ -141,6 +161,8 @@ export function readTable(
         code: 'column_count',
         reason: `${row.values.length} fields where the header has ${width} (a comma inside a value needs "quotes")`,
       });
+    } else if (controls.length > 0) {
+      errors.push(...controls);
     } else {
       good.push(row);
     }

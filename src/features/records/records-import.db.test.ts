@@ -302,6 +302,28 @@ describe('C-3 A-4 records import', () => {
     expect(await counts(a.id)).toEqual({ students: 0, courses: 0 });
   });
 
+  it('#8 NUL, ESC and bidi overrides in any field are refused with their line, and never printed raw', async () => {
+    const report = await service.import(operatorActor(a.id), {
+      students: [
+        studentHeader,
+        yamada.replace('山田 太郎', '山田\u0000太郎'),
+        suzuki.replace('SUZUKI Hanako', '\u001b[2J\u001b[31mSUZUKI Hanako'),
+        oconnor.replace('理工学部', '理工\u202e学部'),
+      ].join('\n'),
+      courses: [courseHeader, '2023L012,2023,前期,Spring,日本語学\u2066概論,Introduction,2,S'].join('\n'),
+    });
+    expect(brief(report.errors)).toEqual([
+      { file: 'students', line: 2, column: 'name_kanji', code: 'control_character' },
+      { file: 'students', line: 3, column: 'name_roman', code: 'control_character' },
+      { file: 'students', line: 4, column: 'faculty_ja', code: 'control_character' },
+      { file: 'courses', line: 2, column: 'course_ja', code: 'control_character' },
+    ]);
+    expect(await counts(a.id)).toEqual({ students: 0, courses: 0 });
+    const printed = formatImportReport(report, { students: 'students.csv', courses: 'courses.csv' }).join('\n');
+    expect(printed).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(printed).toContain('students.csv:3: name_roman: name_roman contains the control character U+001B');
+  });
+
   it("C-3 a user ID held by another of the tenant's students is refused; two students may swap theirs", async () => {
     await service.import(operatorActor(a.id), { students: studentsCsv });
     const taken = [studentHeader, suzuki.replace('2025E041,s2026002', '2026E001,s2026001')].join('\n');

@@ -1,5 +1,6 @@
 import type { Infrastructure } from '../../infrastructure.js';
 import type { Actor } from '../../platform/actor.js';
+import { visibleControls } from '../../platform/terminal-text.js';
 import type { StudentCourseInput } from './record.model.js';
 import type { ImportIssue } from './records-csv.model.js';
 import { parseCoursesCsv, parseStudentsCsv } from './records-csv.js';
@@ -135,9 +136,11 @@ export function formatImportReport(
   report: RecordsImportReport,
   names: Partial<Record<'students' | 'courses', string>> = {},
 ): string[] {
-  const lines = report.errors.map(
-    (issue) =>
+  // Reasons quote the file's own text: printed to a terminal, its controls are written out (#8).
+  const lines = report.errors.map((issue) =>
+    visibleControls(
       `${names[issue.file] ?? issue.file}:${issue.line}: ${issue.column ? `${issue.column}: ` : ''}${issue.reason}`,
+    ),
   );
   const counts = `${report.students.rows} students (${report.students.created} new, ${report.students.updated} updated), ${report.courses.rows} courses for ${report.courses.students} students`;
   if (!report.ok) lines.push(`${report.errors.length} problem(s): nothing imported`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../../platform/errors.js';
 import type { Lang } from '../../platform/i18n.js';
 
 /** Policy settings a university may change; the defaults are SPEC.md's. */
@@ -106,6 +107,20 @@ export interface Tenant {
   policy: TenantPolicy;
   content: TenantContent;
   directory: DirectoryConfig;
+  /**
+   * Where its pages are served (no trailing slash): every link in a document or a mail starts
+   * here (#8). Absent only for a university made before it was stored, until the service starts.
+   */
+  publicUrl?: string;
+}
+
+/** The address of one of the university's pages, from its own stored public address. */
+export function tenantLink(tenant: Pick<Tenant, 'slug' | 'publicUrl'>, path: string): string {
+  if (!tenant.publicUrl)
+    throw new AppError('tenant_address_missing', {
+      detail: `${tenant.slug} has no public address yet: start the service once (it records its PUBLIC_URL)`,
+    });
+  return `${tenant.publicUrl}/${tenant.slug}${path}`;
 }
 
 /** Slugs are URL prefixes; these would shadow the service's own paths. */

@@ -12,7 +12,16 @@ const parsed = new Map<string, Tenant>();
 const PARSED_CACHE_SIZE = 1000;
 
 function toTenant(row: TenantTable): Tenant {
-  const key = JSON.stringify([row.id, row.slug, row.name_ja, row.name_en, row.policy, row.content, row.directory]);
+  const key = JSON.stringify([
+    row.id,
+    row.slug,
+    row.name_ja,
+    row.name_en,
+    row.policy,
+    row.content,
+    row.directory,
+    row.public_url,
+  ]);
   const cached = parsed.get(key);
   if (cached) return cached;
   const tenant: Tenant = {
@@ -22,6 +31,7 @@ function toTenant(row: TenantTable): Tenant {
     policy: tenantPolicySchema.parse(JSON.parse(row.policy)),
     content: tenantContentSchema.parse(JSON.parse(row.content)),
     directory: directoryConfigSchema.parse(JSON.parse(row.directory)),
+    ...(row.public_url && { publicUrl: row.public_url }),
   };
   if (parsed.size >= PARSED_CACHE_SIZE) parsed.delete(parsed.keys().next().value as string);
   parsed.set(key, tenant);
@@ -57,9 +67,15 @@ export class TenantRepository {
         policy: JSON.stringify(tenant.policy),
         content: JSON.stringify(tenant.content),
         directory: JSON.stringify(tenant.directory),
+        public_url: tenant.publicUrl ?? null,
         created_at: now,
       })
       .execute();
+  }
+
+  /** Universities made before their address was stored get the service's (#8). */
+  async fillMissingPublicUrl(publicUrl: string): Promise<void> {
+    await this.db.updateTable('tenants').set({ public_url: publicUrl }).where('public_url', 'is', null).execute();
   }
 
   async updatePolicy(tenantId: string, policy: Tenant['policy']): Promise<void> {

@@ -16,6 +16,8 @@ export interface NewTenant {
   policy?: Partial<Tenant['policy']>;
   content?: unknown;
   directory?: DirectoryConfig;
+  /** Where its pages are served; the service's PUBLIC_URL when not given. */
+  publicUrl?: string;
 }
 
 /** A validated university with the specification's defaults filled in. */
@@ -32,15 +34,16 @@ export function newTenant(input: NewTenant): Tenant {
     policy: tenantPolicySchema.parse(input.policy ?? {}),
     content: tenantContentSchema.parse(input.content ?? {}),
     directory: input.directory ?? { kind: 'local' },
+    ...(input.publicUrl && { publicUrl: input.publicUrl.replace(/\/+$/, '') }),
   };
 }
 
 /** The operator's side: making universities and filling a local roster. */
 export class TenantService {
-  constructor(private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'hasher'>) {}
+  constructor(private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'hasher' | 'config'>) {}
 
   async create(input: NewTenant): Promise<Tenant> {
-    const tenant = newTenant(input);
+    const tenant = newTenant({ ...input, publicUrl: input.publicUrl ?? this.deps.config.publicUrl });
     await this.deps.uow.repos.tenants.insert(tenant, this.deps.clock.now());
     return tenant;
   }

@@ -11,5 +11,7 @@ export interface TenantTable {
   content: string;
   /** JSON of DirectoryConfig. */
   directory: string;
+  /** Where its pages are served, e.g. https://shomei.example.ac.jp (no trailing slash). */
+  public_url: string | null;
   created_at: EpochMs;
 }

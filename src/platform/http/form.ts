@@ -1,16 +1,15 @@
 import type { Violation } from '../violation.js';
 import type { FieldError } from '../views/components.js';
+import { truncate, wellFormed } from './well-formed.js';
 
 /**
  * Form fields arrive as strings or not at all; anything else (arrays, objects) counts as empty.
- * Control characters become U+FFFD: no field may hold them, PostgreSQL refuses NUL in text,
- * and the replacement still fails every check instead of quietly matching a shorter value.
+ * Cut to `maxLength` without splitting a surrogate pair, and well-formed (see well-formed.ts)
+ * even when a caller hands in a body the app's hook has not seen.
  */
 export function formField(body: unknown, name: string, maxLength = 1024): string {
   const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
-  return typeof value === 'string'
-    ? value.slice(0, maxLength).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd')
-    : '';
+  return typeof value === 'string' ? wellFormed(truncate(value, maxLength), { lines: true }) : '';
 }
 
 export function queryField(query: unknown, name: string): string {

@@ -117,3 +117,19 @@ function SecondPasswordRulesNotes() {
     </Notes>
   );
 }
+
+/** The second password asked again before a security change (#8). */
+export function ReauthField({ errors }: { errors: FieldError[] }) {
+  const { t } = usePage();
+  return (
+    <Field
+      name="secondPassword"
+      label={t('reauth.label')}
+      hint={t('reauth.hint')}
+      type="password"
+      errors={errors}
+      autocomplete="current-password"
+      maxLength={SECOND_PASSWORD_MAX * 4}
+    />
+  );
+}

@@ -1,17 +1,19 @@
 import { ErrorSummary, type FieldError, Form, FormActions } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
-import { MailAddressFields } from './auth.components.js';
+import { MailAddressFields, ReauthField } from './auth.components.js';
 
 /** §2.4a steps 2–3 (L-9). */
 export function ChangeMailAddressPage({
   address,
   errors,
   current,
+  askSecondPassword,
 }: {
   address: string;
   errors: FieldError[];
   current: string;
+  askSecondPassword: boolean;
 }) {
   const { t, base } = usePage();
   return (
@@ -20,6 +22,7 @@ export function ChangeMailAddressPage({
       <p>{t('changeMail.current', { address: current })}</p>
       <Form action={`${base}/settings/mail-address`} class="stack">
         <MailAddressFields name="newAddress" label={t('changeMail.newAddress')} address={address} errors={errors} />
+        {askSecondPassword && <ReauthField errors={errors} />}
         <FormActions backHref={`${base}/home`} submit={t('mailAddress.submit')} />
       </Form>
     </Layout>
