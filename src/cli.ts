@@ -216,6 +216,12 @@ run(process.argv.slice(2))
       console.error(error.options.detail ?? error.code);
       process.exit(2);
     }
+    // SQLite: the service held the write lock past the busy timeout. Nothing was written (every
+    // command's writes are one transaction); the operator only has to run it again.
+    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
+      console.error('The database is busy (the service is writing to it). Nothing was changed; run the command again.');
+      process.exit(75);
+    }
     console.error(error);
     process.exit(1);
   });

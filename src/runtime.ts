@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { UnitOfWork } from './db/unit-of-work.js';
+import { redactUrl } from './platform/log-redaction.js';
 import { seedDemo } from './dev/demo/seed-demo.js';
 import { systemClock } from './platform/clock.js';
 import { PasswordHasher } from './platform/password-hasher.js';
@@ -47,10 +48,10 @@ export function createLogger(config: Config): Logger {
   return pino({
     level: config.logLevel,
     serializers: {
-      // One-time URLs carry their token in the query string: it must never reach the logs.
+      // Tokens, verification codes, flow ids and reservation numbers never reach the logs.
       req: (request: { method: string; url: string; ip?: string }) => ({
         method: request.method,
-        url: request.url.replace(/([?&]token=)[^&]*/g, '$1[redacted]'),
+        url: redactUrl(request.url),
         remoteAddress: request.ip,
       }),
     },

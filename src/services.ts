@@ -76,7 +76,7 @@ export function createServices(deps: ServiceDeps) {
     secrets,
     box,
     hasher,
-    limits: new RateLimits(database),
+    limits: new RateLimits(database, secrets),
     directory,
     mailer: new Mailer(mailWorker, box),
     logger,

@@ -162,6 +162,23 @@ describe('Q-1 sessions', () => {
     expect(page.location).toBe('/tu/login?notice=sessionEnded');
   });
 
+  it('#8 a short idle limit never ends a session in use: with 1 minute, a page every 50 seconds keeps it', async () => {
+    const short = await startHarness({ env: { SESSION_IDLE_MINUTES: '1' } });
+    try {
+      const browser = new TestBrowser(short, { lang: 'en', ip: '10.44.0.1' });
+      const student = await readyStudent(short, browser);
+      await logIn(short, browser, student, student.secondPassword, student.email);
+      for (let step = 0; step < 6; step++) {
+        await advance(short, 50_000);
+        expect((await browser.get('/tu/home', { follow: false })).status).toBe(200);
+      }
+      await advance(short, 61_000);
+      expect((await browser.get('/tu/home', { follow: false })).location).toBe('/tu/login?notice=sessionEnded');
+    } finally {
+      await short.close();
+    }
+  });
+
   it('Q-1 a busy session still ends after 8 hours (absolute timeout)', async () => {
     const { browser } = await loggedInStudent();
     for (let minutes = 0; minutes < 8 * 60 - 20; minutes += 20) {

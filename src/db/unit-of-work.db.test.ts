@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshDatabase, testDialect } from '../../test/helpers/database.js';
 import { type Actor, operatorActor } from '../platform/actor.js';
 import { ManualClock } from '../platform/clock.js';
-import { newId } from '../platform/crypto.js';
+import { SecretHasher, newId } from '../platform/crypto.js';
 import { RateLimits } from '../platform/rate-limit.js';
 import { newTenant } from '../features/tenants/tenant.service.js';
 import type { DatabaseHandle } from './database.js';
@@ -77,7 +77,7 @@ describe('#7 the unit of work carries the actor', () => {
   });
 
   it('refuses a rate limit inside a transaction: limiters write on connections of their own', async () => {
-    const limits = new RateLimits(testDatabase.handle);
+    const limits = new RateLimits(testDatabase.handle, new SecretHasher('unit-of-work-test-secret-0123456789abcdef'));
     await expect(uow.run(student, () => limits.consume('mailsPerAccount', `${tenant.id}:${newId()}`))).rejects.toThrow(
       'must not be called inside a unit of work',
     );

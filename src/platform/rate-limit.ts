@@ -6,7 +6,7 @@ import {
 } from 'rate-limiter-flexible';
 import type { DatabaseHandle } from '../db/database.js';
 import { assertOutsideTransaction } from '../db/unit-of-work.js';
-import { sha256 } from './crypto.js';
+import type { SecretHasher } from './crypto.js';
 import { AppError } from './errors.js';
 
 /** Each limit: how many events in how many seconds, and how long to refuse once it is reached. */
@@ -35,14 +35,6 @@ export const limitDefinitions = {
 
 export type LimitName = keyof typeof limitDefinitions;
 
-/**
- * Keys hold user IDs and mail addresses: stored as a digest they cannot be read back from the
- * table, and always fit its 255-character key column whatever was typed.
- */
-function storedKey(key: string): string {
-  return sha256(key);
-}
-
 function limiterFor(database: DatabaseHandle, name: string, definition: (typeof limitDefinitions)[LimitName]) {
   // The table comes from our migration, so the store must not try to create it.
   const common = {
@@ -64,7 +56,15 @@ function limiterFor(database: DatabaseHandle, name: string, definition: (typeof 
 export class RateLimits {
   private readonly limiters: Record<LimitName, RateLimiterAbstract>;
 
-  constructor(database: DatabaseHandle) {
+  /**
+   * Keys hold user IDs, mail addresses and network addresses: stored as a digest keyed with the
+   * server secret, they can be neither read back from the table nor found by hashing guesses,
+   * and always fit its 255-character key column whatever was typed.
+   */
+  private readonly storedKey: (key: string) => string;
+
+  constructor(database: DatabaseHandle, secrets: SecretHasher) {
+    this.storedKey = (key) => secrets.hash('rate-limit-key', key);
     const entries = Object.entries(limitDefinitions).map(([name, definition]) => [
       name,
       limiterFor(database, name, definition),
@@ -75,7 +75,7 @@ export class RateLimits {
   /** Refuses when the limit is already reached; otherwise tells how many events are counted. */
   async assertNotBlocked(name: LimitName, key: string): Promise<number> {
     assertOutsideTransaction('a rate limit');
-    const state = await this.limiters[name].get(storedKey(key));
+    const state = await this.limiters[name].get(this.storedKey(key));
     if (state && state.remainingPoints <= 0) throw this.refusal(state);
     return state?.consumedPoints ?? 0;
   }
@@ -84,7 +84,7 @@ export class RateLimits {
   async consume(name: LimitName, key: string): Promise<void> {
     assertOutsideTransaction('a rate limit');
     try {
-      await this.limiters[name].consume(storedKey(key));
+      await this.limiters[name].consume(this.storedKey(key));
     } catch (error) {
       if (error instanceof RateLimiterRes) throw this.refusal(error);
       throw error;
@@ -94,20 +94,20 @@ export class RateLimits {
   /** Counts one failure without refusing this request; the next one is refused. Tells the new count. */
   async penalize(name: LimitName, key: string): Promise<number> {
     assertOutsideTransaction('a rate limit');
-    return (await this.limiters[name].penalty(storedKey(key))).consumedPoints;
+    return (await this.limiters[name].penalty(this.storedKey(key))).consumedPoints;
   }
 
   /** The events counted now and the seconds until the count starts over, for ceilings set by the caller. */
   async count(name: LimitName, key: string): Promise<{ count: number; secondsLeft: number }> {
     assertOutsideTransaction('a rate limit');
-    const state = await this.limiters[name].get(storedKey(key));
+    const state = await this.limiters[name].get(this.storedKey(key));
     if (!state) return { count: 0, secondsLeft: 0 };
     return { count: state.consumedPoints, secondsLeft: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) };
   }
 
   async reset(name: LimitName, key: string): Promise<void> {
     assertOutsideTransaction('a rate limit');
-    await this.limiters[name].delete(storedKey(key));
+    await this.limiters[name].delete(this.storedKey(key));
   }
 
   private refusal(state: RateLimiterRes): AppError {

@@ -7,8 +7,14 @@ import type { Tenant } from '../tenants/tenant.model.js';
 import type { CurrentSession } from './account.model.js';
 import { secretPurpose } from './secret-purpose.js';
 
-/** Sliding the idle expiry costs a write; once a minute is plenty. */
-const TOUCH_INTERVAL_MS = 60_000;
+/**
+ * Sliding the idle expiry costs a write, so it is skipped while little of the idle window has
+ * passed: at most once a minute, and at least ten times per window, so a short idle limit never
+ * ends a session that is in use.
+ */
+function touchIntervalMs(idleMs: number): number {
+  return Math.min(60_000, idleMs / 10);
+}
 
 export class SessionService {
   constructor(private readonly deps: Pick<Infrastructure, 'config' | 'uow' | 'clock' | 'secrets'>) {}
@@ -43,7 +49,7 @@ export class SessionService {
     if (!session) return undefined;
     const account = await repos.accounts.findById(tenant.id, session.accountId);
     if (!account) return undefined;
-    if (now - session.lastSeenAt >= TOUCH_INTERVAL_MS) {
+    if (now - session.lastSeenAt >= touchIntervalMs(this.deps.config.sessionIdleMs)) {
       await repos.sessions.touch(tenant.id, idHash, now, now + this.deps.config.sessionIdleMs);
     }
     return { idHash, account, secondPasswordAt: session.secondPasswordAt };

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Repositories } from '../../db/repositories.js';
 import type { Infrastructure } from '../../infrastructure.js';
 import type { Actor } from '../../platform/actor.js';
@@ -26,6 +27,11 @@ export type DraftResult = { status: 'ok'; flowId: string } | Invalid;
 export type PlaceResult = { status: 'placed'; order: Order } | { status: 'gone' } | Invalid;
 
 const DRAFT_LIFETIME_MS = 30 * 60_000;
+
+/** 12 random digits without a leading zero, every first digit as likely as another. */
+export function reservationNumberCandidate(): string {
+  return `${randomInt(1, 10)}${randomDigits(11)}`;
+}
 
 /**
  * The student's side of issuance (C-1, C-4, C-8, C-10): what may be ordered where, the fee, the
@@ -191,7 +197,7 @@ export class OrderingService {
   /** 12 digits, unique across the deployment: a store terminal knows nothing but the number. */
   private async newReservationNumber(repos: Repositories): Promise<string> {
     for (;;) {
-      const candidate = `${1 + Math.floor(Number(randomDigits(1)) % 9)}${randomDigits(11)}`;
+      const candidate = reservationNumberCandidate();
       if (!(await repos.orders.reservationNumberTaken(candidate))) return candidate;
     }
   }

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { redactUrl } from './log-redaction.js';
+
+describe('#8 request URLs in the logs', () => {
+  it('#8 hide one-time tokens, verification codes and flow ids, however the name is encoded', () => {
+    expect(redactUrl('/tu/mail-address/confirm?token=abcDEF123_-')).toBe('/tu/mail-address/confirm?token=[redacted]');
+    expect(redactUrl('/tu/forgot/reset?%74oken=abcDEF123')).toBe('/tu/forgot/reset?token=[redacted]');
+    expect(redactUrl('/tu/verify?code=ABCD-EFGH-JKLM&lang=en')).toBe('/tu/verify?code=[redacted]&lang=en');
+    expect(redactUrl('/tu/login/key?FLOW=0193a&x=1')).toBe('/tu/login/key?FLOW=[redacted]&x=1');
+  });
+
+  it('#8 hide reservation numbers in paths, keep the rest', () => {
+    expect(redactUrl('/api/v1/terminal/reservations/123456789012/payment')).toBe(
+      '/api/v1/terminal/reservations/[reservation]/payment',
+    );
+    expect(redactUrl('/api/v1/terminal/reservations/123456789012')).toBe('/api/v1/terminal/reservations/[reservation]');
+    expect(redactUrl('/tu/orders/0193ab?notice=placed')).toBe('/tu/orders/0193ab?notice=placed');
+  });
+});
