@@ -1,9 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tenantsAandB } from '../../../test/factories/tenant.js';
-import { type TestDatabase, freshDatabase } from '../../../test/helpers/database.js';
+import { describe, expect, it } from 'vitest';
+import { eachWithTwoTenants } from '../../../test/factories/tenant-database.js';
 import type { Repositories } from '../../db/repositories.js';
-import { UnitOfWork } from '../../db/unit-of-work.js';
-import { ManualClock } from '../../platform/clock.js';
 import { newId } from '../../platform/crypto.js';
 import type { Tenant } from '../tenants/tenant.model.js';
 import type { IssuedCertificate } from './issued-certificate.model.js';
@@ -11,20 +8,10 @@ import type { StoredSigner } from './signing-key.model.js';
 
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
 
-let testDatabase: TestDatabase;
 let repos: Repositories;
 let a: Tenant;
 let b: Tenant;
-
-beforeEach(async () => {
-  testDatabase = await freshDatabase();
-  repos = new UnitOfWork(testDatabase.handle.db, new ManualClock(T0)).repos;
-  ({ a, b } = await tenantsAandB(repos.tenants, T0));
-});
-
-afterEach(async () => {
-  await testDatabase.drop();
-});
+eachWithTwoTenants(T0, (fresh) => ({ repos, a, b } = fresh));
 
 function certificate(overrides: Partial<IssuedCertificate> = {}): IssuedCertificate {
   return {

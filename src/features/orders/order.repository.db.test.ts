@@ -1,28 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { order } from '../../../test/factories/order.js';
-import { tenantsAandB } from '../../../test/factories/tenant.js';
-import { type TestDatabase, freshDatabase } from '../../../test/helpers/database.js';
+import { eachWithTwoTenants } from '../../../test/factories/tenant-database.js';
 import type { Repositories } from '../../db/repositories.js';
-import { UnitOfWork } from '../../db/unit-of-work.js';
-import { ManualClock } from '../../platform/clock.js';
 import type { Tenant } from '../tenants/tenant.model.js';
 
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
 
-let testDatabase: TestDatabase;
 let repos: Repositories;
 let a: Tenant;
 let b: Tenant;
-
-beforeEach(async () => {
-  testDatabase = await freshDatabase();
-  repos = new UnitOfWork(testDatabase.handle.db, new ManualClock(T0)).repos;
-  ({ a, b } = await tenantsAandB(repos.tenants, T0));
-});
-
-afterEach(async () => {
-  await testDatabase.drop();
-});
+eachWithTwoTenants(T0, (fresh) => ({ repos, a, b } = fresh));
 
 describe('OrderRepository tenant isolation (ARCHITECTURE "Data")', () => {
   it("#2 an order of tenant A is not read with tenant B's id", async () => {
