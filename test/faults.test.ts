@@ -197,18 +197,15 @@ describeOnPostgres(
       expect(down.until).toBeGreaterThan(0);
       expect(log.some((e) => e.startedAt <= down.until && e.endedAt >= down.from)).toBe(true);
       expect(log.filter((e) => e.status === 500)).toEqual([]);
+      // No request answers 500. One caught by the restart itself may be refused with 503 (a write
+      // outside a transaction that was in flight is not run twice: docs/security/faults.md), and
+      // only one that began while the database was away; the rest waited or ran again.
       const failed = log.filter((e) => e.status !== 200 && e.status !== 303);
-      if (down.until - down.from < 1_000) {
-        // A restart under a second costs no request: each waited for the database or ran again.
-        expect(failed).toEqual([]);
-        expect(journeys.every((journey) => journey.mailed)).toBe(true);
-      } else {
-        // Longer: a request may be refused with 503, and only while the database was away.
-        for (const exchange of failed) {
-          expect(exchange.status).toBe(503);
-          expect(exchange.startedAt).toBeLessThanOrEqual(down.until);
-        }
+      for (const exchange of failed) {
+        expect(exchange.status).toBe(503);
+        expect(exchange.startedAt).toBeLessThanOrEqual(down.until);
       }
+      expect(failed.length).toBeLessThanOrEqual(2);
 
       await mailSettles(journeys.map((journey) => journey.address));
       for (const journey of journeys) {

@@ -37,7 +37,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
     handle,
     async drop() {
       await handle.close();
-      await adminQuery(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropDatabase(base, name);
     },
   };
 }
@@ -49,5 +49,21 @@ async function adminQuery(url: string, statement: string): Promise<void> {
     await client.query(statement);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Our own connections are closed by now; an autovacuum worker may still be in the database. A plain
+ * DROP stops it by itself, where WITH (FORCE) would need the right to signal a superuser's process.
+ */
+async function dropDatabase(base: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await adminQuery(base, `DROP DATABASE IF EXISTS ${name}`);
+      return;
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }
