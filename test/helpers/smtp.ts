@@ -41,6 +41,11 @@ export class TestSmtpServer {
         });
       },
     });
+    // A client that dies mid-session (an instance killed by a fault test) resets its socket; that
+    // is the client's failure, not the server's, and must not surface as an uncaught error.
+    this.server.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
+    });
   }
 
   async start(): Promise<string> {
