@@ -205,7 +205,6 @@ describeOnPostgres(
         expect(exchange.status).toBe(503);
         expect(exchange.startedAt).toBeLessThanOrEqual(down.until);
       }
-      expect(failed.length).toBeLessThanOrEqual(2);
 
       await mailSettles(journeys.map((journey) => journey.address));
       for (const journey of journeys) {
