@@ -32,15 +32,13 @@ import { publicDir } from './platform/paths.js';
 import './platform/request-context.js';
 import { type ServiceDeps, type Services, createServices } from './services.js';
 
-export type AppDeps = ServiceDeps;
-
 export interface App {
   server: FastifyInstance;
   services: Services;
 }
 
 /** Builds the service: external plugins, platform, then features — in that order. */
-export async function buildApp(deps: AppDeps): Promise<App> {
+export async function buildApp(deps: ServiceDeps): Promise<App> {
   const { config, database } = deps;
   const services = createServices(deps);
   const { uow, secrets, clock } = services;

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Actor } from '../../platform/actor.js';
+import { visitorActor } from '../../platform/http/actor.js';
 import type { CookiePolicy } from '../../platform/cookies.js';
 import { randomToken } from '../../platform/crypto.js';
 import type { SecretHasher } from '../../platform/crypto.js';
@@ -30,12 +31,8 @@ export class AuthHttp {
     }
     const account = request.currentSession?.account;
     return {
-      tenantId: request.tenant.id,
-      kind: account ? 'student' : 'visitor',
-      accountId: account?.id ?? null,
-      ip: request.ip,
-      userAgent: request.headers['user-agent'] ?? '',
-      lang: request.lang,
+      ...visitorActor(request, request.tenant.id),
+      ...(account && { kind: 'student', accountId: account.id }),
       binding: this.secrets.hash(secretPurpose.binding, binding),
     };
   }

@@ -80,7 +80,7 @@ export function orderViolations(
 const POSTAL_CODE = /^\d{3}-?\d{4}$/;
 
 /** A Japanese address (C-4): 7-digit postal code, one of the 47 prefectures, city, street, building, recipient. */
-export function addressViolations(address: ShippingAddress | undefined): Violation[] {
+function addressViolations(address: ShippingAddress | undefined): Violation[] {
   const a = address ?? { postalCode: '', prefecture: '', city: '', street: '', building: '', recipient: '' };
   const violations: Violation[] = [];
   if (!POSTAL_CODE.test(a.postalCode))
@@ -99,7 +99,7 @@ export function addressViolations(address: ShippingAddress | undefined): Violati
 }
 
 /** A recipient of a digital copy (C-9), refused before the order when the university knows it does not accept them. */
-export function recipientViolations(tenant: Tenant, recipient: DigitalRecipient | undefined): Violation[] {
+function recipientViolations(tenant: Tenant, recipient: DigitalRecipient | undefined): Violation[] {
   const violations: Violation[] = [];
   if (!recipient?.name.trim()) violations.push({ code: 'recipient.nameRequired', path: 'recipient.name' });
   const email = recipient?.email ?? '';
