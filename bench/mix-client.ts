@@ -9,7 +9,17 @@ import { type TestSmtpServer, keyIn } from '../test/helpers/smtp.js';
 import type { Instance } from './mix-system.js';
 import { type BenchTenant, ORDER_FEE_YEN, ORDER_FORM, SECOND_PASSWORD, UNIVERSITY_PASSWORD } from './mix-seed.js';
 
-export const actions = ['page', 'login', 'loginWithKey', 'order', 'lookup', 'pay', 'documents', 'pdf', 'verify'] as const;
+export const actions = [
+  'page',
+  'login',
+  'loginWithKey',
+  'order',
+  'lookup',
+  'pay',
+  'documents',
+  'pdf',
+  'verify',
+] as const;
 export type Action = (typeof actions)[number];
 
 /** The HTTP requests each action is made of, by kind (what the latency table lists). */
@@ -104,6 +114,8 @@ async function logIn(run: Run, user: VirtualUser): Promise<void> {
     throw new Error(`login ended at ${first.location}`);
   }
   user.session = browser;
+  // Each login is the next student's: the orders the user knows are now someone else's.
+  user.orders = [];
 }
 
 async function viewPage(run: Run, user: VirtualUser, browser: HttpBrowser): Promise<void> {

@@ -236,12 +236,32 @@ export async function resetStatements(admin: pg.Pool): Promise<void> {
   await admin.query('SELECT pg_stat_statements_reset()');
 }
 
-export async function databaseTime(admin: pg.Pool): Promise<{ ms: number; calls: number }> {
-  const { rows } = await admin.query<{ ms: string | null; calls: string | null }>(
-    `SELECT sum(total_exec_time) AS ms, sum(calls) AS calls FROM pg_stat_statements
+export interface StatementTotals {
+  /** Execution time inside PostgreSQL, summed over the application's statements. */
+  ms: number;
+  calls: number;
+  /** INSERT, UPDATE and DELETE statements. */
+  writes: number;
+  /** Rows inserted per table. */
+  inserted: Map<string, number>;
+}
+
+export async function databaseTime(admin: pg.Pool): Promise<StatementTotals> {
+  const { rows } = await admin.query<{ query: string; ms: number; calls: string; rows: string }>(
+    `SELECT query, total_exec_time AS ms, calls, rows FROM pg_stat_statements
       WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = 'shomei')`,
   );
-  return { ms: Number(rows[0]?.ms ?? 0), calls: Number(rows[0]?.calls ?? 0) };
+  const totals: StatementTotals = { ms: 0, calls: 0, writes: 0, inserted: new Map() };
+  for (const row of rows) {
+    totals.ms += Number(row.ms);
+    totals.calls += Number(row.calls);
+    const write = /^\s*(insert into|update|delete from)\s+"?(\w+)"?/i.exec(row.query);
+    if (!write) continue;
+    totals.writes += Number(row.calls);
+    if (write[1]!.toLowerCase() === 'insert into')
+      totals.inserted.set(write[2]!, (totals.inserted.get(write[2]!) ?? 0) + Number(row.rows));
+  }
+  return totals;
 }
 
 /** Per table of the application: rows, and bytes including indexes and TOAST. */

@@ -20,6 +20,7 @@ import {
   type BenchCluster,
   type CpuSpent,
   type Instance,
+  type StatementTotals,
   atCleanUp,
   cleanUp,
   cleanUpOnSignals,
@@ -61,7 +62,7 @@ interface Measured {
   action: Action;
   perSecond: number;
   spent: CpuSpent;
-  database: { ms: number; calls: number };
+  database: StatementTotals;
   count: number;
   failures: Map<string, number>;
 }
@@ -71,7 +72,7 @@ interface MixResult {
   seconds: number;
   spent: CpuSpent;
   mails: number;
-  database: { ms: number; calls: number };
+  database: StatementTotals;
 }
 
 function percentile(values: number[], p: number): number {
@@ -80,6 +81,7 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+const progress = (message: string) => process.stderr.write(`  … ${message}\n`);
 const pad = (value: string | number, width: number) => String(value).padStart(width);
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 
@@ -94,7 +96,7 @@ async function loadCodes(cluster: BenchCluster): Promise<Pools['codes']> {
 function measureWith(cluster: BenchCluster, instances: Instance[]) {
   let before = sampleCpu(instances, cluster.postmasterPid);
   let spent: CpuSpent | undefined;
-  let database = { ms: 0, calls: 0 };
+  let database: StatementTotals = { ms: 0, calls: 0, writes: 0, inserted: new Map() };
   return {
     start: async () => {
       await resetStatements(cluster.admin);
@@ -123,6 +125,7 @@ async function solo(
 ): Promise<Measured[]> {
   const results: Measured[] = [];
   for (const action of actions) {
+    progress(`${instances.length} instance(s): ${action} alone`);
     if (action === 'verify') pools.codes = await loadCodes(cluster);
     const recorder = new Recorder();
     const run: Run = { instances, smtp, terminal: seeded.terminals[0]!, pools, recorder };
@@ -151,6 +154,7 @@ async function mix(
   pools: Pools,
   smtp: TestSmtpServer,
 ): Promise<MixResult> {
+  progress(`${instances.length} instance(s): the mix`);
   pools.codes = await loadCodes(cluster);
   const recorder = new Recorder();
   const run: Run = { instances, smtp, terminal: seeded.terminals[0]!, pools, recorder };
@@ -185,7 +189,7 @@ function firstToSaturate(m: Measured, instances: number): string {
 function printSolo(label: string, results: Measured[], instances: number): void {
   console.log(`\n${label}: each action alone, ${USERS} users, ${fixed(SOLO_SECONDS)} s each`);
   console.log(
-    '  action         n    /s   | CPU ms per action: loop  threads  postgres | DB stmt ms  stmts | per core /s | first to saturate',
+    '  action         n    /s   | CPU ms per action: loop  threads  postgres | DB stmt ms  stmts writes | per core /s | first to saturate',
   );
   for (const m of results) {
     const per = (ms: number) => ms / Math.max(1, m.count);
@@ -193,7 +197,7 @@ function printSolo(label: string, results: Measured[], instances: number): void 
     console.log(
       `  ${m.action.padEnd(12)} ${pad(m.count, 5)} ${pad(fixed(m.perSecond), 6)} |` +
         `${pad(fixed(per(m.spent.main), 2), 22)} ${pad(fixed(per(m.spent.threads), 2), 8)} ${pad(fixed(per(m.spent.postgres), 2), 9)} |` +
-        `${pad(fixed(per(m.database.ms), 2), 11)} ${pad(fixed(m.database.calls / Math.max(1, m.count), 1), 6)} |` +
+        `${pad(fixed(per(m.database.ms), 2), 11)} ${pad(fixed(per(m.database.calls), 1), 6)} ${pad(fixed(per(m.database.writes), 1), 6)} |` +
         `${pad(fixed(1000 / cpu, 0), 12)} | ${firstToSaturate(m, instances)}` +
         `  [machine ${fixed(m.spent.machineBusy * 100, 0)}% busy, others ${fixed(m.spent.others * 100, 0)}%]`,
     );
@@ -234,6 +238,15 @@ function printMix(one: MixResult, two: MixResult): void {
         ` other threads ${fixed(s.threads / s.wallMs, 2)} cores, postgres ${fixed(s.postgres / s.wallMs, 2)} cores,` +
         ` load generator ${fixed(s.client / s.wallMs, 2)} cores; machine ${fixed(s.machineBusy * 100, 0)}% busy (others ${fixed(s.others * 100, 0)}%)`,
     );
+    const orders = r.recorder.done.get('order') ?? 0;
+    console.log(
+      `    database writes ${fixed(r.database.writes / r.seconds)}/s; rows inserted per order placed (${orders} orders): ` +
+        [...r.database.inserted]
+          .filter(([, n]) => n > 0)
+          .sort((a, b) => b[1] - a[1])
+          .map(([table, n]) => `${table} ${fixed(n / Math.max(1, orders), 2)}`)
+          .join(', '),
+    );
     for (const [failure, n] of r.recorder.failures) console.log(`      ! ${n}× ${failure}`);
   }
 }
@@ -241,6 +254,7 @@ function printMix(one: MixResult, two: MixResult): void {
 async function main(): Promise<void> {
   const started = Date.now();
   cleanUpOnSignals();
+  progress('starting PostgreSQL and seeding');
   const cluster = await startCluster();
   const smtp = new TestSmtpServer();
   const smtpUrl = await smtp.start();
@@ -261,9 +275,11 @@ async function main(): Promise<void> {
       `2 universities × ${STUDENTS} students, ${seeded.reserved.length} store reservations; setup ${fixed((Date.now() - started) / 1000)} s`,
   );
 
+  progress('starting instance 1');
   const first = await startInstance(env);
   const soloOne = await solo(cluster, [first], seeded, pools, smtp);
   const mixOne = await mix(cluster, [first], seeded, pools, smtp);
+  progress('starting instance 2');
   const second = await startInstance(env);
   const soloTwo = await solo(cluster, [first, second], seeded, pools, smtp);
   const mixTwo = await mix(cluster, [first, second], seeded, pools, smtp);
@@ -288,7 +304,9 @@ async function main(): Promise<void> {
   console.log('\nrows and bytes per table after the run (pg_total_relation_size: heap + indexes + TOAST):');
   for (const { table, rows, bytes } of await tableSizes(cluster.admin)) {
     if (rows === 0) continue;
-    console.log(`  ${table.padEnd(22)} ${pad(rows, 8)} rows ${pad(fixed(bytes / 1024, 0), 8)} KiB ${pad(fixed(bytes / rows, 0), 8)} B/row`);
+    console.log(
+      `  ${table.padEnd(22)} ${pad(rows, 8)} rows ${pad(fixed(bytes / 1024, 0), 8)} KiB ${pad(fixed(bytes / rows, 0), 8)} B/row`,
+    );
   }
   console.log(`\ntotal ${fixed((Date.now() - started) / 1000)} s`);
 }
