@@ -10,7 +10,8 @@
  *      resource was;
  *   3. the ratio two instances ÷ one, for every action alone and for the mix;
  *   4. rows and bytes per table afterwards (pg_total_relation_size), for storage per year.
- * Run: npm run bench:mix   (BENCH_SECONDS scales the windows; 3 s per action, 20 s per mix)
+ * Run: npm run bench:mix   (BENCH_SECONDS scales the windows: 3 s per action, 20 s per mix, 5 s of
+ *   unmeasured warm-up before each configuration)
  */
 import { TestSmtpServer } from '../test/helpers/smtp.js';
 import { type Action, type Pools, Recorder, type Run, actions, runPhase } from './mix-client.js';
@@ -36,6 +37,7 @@ import {
 const SCALE = Number(process.env.BENCH_SECONDS ?? 3) / 3;
 const SOLO_SECONDS = 3 * SCALE;
 const MIX_SECONDS = 20 * SCALE;
+const WARM_UP_SECONDS = 5 * SCALE;
 const USERS = 8;
 const STUDENTS = 300;
 const SECRET_KEY = 'bench-mix-secret-key-0123456789abcdefghijklmnop';
@@ -168,6 +170,21 @@ async function mix(
   return { recorder, seconds: ms / 1000, ...measure.result(), mails: smtp.count() - mailsBefore };
 }
 
+/**
+ * A few seconds of the mix, unmeasured, so that every instance has parsed its fonts, compiled
+ * its hot paths and filled its pools before anything is timed.
+ */
+async function warmUp(instances: Instance[], seeded: Seeded, pools: Pools, smtp: TestSmtpServer): Promise<void> {
+  progress(`${instances.length} instance(s): warming up`);
+  const run: Run = { instances, smtp, terminal: seeded.terminals[0]!, pools, recorder: new Recorder() };
+  const idle = async () => undefined;
+  await runPhase(
+    run,
+    { users: USERS, seconds: WARM_UP_SECONDS, weights: MIX, tenants: seeded.tenants, sessionsFirst: false },
+    { start: idle, stop: idle },
+  );
+}
+
 /** Which part runs out first at full load: each part's capacity for this action alone. */
 function firstToSaturate(m: Measured, instances: number): string {
   const per = (ms: number) => ms / Math.max(1, m.count);
@@ -277,10 +294,12 @@ async function main(): Promise<void> {
 
   progress('starting instance 1');
   const first = await startInstance(env);
+  await warmUp([first], seeded, pools, smtp);
   const soloOne = await solo(cluster, [first], seeded, pools, smtp);
   const mixOne = await mix(cluster, [first], seeded, pools, smtp);
   progress('starting instance 2');
   const second = await startInstance(env);
+  await warmUp([first, second], seeded, pools, smtp);
   const soloTwo = await solo(cluster, [first, second], seeded, pools, smtp);
   const mixTwo = await mix(cluster, [first, second], seeded, pools, smtp);
 
