@@ -257,7 +257,7 @@ function printMix(one: MixResult, two: MixResult): void {
     );
     const orders = r.recorder.done.get('order') ?? 0;
     console.log(
-      `    database writes ${fixed(r.database.writes / r.seconds)}/s; rows inserted per order placed (${orders} orders): ` +
+      `    database writes ${fixed(r.database.writes / r.seconds)}/s (${fixed(r.database.writes / Math.max(1, orders))} per order placed); rows inserted per order placed (${orders} orders): ` +
         [...r.database.inserted]
           .filter(([, n]) => n > 0)
           .sort((a, b) => b[1] - a[1])
