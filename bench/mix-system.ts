@@ -20,17 +20,34 @@ export function atCleanUp(step: () => Promise<void>): void {
   cleanups.push(step);
 }
 
-/** Runs every registered cleanup once, newest first; failures are reported, not thrown. */
+/**
+ * Runs every registered cleanup once, newest first; failures are reported, not thrown. Each step
+ * gets at most 15 s, and a timer keeps the process alive meanwhile: a step waiting on a socket
+ * that has no handle left (the SMTP sink after Ctrl-C) would otherwise let Node exit before the
+ * cluster is stopped.
+ */
 export async function cleanUp(): Promise<void> {
+  const keepAlive = setInterval(() => undefined, 1000);
   for (const step of cleanups.splice(0).reverse()) {
-    await step().catch((error: unknown) => console.error('cleanup:', error));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, 15_000)));
+    await Promise.race([step().catch((error: unknown) => console.error('cleanup:', error)), timeout]);
+    clearTimeout(timer);
   }
+  clearInterval(keepAlive);
 }
 
-/** Ctrl-C and kill end the run through the same cleanup as a normal exit. */
+/**
+ * Ctrl-C and kill end the run through the same cleanup as a normal exit. Ctrl-C reaches this
+ * process twice (from the terminal and relayed by tsx), so later signals are ignored rather
+ * than left to their default, which would end the process halfway through the cleanup.
+ */
 export function cleanUpOnSignals(): void {
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       console.error(`\n${signal}: stopping the instances and the cluster`);
       void cleanUp().finally(() => process.exit(130));
     });

@@ -271,11 +271,12 @@ function printMix(one: MixResult, two: MixResult): void {
 async function main(): Promise<void> {
   const started = Date.now();
   cleanUpOnSignals();
-  progress('starting PostgreSQL and seeding');
-  const cluster = await startCluster();
+  // The sink first, so that it is stopped last: the instances and the cluster go before it.
   const smtp = new TestSmtpServer();
   const smtpUrl = await smtp.start();
   atCleanUp(() => smtp.stop());
+  progress('starting PostgreSQL and seeding');
+  const cluster = await startCluster();
   const seeded = await seed(cluster.url, SECRET_KEY, { studentsPerTenant: STUDENTS, reservations: 2500, terminals: 1 });
   const env = {
     NODE_ENV: 'production',
