@@ -27,7 +27,10 @@ import { CookiePolicy } from './platform/cookies.js';
 import { cspDirectives } from './platform/csp.js';
 import { frameworkErrors, installErrorHandling } from './platform/error-pages.js';
 import { defaultLang, isLang, langFromAcceptLanguage, translator } from './platform/i18n.js';
+import { buildMetricsServer, installRequestMetrics, metricsRoute } from './platform/http/metrics.http.js';
+import { installRequestIds, requestIdGenerator } from './platform/http/request-id.js';
 import { installWellFormedInput } from './platform/http/well-formed.js';
+import { PrometheusMetrics } from './platform/metrics.js';
 import { publicDir } from './platform/paths.js';
 import './platform/request-context.js';
 import { type ServiceDeps, type Services, createServices } from './services.js';
@@ -35,24 +38,34 @@ import { type ServiceDeps, type Services, createServices } from './services.js';
 export interface App {
   server: FastifyInstance;
   services: Services;
+  /** The METRICS_PORT listener (not yet listening), when metrics have a port of their own. */
+  metricsServer: FastifyInstance | undefined;
 }
 
 /** Builds the service: external plugins, platform, then features — in that order. */
 export async function buildApp(deps: ServiceDeps): Promise<App> {
   const { config, database } = deps;
-  const services = createServices(deps);
+  const metrics =
+    config.metricsPort !== undefined || config.metricsToken !== undefined
+      ? new PrometheusMetrics((name, error) => deps.logger?.warn({ err: error, metric: name }, 'metric not read'))
+      : undefined;
+  const services = createServices({ ...deps, ...(metrics && { metrics }) });
   const { uow, secrets, clock } = services;
   const cookies = new CookiePolicy(config.secureCookies);
 
   const options: FastifyServerOptions = {
     bodyLimit: 64 * 1024,
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+    requestIdHeader: false,
+    genReqId: requestIdGenerator(config.trustProxy.length > 0),
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     frameworkErrors,
     // JSON bodies are taken as sent: a string "900" is not an amount (docs/terminal-api.openapi.yaml).
     ajv: { customOptions: { coerceTypes: false } },
   };
   const server = Fastify(options);
+  installRequestIds(server);
+  if (metrics) installRequestMetrics(server, metrics);
   const auth: AuthServices = { http: new AuthHttp(cookies, secrets), ...services.auth };
 
   await server.register(formbody, { bodyLimit: 64 * 1024 });
@@ -106,9 +119,14 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
   installErrorHandling(server);
 
   await server.register(platformRoutes, { uow, database, config });
+  // A separate port keeps /metrics off the students' port altogether; a token alone puts it here.
+  const metricsServer =
+    metrics && config.metricsPort !== undefined ? buildMetricsServer(metrics, config.metricsToken) : undefined;
+  if (metrics && !metricsServer) metricsRoute(server, metrics, config.metricsToken);
   await server.register(terminalRoutes, {
     prefix: '/api/v1/terminal',
     terminals: services.terminals,
+    metrics: services.metrics,
     typeNames: async (tenantId: string, type: string) =>
       (await uow.repos.catalogue.find(tenantId, type as CertificateType))?.name ?? { ja: type, en: type },
   });
@@ -136,7 +154,8 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
 
   server.addHook('onClose', async () => {
     await services.mailWorker.stop();
+    await metricsServer?.close();
   });
 
-  return { server, services };
+  return { server, services, metricsServer };
 }

@@ -210,3 +210,19 @@ describe('mail worker settings (#8 §4)', () => {
     expect(problemsOf({ MAIL_CONCURRENCY: '1' })[0]).toMatch(/^MAIL_CONCURRENCY/);
   });
 });
+
+describe('metrics settings (#13)', () => {
+  it('#13 metrics are off by default, and a port of their own listens on loopback', () => {
+    expect(loadConfig({})).toMatchObject({ metricsPort: undefined, metricsToken: undefined });
+    expect(loadConfig({ METRICS_PORT: '9464' })).toMatchObject({ metricsPort: 9464, metricsHost: '127.0.0.1' });
+  });
+
+  it('#13 refuses metrics that would be public without a token, a short token, and the public port', () => {
+    expect(problemsOf({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' })[0]).toMatch(/^METRICS_HOST .*METRICS_TOKEN/);
+    expect(
+      loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', METRICS_TOKEN: 'x'.repeat(32) }).metricsHost,
+    ).toBe('0.0.0.0');
+    expect(problemsOf({ METRICS_TOKEN: 'short' })[0]).toMatch(/^METRICS_TOKEN/);
+    expect(problemsOf({ METRICS_PORT: '3000' })[0]).toMatch(/^METRICS_PORT must differ from PORT/);
+  });
+});

@@ -5,6 +5,10 @@ const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -36,6 +40,9 @@ const schema = z
     TERMINAL_SIMULATOR: booleanFromEnv.optional(),
     HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     HASH_QUEUE_LIMIT: z.coerce.number().int().min(0).max(10_000).default(64),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters of random text').optional(),
     SESSION_IDLE_MINUTES: z.coerce
       .number()
       .int()
@@ -50,6 +57,14 @@ const schema = z
       .default(8),
   })
   .superRefine((env, ctx) => {
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT)
+      ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT' });
+    if (env.METRICS_PORT !== undefined && !env.METRICS_TOKEN && !isLoopback(env.METRICS_HOST))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_HOST'],
+        message: 'is not a loopback address: set METRICS_TOKEN too, or metrics would be public',
+      });
     if (env.NODE_ENV !== 'production') return;
     if (!env.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production' });
     if (!env.SECRET_KEY) ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'is required in production' });
@@ -90,6 +105,14 @@ export interface Config {
   readonly hashQueueLimit: number;
   readonly sessionIdleMs: number;
   readonly sessionAbsoluteMs: number;
+  /**
+   * `GET /metrics` is never public by default: with a port it is served there (on `metricsHost`,
+   * loopback unless changed), else with a token on the public port; with neither it is off.
+   */
+  readonly metricsPort: number | undefined;
+  readonly metricsHost: string;
+  /** Bearer token a scrape must present, wherever /metrics is served. */
+  readonly metricsToken: string | undefined;
   /** The dev mailbox replaces SMTP when no SMTP server is configured outside production. */
   readonly devMailbox: boolean;
 }
@@ -135,6 +158,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     hashQueueLimit: env.HASH_QUEUE_LIMIT,
     sessionIdleMs: env.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: env.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    metricsPort: env.METRICS_PORT,
+    metricsHost: env.METRICS_HOST,
+    metricsToken: env.METRICS_TOKEN,
     devMailbox: !env.SMTP_URL && env.NODE_ENV !== 'production',
   });
 }

@@ -4,6 +4,7 @@ import type { UnitOfWork } from './db/unit-of-work.js';
 import type { Directory } from './features/directory/directory.js';
 import type { Mailer } from './features/mail/mailer.js';
 import type { Clock } from './platform/clock.js';
+import type { Metrics } from './platform/metrics.js';
 import type { SecretBox, SecretHasher } from './platform/crypto.js';
 import type { PasswordHasher } from './platform/password-hasher.js';
 import type { RateLimits } from './platform/rate-limit.js';
@@ -24,4 +25,6 @@ export interface Infrastructure {
   directory: Directory;
   mailer: Mailer;
   logger: Logger;
+  /** Counters of what happens (logins, mail, terminal calls, certificates); no-ops when metrics are off. */
+  metrics: Metrics;
 }

@@ -1,8 +1,9 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { UnitOfWork } from './db/unit-of-work.js';
+import { requestIdMixin } from './platform/http/request-id.js';
 import { redactUrl } from './platform/log-redaction.js';
 import { seedDemo } from './dev/demo/seed-demo.js';
 import { systemClock } from './platform/clock.js';
@@ -44,9 +45,11 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-export function createLogger(config: Config): Logger {
-  return pino({
+/** JSON lines on stdout, or on `destination` (tests read them). */
+export function createLogger(config: Config, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level: config.logLevel,
+    mixin: requestIdMixin,
     serializers: {
       // Tokens, verification codes, flow ids and reservation numbers never reach the logs.
       req: (request: { method: string; url: string; ip?: string }) => ({
@@ -55,5 +58,6 @@ export function createLogger(config: Config): Logger {
         remoteAddress: request.ip,
       }),
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -42,6 +42,10 @@ async function main(): Promise<void> {
   const housekeeping = new Housekeeping(services.uow, systemClock, log);
   housekeeping.start();
   await app.server.listen({ port: config.port, host: config.host });
+  if (app.metricsServer) {
+    await app.metricsServer.listen({ port: config.metricsPort, host: config.metricsHost });
+    log.info(`Metrics for Prometheus: http://${config.metricsHost}:${config.metricsPort}/metrics`);
+  }
   log.info(`Shomei is running: ${config.publicUrl}/  (demo: ${config.publicUrl}/demo/)`);
   if (config.devMailbox) log.info(`Dev mailbox (no SMTP_URL set): ${config.publicUrl}/dev/mailbox`);
 

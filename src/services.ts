@@ -23,8 +23,10 @@ import { RecordsImportService } from './features/records/records-import.service.
 import { TenantService } from './features/tenants/tenant.service.js';
 import { FlowService } from './flows/flow.service.js';
 import type { Infrastructure } from './infrastructure.js';
+import { observeAtScrape } from './observe-at-scrape.js';
 import type { Clock } from './platform/clock.js';
 import { SecretBox, SecretHasher } from './platform/crypto.js';
+import { type Metrics, noMetrics } from './platform/metrics.js';
 import { PasswordHasher } from './platform/password-hasher.js';
 import { RateLimits } from './platform/rate-limit.js';
 
@@ -40,6 +42,8 @@ export interface ServiceDeps {
   mailPollIntervalMs?: number;
   /** How many hashes may wait; the CLI, with no page to keep fast, waits for all. */
   hashQueueLimit?: number;
+  /** Omitted: nothing is counted (the CLI, and an app with metrics off). */
+  metrics?: Metrics;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -51,11 +55,13 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(deps: ServiceDeps) {
   const { config, database, clock } = deps;
   const logger = deps.logger ?? pino({ enabled: false });
+  const metrics = deps.metrics ?? noMetrics;
   const uow = new UnitOfWork(database.db, clock);
   const secrets = new SecretHasher(deps.secretKey);
   const hasher = new PasswordHasher({
     concurrency: config.hashConcurrency,
     queueLimit: deps.hashQueueLimit ?? config.hashQueueLimit,
+    onRefused: () => metrics.hashRefused(),
   });
   const directory = new DirectoryRegistry({
     local: new LocalRosterDirectory(uow.repos.roster, hasher),
@@ -68,6 +74,7 @@ export function createServices(deps: ServiceDeps) {
     pollIntervalMs: deps.mailPollIntervalMs ?? 2_000,
     smtpTimeoutMs: config.smtpTimeoutMs,
     concurrency: config.mailConcurrency,
+    metrics,
   });
   const infrastructure: Infrastructure = {
     config,
@@ -80,7 +87,9 @@ export function createServices(deps: ServiceDeps) {
     directory,
     mailer: new Mailer(mailWorker, box),
     logger,
+    metrics,
   };
+  observeAtScrape(metrics, { uow, hasher, database, clock });
   const flows = new FlowService({ clock, secrets });
 
   const sessions = new SessionService(infrastructure);

@@ -70,6 +70,7 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
     .header('cache-control', 'no-store')
     .header('content-security-policy', cspHeader)
     .header('x-content-type-options', 'nosniff')
+    .header('x-request-id', request.id)
     .type('text/html; charset=utf-8')
     .send(renderDocument(context, <ErrorPage code="bad_request" />));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from './log-redaction.js';
+import { redactAddresses, redactUrl } from './log-redaction.js';
 
 describe('#8 request URLs in the logs', () => {
   it('#8 hide one-time tokens, verification codes and flow ids, however the name is encoded', () => {
@@ -15,5 +15,17 @@ describe('#8 request URLs in the logs', () => {
     );
     expect(redactUrl('/api/v1/terminal/reservations/123456789012')).toBe('/api/v1/terminal/reservations/[reservation]');
     expect(redactUrl('/tu/orders/0193ab?notice=placed')).toBe('/tu/orders/0193ab?notice=placed');
+  });
+});
+
+describe('#13 messages from the mail relay in the logs', () => {
+  it('#13 carry no mail address, whatever quotes it', () => {
+    expect(redactAddresses('550 5.1.1 <s2026001@student.uni.example>: Recipient address rejected')).toBe(
+      '550 5.1.1 <[address]>: Recipient address rejected',
+    );
+    expect(redactAddresses('RCPT TO:s.tanaka+x@mail.test failed; to "a@b.c"')).toBe(
+      'RCPT TO:[address] failed; to "[address]"',
+    );
+    expect(redactAddresses('connect ECONNREFUSED 127.0.0.1:2525')).toBe('connect ECONNREFUSED 127.0.0.1:2525');
   });
 });

@@ -27,3 +27,11 @@ export function redactUrl(url: string): string {
     : '';
   return `${path}${query}`;
 }
+
+/** Anything shaped like a mail address: SMTP replies quote the recipient ("550 <s1@uni.example> unknown"). */
+const MAIL_ADDRESS = /[^\s<>()[\]"',;:@]+@[^\s<>()[\]"',;:@]+/g;
+
+/** A message from elsewhere (an SMTP server, a directory) as it may be logged: no mail addresses. */
+export function redactAddresses(text: string): string {
+  return text.replace(MAIL_ADDRESS, '[address]');
+}

@@ -10,6 +10,8 @@ export interface PasswordHasherOptions {
   concurrency: number;
   /** Hashes allowed to wait; past this the request is refused with 503 rather than stalled. */
   queueLimit: number;
+  /** Told of each refusal, for `shomei_hash_refused_total`. */
+  onRefused?: () => void;
 }
 
 /**
@@ -44,6 +46,14 @@ export class PasswordHasher {
     return this.queue.size + this.queue.pending;
   }
 
+  get running(): number {
+    return this.queue.pending;
+  }
+
+  get waiting(): number {
+    return this.queue.size;
+  }
+
   /**
    * Whether a new hash would be refused: every worker busy and the waiting line full. A limit of
    * 0 means "never wait", not "never run".
@@ -54,11 +64,16 @@ export class PasswordHasher {
 
   /** Refuses before any other work is spent on a request that would only be refused later. */
   assertCapacity(): void {
-    if (this.saturated) throw new AppError('overloaded', { retryAfterSeconds: 2 });
+    if (this.saturated) throw this.refusal();
   }
 
   private run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.saturated) return Promise.reject(new AppError('overloaded', { retryAfterSeconds: 2 }));
+    if (this.saturated) return Promise.reject(this.refusal());
     return this.queue.add(task, { throwOnTimeout: true });
+  }
+
+  private refusal(): AppError {
+    this.options.onRefused?.();
+    return new AppError('overloaded', { retryAfterSeconds: 2 });
   }
 }

@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { type App, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
@@ -39,7 +39,7 @@ export const students = {
 
 /** The whole app on a fresh database, with a real SMTP server on loopback and a clock tests move. */
 export async function startHarness(
-  options: { policy?: Partial<TenantPolicy>; env?: Record<string, string> } = {},
+  options: { policy?: Partial<TenantPolicy>; env?: Record<string, string>; logger?: Logger } = {},
 ): Promise<Harness> {
   const smtp = new TestSmtpServer();
   const smtpUrl = await smtp.start();
@@ -61,6 +61,7 @@ export async function startHarness(
     clock,
     secretKey: 'test-secret-key-that-is-long-enough-0123456789',
     ...(process.env.TEST_LOG && { logger: pino({ level: process.env.TEST_LOG }) }),
+    ...(options.logger && { logger: options.logger }),
     mailPollIntervalMs: 50,
   });
   const { services } = app;

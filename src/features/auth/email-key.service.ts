@@ -41,7 +41,7 @@ export type ReissueResult =
  */
 export class EmailKeyService {
   constructor(
-    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'secrets' | 'limits' | 'mailer'> & {
+    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'secrets' | 'limits' | 'mailer' | 'metrics'> & {
       flows: FlowService;
       sessions: SessionService;
     },
@@ -122,13 +122,17 @@ export class EmailKeyService {
       const account = await uow.repos.accounts.findById(tenant.id, accountId);
       if (!account) return { status: 'gone' };
       const deviceToken = issueDeviceToken(secrets, userKeyOf(tenant.id, account.userId));
+      this.deps.metrics.login(tenant.slug, 'success');
       return { status: 'authenticated', sessionToken, trustToken, deviceToken };
     }
 
     const failures = await uow.repos.keys.recordFailure(tenant.id, key.id, limit);
     // Only a guess the key could have answered counts against the account: racing entries on a
     // key already dead must not lock the student out of the "invalidated" dialog and Reissue.
-    if (failures !== undefined) await limits.penalize('keyFailuresPerAccount', `${tenant.id}:${accountId}`);
+    if (failures !== undefined) {
+      await limits.penalize('keyFailuresPerAccount', `${tenant.id}:${accountId}`);
+      this.deps.metrics.login(tenant.slug, 'key_failed');
+    }
     await uow.run(actor, async (tx) => {
       await tx.audit('key.failure', { accountId, detail: { failures } });
       if (failures === limit) await tx.audit('key.invalidated', { accountId });
@@ -157,6 +161,7 @@ export class EmailKeyService {
       return this.issue(tx, tenant, account, flow.id, carried);
     });
     if (expiresAt === undefined) return { status: 'cooldown', seconds: Math.max(1, Math.ceil(cooldownMs / 1000)) };
+    this.deps.metrics.login(tenant.slug, 'key_sent');
     return { status: 'sent', expiresAt };
   }
 

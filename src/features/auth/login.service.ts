@@ -1,5 +1,6 @@
 import type { Infrastructure } from '../../infrastructure.js';
 import type { Actor } from '../../platform/actor.js';
+import type { LoginOutcome } from '../../platform/metrics.js';
 import { newId } from '../../platform/crypto.js';
 import type { BoundContext } from '../../flows/flow.model.js';
 import type { FlowService } from '../../flows/flow.service.js';
@@ -28,6 +29,16 @@ export type LoginResult =
 
 export type PendingLoginContext = BoundContext;
 
+type LoginCookies = { session: string | undefined; trust: string | undefined; device: string | undefined };
+
+/** First-time steps (mail address, second password) are neither a login nor a failure. */
+const LOGIN_OUTCOMES: Partial<Record<LoginResult['status'], LoginOutcome>> = {
+  invalid: 'wrong_credentials',
+  locked: 'locked',
+  emailKey: 'key_sent',
+  loggedIn: 'success',
+};
+
 /** The screens reached with the university password alone live as long as this. */
 const SETUP_FLOW_LIFETIME_MS = 30 * 60_000;
 
@@ -42,7 +53,7 @@ export class LoginService {
   constructor(
     private readonly deps: Pick<
       Infrastructure,
-      'uow' | 'clock' | 'hasher' | 'directory' | 'limits' | 'box' | 'secrets'
+      'uow' | 'clock' | 'hasher' | 'directory' | 'limits' | 'box' | 'secrets' | 'metrics'
     > & {
       flows: FlowService;
       keys: EmailKeyService;
@@ -57,12 +68,14 @@ export class LoginService {
     this.deps.hasher.assertCapacity();
   }
 
-  async login(
-    tenant: Tenant,
-    input: LoginInput,
-    actor: Actor,
-    cookies: { session: string | undefined; trust: string | undefined; device: string | undefined },
-  ): Promise<LoginResult> {
+  async login(tenant: Tenant, input: LoginInput, actor: Actor, cookies: LoginCookies): Promise<LoginResult> {
+    const result = await this.attempt(tenant, input, actor, cookies);
+    const outcome = LOGIN_OUTCOMES[result.status];
+    if (outcome) this.deps.metrics.login(tenant.slug, outcome);
+    return result;
+  }
+
+  private async attempt(tenant: Tenant, input: LoginInput, actor: Actor, cookies: LoginCookies): Promise<LoginResult> {
     const { uow, hasher } = this.deps;
     const userId = normalizeUserId(input.userId);
     const userKey = userKeyOf(tenant.id, userId);

@@ -43,7 +43,7 @@ export interface Issuer {
  */
 export class IssuanceService implements Issuer {
   constructor(
-    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'config' | 'logger' | 'box'> & {
+    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'config' | 'logger' | 'box' | 'metrics'> & {
       /** Built on first use: parsing the fonts is paid once, and only by instances that issue. */
       renderer: () => CertificateRenderer;
     },
@@ -63,6 +63,7 @@ export class IssuanceService implements Issuer {
       const certificate = await this.render(tenant, record, order, item, signer);
       try {
         await repos.certificates.insert(tenant.id, certificate);
+        this.deps.metrics.certificateIssued(tenant.slug, item.type);
       } catch (error) {
         // Another request issued this line first; theirs is the certificate.
         const now = await repos.certificates.listForOrder(order.tenantId, order.id);

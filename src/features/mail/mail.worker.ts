@@ -2,6 +2,8 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Clock } from '../../platform/clock.js';
 import { type SecretBox, newId } from '../../platform/crypto.js';
+import { redactAddresses } from '../../platform/log-redaction.js';
+import type { Metrics } from '../../platform/metrics.js';
 import { openMail } from './mail.seal.js';
 import type { ComposedMail } from './mail.templates.js';
 import type { OutboxRepository } from './outbox.repository.js';
@@ -21,6 +23,7 @@ export interface MailWorkerOptions {
   retryBaseMs?: number;
   /** A mail still refused this long after it was queued is given up and recorded as failed. */
   giveUpAfterMs?: number;
+  metrics?: Pick<Metrics, 'mailDelivery'>;
 }
 
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
@@ -166,6 +169,7 @@ export class MailWorker {
     try {
       if (this.transport) await this.whileHoldingLease(mail, this.send(this.transport, mail, body));
       await this.outbox.markSent(mail.tenantId, mail.id, this.clock.now(), { keepBody: !this.transport });
+      this.options.metrics?.mailDelivery(mail.priority, 'sent');
       this.log.info({ mailId: mail.id, tenantId: mail.tenantId, event: mail.event }, 'mail delivered');
       return true;
     } catch (error) {
@@ -221,11 +225,20 @@ export class MailWorker {
       message,
       now + retryDelayMs(attempts, this.options.retryBaseMs),
     );
-    this.log.warn({ mailId: mail.id, tenantId: mail.tenantId, attempts, err: message }, 'mail delivery failed, will retry');
+    this.options.metrics?.mailDelivery(mail.priority, 'retry');
+    this.log.warn(
+      { mailId: mail.id, tenantId: mail.tenantId, event: mail.event, attempts, err: redactAddresses(message) },
+      'mail delivery failed, will retry',
+    );
   }
 
   private async giveUp(mail: ClaimedMail, reason: string): Promise<void> {
     await this.outbox.markUndeliverable(mail.tenantId, mail.id, this.id, reason, this.clock.now());
-    this.log.error({ mailId: mail.id, tenantId: mail.tenantId, event: mail.event, reason }, 'mail undeliverable');
+    this.options.metrics?.mailDelivery(mail.priority, 'failed');
+    // A relay's refusal often quotes the recipient; the staff console shows it, the log need not.
+    this.log.error(
+      { mailId: mail.id, tenantId: mail.tenantId, event: mail.event, reason: redactAddresses(reason) },
+      'mail undeliverable',
+    );
   }
 }

@@ -38,3 +38,12 @@ export interface FailedMail {
   attempts: number;
   reason: string;
 }
+
+/** How many mails of one priority are in one state, and when the oldest of them was queued. */
+export interface OutboxBacklog {
+  priority: MailPriority;
+  state: 'queued' | 'sending' | 'failed';
+  count: number;
+  /** Only for mail still to be sent. */
+  oldestCreatedAt: number | null;
+}

@@ -1,7 +1,15 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { MailOutboxTable } from './outbox.table.js';
-import type { ClaimedMail, FailedMail, MailPriority, OutgoingMail, Sealed, StoredMail } from './outbox.model.js';
+import type {
+  ClaimedMail,
+  FailedMail,
+  MailPriority,
+  OutboxBacklog,
+  OutgoingMail,
+  Sealed,
+  StoredMail,
+} from './outbox.model.js';
 
 const PRIORITY: Record<MailPriority, number> = { urgent: 0, bulk: 1 };
 
@@ -50,7 +58,12 @@ export class OutboxRepository {
    * so two workers (or instances) never both take one. A crashed worker's lease runs out and the
    * mail is retried. The worker serves every tenant, so this is the one query not scoped by tenant.
    */
-  async claimNext(workerId: string, now: number, leaseMs: number, urgentOnly = false): Promise<ClaimedMail | undefined> {
+  async claimNext(
+    workerId: string,
+    now: number,
+    leaseMs: number,
+    urgentOnly = false,
+  ): Promise<ClaimedMail | undefined> {
     for (;;) {
       let query = this.db
         .selectFrom('mail_outbox')
@@ -168,6 +181,47 @@ export class OutboxRepository {
       attempts: row.attempts,
       reason: row.last_error ?? '',
     }));
+  }
+
+  /**
+   * The outbox at a glance, across every university, for the metrics scrape: mail waiting and
+   * mail a worker holds, with the oldest of each, and mail given up. Only unsent or failed rows
+   * are read (the claim and failed indexes), and housekeeping bounds those.
+   */
+  async backlog(now: number): Promise<OutboxBacklog[]> {
+    const pending = await this.db
+      .selectFrom('mail_outbox')
+      .select((eb) => [
+        'priority',
+        eb.case().when('locked_until', '>', now).then(1).else(0).end().as('leased'),
+        eb.fn.countAll().as('count'),
+        eb.fn.min('created_at').as('oldest'),
+      ])
+      .where('sent_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .groupBy(['priority', 'leased'])
+      .execute();
+    const failed = await this.db
+      .selectFrom('mail_outbox')
+      .select((eb) => ['priority', eb.fn.countAll().as('count')])
+      .where('failed_at', 'is not', null)
+      .groupBy('priority')
+      .execute();
+    const priorityOf = (value: number): MailPriority => (value === PRIORITY.urgent ? 'urgent' : 'bulk');
+    return [
+      ...pending.map((row) => ({
+        priority: priorityOf(row.priority),
+        state: Number(row.leased) === 1 ? ('sending' as const) : ('queued' as const),
+        count: Number(row.count),
+        oldestCreatedAt: row.oldest === null ? null : Number(row.oldest),
+      })),
+      ...failed.map((row) => ({
+        priority: priorityOf(row.priority),
+        state: 'failed' as const,
+        count: Number(row.count),
+        oldestCreatedAt: null,
+      })),
+    ];
   }
 
   async deleteSentBefore(cutoff: number): Promise<number> {

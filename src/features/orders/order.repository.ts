@@ -170,6 +170,19 @@ export class OrderRepository {
   }
 
   /**
+   * Orders in each destination and state, across every university: the metrics scrape reads it.
+   * The (tenant, destination, state) index answers it without reading the orders themselves.
+   */
+  async countByDestinationAndState(): Promise<Array<{ destination: string; state: string; count: number }>> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .select((eb) => ['destination', 'state', eb.fn.countAll().as('count')])
+      .groupBy(['destination', 'state'])
+      .execute();
+    return rows.map((row) => ({ destination: row.destination, state: row.state, count: Number(row.count) }));
+  }
+
+  /**
    * The terminal side finds an order by its reservation number alone (a convenience-store
    * machine does not know the university). Numbers are unique across the deployment.
    */

@@ -2,12 +2,15 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { IssuedCertificate } from '../certificates/issued-certificate.model.js';
 import type { Order } from './order.model.js';
 import { AppError } from '../../platform/errors.js';
+import type { Metrics } from '../../platform/metrics.js';
 import type { TerminalService } from './terminal.service.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** False for machine-to-machine routes that authenticate every request themselves. */
     csrf?: boolean;
+    /** The terminal API operation a route is, for `shomei_terminal_requests_total`. */
+    terminalOperation?: string;
   }
 }
 
@@ -55,20 +58,35 @@ export async function terminalRoutes(
   {
     terminals,
     typeNames,
-  }: { terminals: TerminalService; typeNames: (tenantId: string, type: string) => Promise<{ ja: string; en: string }> },
+    metrics,
+  }: {
+    terminals: TerminalService;
+    typeNames: (tenantId: string, type: string) => Promise<{ ja: string; en: string }>;
+    metrics: Pick<Metrics, 'terminalCall'>;
+  },
 ) {
   app.addHook('onRoute', (route) => {
     route.config = { ...(route.config ?? {}), csrf: false };
   });
 
-  app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof AppError && error.status < 500) return reply.status(error.status).send({ error: error.code });
-    const status = (error as FastifyError).statusCode;
-    if (status !== undefined && status >= 400 && status < 500) return reply.status(400).send({ error: 'bad_request' });
-    request.log.error({ err: error }, 'terminal API failed');
-    return reply.status(500).send({ error: 'internal' });
+  // Every call is counted by its operation and the code it was answered with (a bounded set).
+  const refusals = new WeakMap<FastifyRequest, string>();
+  const refuse = (request: FastifyRequest, reply: FastifyReply, status: number, code: string) => {
+    refusals.set(request, code);
+    return reply.status(status).send({ error: code });
+  };
+  app.addHook('onResponse', async (request) => {
+    metrics.terminalCall(request.routeOptions.config.terminalOperation ?? 'unknown', refusals.get(request) ?? 'ok');
   });
-  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found' }));
+
+  app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof AppError && error.status < 500) return refuse(request, reply, error.status, error.code);
+    const status = (error as FastifyError).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) return refuse(request, reply, 400, 'bad_request');
+    request.log.error({ err: error }, 'terminal API failed');
+    return refuse(request, reply, 500, 'internal');
+  });
+  app.setNotFoundHandler((request, reply) => refuse(request, reply, 404, 'not_found'));
 
   const view = async (order: Order) => {
     const names = new Map<string, { ja: string; en: string }>();
@@ -77,21 +95,21 @@ export async function terminalRoutes(
   };
   const numberOf = (request: FastifyRequest) => (request.params as { number: string }).number;
 
-  app.get('/reservations/:number', async (request) => {
+  app.get('/reservations/:number', { config: { terminalOperation: 'lookup' } }, async (request) => {
     const terminal = await terminals.authenticate(request.headers.authorization);
     return view(await terminals.lookup(terminal, numberOf(request)));
   });
 
   app.post<{ Params: { number: string }; Body: { amountYen: number } }>(
     '/reservations/:number/payment',
-    { schema: { body: paymentBody } },
+    { schema: { body: paymentBody }, config: { terminalOperation: 'pay' } },
     async (request) => {
       const terminal = await terminals.authenticate(request.headers.authorization);
       return view(await terminals.pay(terminal, request.params.number, request.body.amountYen));
     },
   );
 
-  app.get('/reservations/:number/documents', async (request) => {
+  app.get('/reservations/:number/documents', { config: { terminalOperation: 'documents' } }, async (request) => {
     const terminal = await terminals.authenticate(request.headers.authorization);
     const { order, certificates } = await terminals.documents(terminal, numberOf(request));
     return {
@@ -106,24 +124,28 @@ export async function terminalRoutes(
     };
   });
 
-  app.get('/reservations/:number/documents/:serial', async (request, reply) => {
-    const terminal = await terminals.authenticate(request.headers.authorization);
-    const { certificates } = await terminals.documents(terminal, numberOf(request));
-    const certificate = certificates.find((c) => c.serial === (request.params as { serial: string }).serial);
-    if (!certificate) throw new AppError('reservation_not_found');
-    return reply
-      .type('application/pdf')
-      .header('cache-control', 'no-store')
-      .header('content-disposition', `attachment; filename="${certificate.serial}.pdf"`)
-      .send(certificate.pdf);
-  });
+  app.get(
+    '/reservations/:number/documents/:serial',
+    { config: { terminalOperation: 'document' } },
+    async (request, reply) => {
+      const terminal = await terminals.authenticate(request.headers.authorization);
+      const { certificates } = await terminals.documents(terminal, numberOf(request));
+      const certificate = certificates.find((c) => c.serial === (request.params as { serial: string }).serial);
+      if (!certificate) throw new AppError('reservation_not_found');
+      return reply
+        .type('application/pdf')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="${certificate.serial}.pdf"`)
+        .send(certificate.pdf);
+    },
+  );
 
-  app.post('/reservations/:number/printed', async (request) => {
+  app.post('/reservations/:number/printed', { config: { terminalOperation: 'printed' } }, async (request) => {
     const terminal = await terminals.authenticate(request.headers.authorization);
     return view(await terminals.printed(terminal, numberOf(request)));
   });
 
-  app.post('/reservations/:number/failure', async (request) => {
+  app.post('/reservations/:number/failure', { config: { terminalOperation: 'failure' } }, async (request) => {
     const terminal = await terminals.authenticate(request.headers.authorization);
     return view(await terminals.failed(terminal, numberOf(request)));
   });
