@@ -41,7 +41,7 @@ export interface App {
 export async function buildApp(deps: ServiceDeps): Promise<App> {
   const { config, database } = deps;
   const services = createServices(deps);
-  const { uow, secrets, clock } = services;
+  const { uow, secrets } = services;
   const cookies = new CookiePolicy(config.secureCookies);
 
   const options: FastifyServerOptions = {
@@ -112,7 +112,13 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
     typeNames: async (tenantId: string, type: string) =>
       (await uow.repos.catalogue.find(tenantId, type as CertificateType))?.name ?? { ja: type, en: type },
   });
-  if (config.terminalSimulator) await server.register(simulatorRoutes, { prefix: '/simulator', uow, secrets, clock });
+  if (config.terminalSimulator)
+    await server.register(simulatorRoutes, {
+      prefix: '/simulator',
+      uow,
+      secrets,
+      terminals: services.terminals,
+    });
   if (config.devMailbox) await server.register(devMailboxRoutes, { uow, box: services.box, prefix: '/dev/mailbox' });
   await server.register(
     async (scope) => {
