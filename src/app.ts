@@ -50,7 +50,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
       ? new PrometheusMetrics((name, error) => deps.logger?.warn({ err: error, metric: name }, 'metric not read'))
       : undefined;
   const services = createServices({ ...deps, ...(metrics && { metrics }) });
-  const { uow, secrets, clock } = services;
+  const { uow, secrets } = services;
   const cookies = new CookiePolicy(config.secureCookies);
 
   const options: FastifyServerOptions = {
@@ -130,7 +130,13 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
     typeNames: async (tenantId: string, type: string) =>
       (await uow.repos.catalogue.find(tenantId, type as CertificateType))?.name ?? { ja: type, en: type },
   });
-  if (config.terminalSimulator) await server.register(simulatorRoutes, { prefix: '/simulator', uow, secrets, clock });
+  if (config.terminalSimulator)
+    await server.register(simulatorRoutes, {
+      prefix: '/simulator',
+      uow,
+      secrets,
+      terminals: services.terminals,
+    });
   if (config.devMailbox) await server.register(devMailboxRoutes, { uow, box: services.box, prefix: '/dev/mailbox' });
   await server.register(
     async (scope) => {

@@ -8,6 +8,7 @@ import { EmailRegistrationService } from './features/auth/email-registration.ser
 import { LoginService } from './features/auth/login.service.js';
 import { SecondPasswordService } from './features/auth/second-password.service.js';
 import { SessionService } from './features/auth/session.service.js';
+import { CatalogueService } from './features/catalogue/catalogue.service.js';
 import { IssuanceService } from './features/certificates/issuance.service.js';
 import { CertificateRenderer } from './features/certificates/pdf/certificate.renderer.js';
 import { VerificationService } from './features/certificates/verification.service.js';
@@ -20,6 +21,7 @@ import { OrderStaffService } from './features/orders/order-staff.service.js';
 import { OrderingService } from './features/orders/ordering.service.js';
 import { TerminalService } from './features/orders/terminal.service.js';
 import { RecordsImportService } from './features/records/records-import.service.js';
+import { TenantReadinessService } from './features/tenants/tenant-readiness.service.js';
 import { TenantService } from './features/tenants/tenant.service.js';
 import { FlowService } from './flows/flow.service.js';
 import type { Infrastructure } from './infrastructure.js';
@@ -110,12 +112,16 @@ export function createServices(deps: ServiceDeps) {
   });
   const deliveries = new DeliveryService({ ...infrastructure, issuer: issuance });
 
+  const tenants = new TenantService(infrastructure);
+
   return {
     ...infrastructure,
     mailWorker,
     flows,
     auth,
-    tenants: new TenantService(infrastructure),
+    tenants,
+    catalogue: new CatalogueService(infrastructure),
+    readiness: new TenantReadinessService({ ...infrastructure, signers: issuance, tenants }),
     records: new RecordsImportService(infrastructure),
     ordering: new OrderingService({ ...infrastructure, flows }),
     orderStaff: new OrderStaffService({ ...infrastructure, deliveries }),

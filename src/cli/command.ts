@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import type { Config } from '../config.js';
 import type { Tenant } from '../features/tenants/tenant.model.js';
+import type { Invalid } from '../platform/violation.js';
 import type { Services } from '../services.js';
 
 export type CliOptions = NonNullable<ParseArgsConfig['options']>;
@@ -37,4 +39,32 @@ export function resolveOperatorPath(file: string): string {
 export function text(values: CliValues, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** An operator's JSON file, or a CliError naming the file, the line and what is wrong there. */
+export async function readJsonFile(file: string): Promise<unknown> {
+  let source: string;
+  try {
+    source = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+  } catch (error) {
+    throw new CliError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  try {
+    return JSON.parse(source);
+  } catch (error) {
+    const message = (error as Error).message;
+    // V8 quotes the text around the mistake, which could be a password in a directory file.
+    const reason = message.replace(/\s+in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
+    const position =
+      /at position (\d+)/.exec(message)?.[1] ?? (/end of JSON/.test(message) ? String(source.length) : undefined);
+    if (position === undefined) throw new CliError(`${file}: not valid JSON: ${reason}`);
+    const before = source.slice(0, Number(position)).split('\n');
+    throw new CliError(`${file}:${before.length}:${(before.at(-1)?.length ?? 0) + 1}: not valid JSON: ${reason}`);
+  }
+}
+
+/** Each broken rule of a settings file on its own line, named by its place in the file. */
+export function invalidFile(file: string, invalid: Invalid): CliError {
+  const lines = invalid.violations.map((violation) => `  ${violation.path || '(the whole file)'}: ${violation.code}`);
+  return new CliError(`${file}: nothing was changed:\n${lines.join('\n')}`);
 }

@@ -1,18 +1,24 @@
+import { catalogueCommands } from './catalogue.commands.js';
 import { certificateCommands } from './certificate.commands.js';
 import type { CliCommand } from './command.js';
 import { databaseCommands } from './database.commands.js';
+import { directoryCommands } from './directory.commands.js';
 import { orderCommands } from './order.commands.js';
 import { recordsCommands } from './records.commands.js';
 import { rosterCommands, tenantCommands } from './tenant.commands.js';
+import { terminalCommands } from './terminal.commands.js';
 
 /** Every operator command, in the order `shomei --help` lists them. */
 export const commands: readonly CliCommand[] = [
   ...databaseCommands,
   ...tenantCommands,
   ...rosterCommands,
+  ...directoryCommands,
+  ...catalogueCommands,
   ...recordsCommands,
   ...orderCommands,
   ...certificateCommands,
+  ...terminalCommands,
 ];
 
 export function usageText(): string {

@@ -39,7 +39,9 @@ function toAppError(error: FastifyError | Error): AppError {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     const appError = toAppError(error);
-    if (appError.status >= 500 && appError.code !== 'overloaded' && appError.code !== 'directory_unavailable') {
+    // Refusals by design (load, a university's directory, a university not open yet) are not failures.
+    const expected = ['overloaded', 'directory_unavailable', 'tenant_not_open'].includes(appError.code);
+    if (appError.status >= 500 && !expected) {
       request.log.error({ err: error }, 'request failed');
     } else {
       request.log.info({ code: appError.code, err: error.message }, 'request refused');

@@ -30,6 +30,9 @@ export const errorStatus = {
   signer_invalid: 422,
   tenant_slug_invalid: 422,
   tenant_address_missing: 409,
+  tenant_slug_taken: 409,
+  /** A university still being set up (#13): its pages say so until the operator opens it. */
+  tenant_not_open: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -2,6 +2,9 @@ import { Algorithm, hash, verify } from '@node-rs/argon2';
 import PQueue from 'p-queue';
 import { AppError } from './errors.js';
 
+/** The shortest password Shomei accepts anywhere (L-5): a second password, a local-roster password. */
+export const PASSWORD_MIN_LENGTH = 8;
+
 /** OWASP's argon2id minimum: 19 MiB, 2 iterations, 1 lane. */
 const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 

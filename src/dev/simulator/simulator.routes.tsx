@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { UnitOfWork } from '../../db/unit-of-work.js';
-import type { Clock } from '../../platform/clock.js';
+import type { TerminalService } from '../../features/orders/terminal.service.js';
 import type { SecretHasher } from '../../platform/crypto.js';
 import { sendPage } from '../../platform/views/render.js';
 import { formField, queryField } from '../../platform/http/form.js';
@@ -18,7 +18,7 @@ import {
  */
 export async function simulatorRoutes(
   app: FastifyInstance,
-  { uow, secrets, clock }: { uow: UnitOfWork; secrets: SecretHasher; clock: Clock },
+  { uow, secrets, terminals }: { uow: UnitOfWork; secrets: SecretHasher; terminals: TerminalService },
 ) {
   const terminalsList = async (): Promise<SimulatorTerminal[]> => {
     const tenants = await uow.repos.tenants.list();
@@ -45,7 +45,7 @@ export async function simulatorRoutes(
     let response = await call(terminal, method, path, body);
     // A university created since the start has no simulator printer yet: register it and try once more.
     if (response.statusCode === 401) {
-      await ensureSimulatorTerminals(uow, secrets, clock.now());
+      await ensureSimulatorTerminals(uow, terminals, secrets);
       response = await call(terminal, method, path, body);
     }
     return {

@@ -1,6 +1,6 @@
 import type { UnitOfWork } from '../../db/unit-of-work.js';
 import type { SecretHasher } from '../../platform/crypto.js';
-import { TerminalService } from '../../features/orders/terminal.service.js';
+import type { TerminalService } from '../../features/orders/terminal.service.js';
 import type { Tenant } from '../../features/tenants/tenant.model.js';
 
 export interface SimulatorTerminal {
@@ -20,15 +20,19 @@ export function simulatorSecret(secrets: SecretHasher, terminalId: string): stri
 }
 
 /**
- * Makes sure the simulator's terminals exist with their derived secrets. Called on first use (a
- * 401 from the API), not at start: a start must not need the database, and universities created
- * since, or a changed SECRET_KEY, are then covered too.
+ * Makes sure the simulator's terminals exist with their derived secrets: ordinary terminal
+ * records, made by the terminal service like any other. Called on first use (a 401 from the
+ * API), not at start: a start must not need the database, and universities created since, or a
+ * changed SECRET_KEY, are then covered too.
  */
-export async function ensureSimulatorTerminals(uow: UnitOfWork, secrets: SecretHasher, now: number): Promise<void> {
-  const tenants = await uow.repos.tenants.list();
-  const terminals = [undefined, ...tenants].map((tenant) => ({ id: simulatorTerminalId(tenant), tenant }));
-  for (const { id, tenant } of terminals) {
-    await uow.repos.terminals.upsert(
+export async function ensureSimulatorTerminals(
+  uow: UnitOfWork,
+  terminals: TerminalService,
+  secrets: SecretHasher,
+): Promise<void> {
+  for (const tenant of [undefined, ...(await uow.repos.tenants.list())]) {
+    const id = simulatorTerminalId(tenant);
+    await terminals.register(
       {
         id,
         tenantId: tenant?.id ?? null,
@@ -36,9 +40,8 @@ export async function ensureSimulatorTerminals(uow: UnitOfWork, secrets: SecretH
         name: tenant
           ? `Simulator: ${tenant.name.en} on-campus printer`
           : 'Simulator: convenience-store multi-copy machine',
-        secretHash: secrets.hash(TerminalService.secretPurpose, simulatorSecret(secrets, id)),
       },
-      now,
+      simulatorSecret(secrets, id),
     );
   }
 }

@@ -25,7 +25,15 @@ export type AuditEvent =
   | 'order.placed'
   | 'order.cancelled'
   | 'order.advanced'
-  | 'certificate.revoked';
+  | 'certificate.revoked'
+  | 'tenant.settings_changed'
+  | 'tenant.enabled'
+  | 'tenant.disabled'
+  | 'roster.disabled'
+  | 'catalogue.set'
+  | 'terminal.created'
+  | 'terminal.rotated'
+  | 'terminal.disabled';
 
 export interface AuditEntry {
   event: AuditEvent;

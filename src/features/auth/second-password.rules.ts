@@ -1,6 +1,7 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
+import { PASSWORD_MIN_LENGTH } from '../../platform/password-hasher.js';
 
-export const SECOND_PASSWORD_MIN = 8;
+export const SECOND_PASSWORD_MIN = PASSWORD_MIN_LENGTH;
 /** Long enough for a passphrase-like choice; longer input is refused, never cut (L-5). */
 export const SECOND_PASSWORD_MAX = 64;
 const BLOCKLIST_SIZE = 10_000;

@@ -12,6 +12,7 @@ import type { CertificateData, CertificateType } from './certificate.model.js';
 import type { CertificateStatement, IssuedCertificate } from './issued-certificate.model.js';
 import type { CertificateRenderer } from './pdf/certificate.renderer.js';
 import { type CertificateSigner, createDevelopmentSigner } from './pdf/certificate.signing.js';
+import { isDevelopmentSigner } from './signing-key.model.js';
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -84,6 +85,12 @@ export class IssuanceService implements Issuer {
       { p12Base64: p12.toString('base64'), passphraseSealed: this.deps.box.seal(passphrase), certificatePem },
       this.deps.clock.now(),
     );
+  }
+
+  /** Whether the university signs with a key it imported, not the development key (#13). */
+  async hasOwnSigner(tenant: Tenant): Promise<boolean> {
+    const stored = await this.deps.uow.repos.signingKeys.find(tenant.id);
+    return stored !== undefined && !isDevelopmentSigner(stored.certificatePem);
   }
 
   /** The tenant's signing key; a university without one gets a self-signed development key. */

@@ -24,4 +24,26 @@ export class RosterRepository {
       )
       .execute();
   }
+
+  /** A user who may no longer log in (#13); false when the roster has no such active user. */
+  async deactivate(tenantId: string, userId: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('roster')
+      .set({ active: 0, updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .where('active', '=', 1)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async countActive(tenantId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('roster')
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .where('active', '=', 1)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
 }

@@ -50,6 +50,7 @@ function makeTenant(name: Record<Lang, string> = { ja: 'テスト大学', en: 'T
       },
     }),
     directory: { kind: 'local' },
+    enabled: true,
   };
 }
 

@@ -24,6 +24,57 @@ export class TerminalRepository {
     );
   }
 
+  /** Active or not: what the operator manages (#13). */
+  async find(id: string): Promise<(Terminal & { active: boolean }) | undefined> {
+    const row = await this.db.selectFrom('terminals').selectAll().where('id', '=', id).executeTakeFirst();
+    return (
+      row && {
+        id: row.id,
+        tenantId: row.tenant_id,
+        kind: row.kind as TerminalKind,
+        name: row.name,
+        secretHash: row.secret_hash,
+        active: Number(row.active) === 1,
+      }
+    );
+  }
+
+  async insert(terminal: Terminal, now: number): Promise<void> {
+    await this.db
+      .insertInto('terminals')
+      .values({
+        id: terminal.id,
+        tenant_id: terminal.tenantId,
+        kind: terminal.kind,
+        name: terminal.name,
+        secret_hash: terminal.secretHash,
+        active: 1,
+        created_at: now,
+      })
+      .execute();
+  }
+
+  /** A new secret; the old one stops working with this update. */
+  async replaceSecret(id: string, secretHash: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('terminals')
+      .set({ secret_hash: secretHash })
+      .where('id', '=', id)
+      .where('active', '=', 1)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async deactivate(id: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('terminals')
+      .set({ active: 0 })
+      .where('id', '=', id)
+      .where('active', '=', 1)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   async upsert(terminal: Terminal, now: number): Promise<void> {
     await this.db
       .insertInto('terminals')

@@ -1,10 +1,12 @@
 import type { Infrastructure } from '../../infrastructure.js';
+import { operatorActor } from '../../platform/actor.js';
+import { randomToken } from '../../platform/crypto.js';
 import { AppError, type ErrorCode, errorStatus } from '../../platform/errors.js';
 import type { Issuer } from '../certificates/issuance.service.js';
 import type { IssuedCertificate } from '../certificates/issued-certificate.model.js';
 import type { Order } from './order.model.js';
 import { orderTransition } from './order.state.js';
-import type { Terminal } from './terminal.model.js';
+import type { Terminal, TerminalKind } from './terminal.model.js';
 
 /** The refusals the terminal API answers with (C-5), from the one error catalogue. */
 export const terminalErrorCodes = [
@@ -35,6 +37,66 @@ export class TerminalService {
   constructor(private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'secrets'> & { issuer: Issuer }) {}
 
   static secretPurpose = 'terminal-secret';
+
+  /**
+   * A new terminal with a new secret (#13). The secret is answered once and stored only as a
+   * hash: whoever lost it gets a new one by `rotate`.
+   */
+  async create(input: {
+    tenantId: string | null;
+    kind: TerminalKind;
+    name: string;
+  }): Promise<{ terminal: Terminal; secret: string }> {
+    const secret = randomToken();
+    const terminal: Terminal = {
+      id: `${input.kind === 'campus' ? 'campus' : 'store'}-${randomToken(6)}`,
+      ...input,
+      secretHash: this.secretHash(secret),
+    };
+    await this.deps.uow.run(operatorActor(input.tenantId ?? ''), async (tx) => {
+      await tx.terminals.insert(terminal, tx.now);
+      await tx.audit('terminal.created', { subject: terminal.id });
+    });
+    return { terminal, secret };
+  }
+
+  /** A terminal the operator names: `undefined` when it is not there or not the university's. */
+  async find(id: string, tenantId: string | null): Promise<(Terminal & { active: boolean }) | undefined> {
+    const terminal = await this.deps.uow.repos.terminals.find(id);
+    return terminal && terminal.tenantId === tenantId ? terminal : undefined;
+  }
+
+  /** A new secret; from this moment the old one is refused. Undefined for a disabled terminal. */
+  async rotate(terminal: Terminal): Promise<string | undefined> {
+    const secret = randomToken();
+    const rotated = await this.deps.uow.run(operatorActor(terminal.tenantId ?? ''), async (tx) => {
+      const done = await tx.terminals.replaceSecret(terminal.id, this.secretHash(secret));
+      if (done) await tx.audit('terminal.rotated', { subject: terminal.id });
+      return done;
+    });
+    return rotated ? secret : undefined;
+  }
+
+  /** The terminal's calls are refused from now on (401), whatever secret it holds. */
+  async disable(terminal: Terminal): Promise<boolean> {
+    return this.deps.uow.run(operatorActor(terminal.tenantId ?? ''), async (tx) => {
+      const done = await tx.terminals.deactivate(terminal.id);
+      if (done) await tx.audit('terminal.disabled', { subject: terminal.id });
+      return done;
+    });
+  }
+
+  /** Makes sure a terminal exists, active, with a secret its owner already holds (the simulator's). */
+  async register(terminal: Omit<Terminal, 'secretHash'>, secret: string): Promise<void> {
+    await this.deps.uow.repos.terminals.upsert(
+      { ...terminal, secretHash: this.secretHash(secret) },
+      this.deps.clock.now(),
+    );
+  }
+
+  private secretHash(secret: string): string {
+    return this.deps.secrets.hash(TerminalService.secretPurpose, secret);
+  }
 
   async authenticate(header: string | undefined): Promise<Terminal> {
     const match = /^Bearer ([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{16,128})$/.exec(header ?? '');

@@ -38,7 +38,8 @@ export async function platformRoutes(
   deps: { uow: UnitOfWork; database: DatabaseHandle; config: Config },
 ) {
   app.get('/', async (request, reply) => {
-    const tenants = await deps.uow.repos.tenants.list();
+    // A university being set up is not listed until the operator opens it (#13).
+    const tenants = (await deps.uow.repos.tenants.list()).filter((tenant) => tenant.enabled);
     return sendPage(request, reply, <TenantIndexPage tenants={tenants} devMailbox={deps.config.devMailbox} />);
   });
 

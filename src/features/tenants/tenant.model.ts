@@ -112,6 +112,11 @@ export interface Tenant {
    * here (#8). Absent only for a university made before it was stored, until the service starts.
    */
   publicUrl?: string;
+  /**
+   * Open to students (#13). A university the operator creates starts closed — not listed, no
+   * logins, its pages say it is not open yet — until `shomei tenant enable` finds it set up.
+   */
+  enabled: boolean;
 }
 
 /** The address of one of the university's pages, from its own stored public address. */

@@ -19,6 +19,8 @@ export function installTenantScope(scope: FastifyInstance, deps: { uow: UnitOfWo
       request.lang = tenant.policy.defaultLang;
       request.t = translator(request.lang);
     }
+    // Its name and language are known, so the page says which university is not open yet (#13).
+    if (!tenant.enabled) throw new AppError('tenant_not_open');
   });
 
   // An unknown page of a known university keeps its name, language and inquiry block (L-16).

@@ -21,6 +21,7 @@ function toTenant(row: TenantTable): Tenant {
     row.content,
     row.directory,
     row.public_url,
+    row.enabled,
   ]);
   const cached = parsed.get(key);
   if (cached) return cached;
@@ -32,6 +33,7 @@ function toTenant(row: TenantTable): Tenant {
     content: tenantContentSchema.parse(JSON.parse(row.content)),
     directory: directoryConfigSchema.parse(JSON.parse(row.directory)),
     ...(row.public_url && { publicUrl: row.public_url }),
+    enabled: Number(row.enabled) === 1,
   };
   if (parsed.size >= PARSED_CACHE_SIZE) parsed.delete(parsed.keys().next().value as string);
   parsed.set(key, tenant);
@@ -68,6 +70,7 @@ export class TenantRepository {
         content: JSON.stringify(tenant.content),
         directory: JSON.stringify(tenant.directory),
         public_url: tenant.publicUrl ?? null,
+        enabled: tenant.enabled ? 1 : 0,
         created_at: now,
       })
       .execute();
@@ -76,6 +79,23 @@ export class TenantRepository {
   /** Universities made before their address was stored get the service's (#8). */
   async fillMissingPublicUrl(publicUrl: string): Promise<void> {
     await this.db.updateTable('tenants').set({ public_url: publicUrl }).where('public_url', 'is', null).execute();
+  }
+
+  /** The settings an operator edits (#13): each is validated by the service before it gets here. */
+  async updateSettings(
+    tenantId: string,
+    settings: Partial<Pick<Tenant, 'policy' | 'content' | 'directory' | 'enabled'>>,
+  ): Promise<void> {
+    await this.db
+      .updateTable('tenants')
+      .set({
+        ...(settings.policy && { policy: JSON.stringify(settings.policy) }),
+        ...(settings.content && { content: JSON.stringify(settings.content) }),
+        ...(settings.directory && { directory: JSON.stringify(settings.directory) }),
+        ...(settings.enabled !== undefined && { enabled: settings.enabled ? 1 : 0 }),
+      })
+      .where('id', '=', tenantId)
+      .execute();
   }
 
   async updatePolicy(tenantId: string, policy: Tenant['policy']): Promise<void> {

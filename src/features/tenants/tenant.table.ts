@@ -1,4 +1,4 @@
-import type { EpochMs } from '../../db/types.js';
+import type { EpochMs, Flag } from '../../db/types.js';
 
 export interface TenantTable {
   id: string;
@@ -13,5 +13,7 @@ export interface TenantTable {
   directory: string;
   /** Where its pages are served, e.g. https://shomei.example.ac.jp (no trailing slash). */
   public_url: string | null;
+  /** 1 once the operator opened it (`shomei tenant enable`); 0 while it is being set up. */
+  enabled: Flag;
   created_at: EpochMs;
 }
