@@ -99,8 +99,27 @@ describe('#13 setting up a university', () => {
     expect(items).toHaveLength(4);
   });
 
-  it('#13 a disabled roster user is refused by the directory; roster set enables them again', async () => {
+  it('#13 a disabled roster user is refused by the directory and logged out; roster set enables them again', async () => {
+    const account = await services.uow.repos.accounts.findOrCreate(
+      tenant.id,
+      'account-s1',
+      's1',
+      { twoFactorEnabled: false, lang: 'ja' },
+      T0,
+    );
+    const session = {
+      accountId: account.id,
+      createdAt: T0,
+      lastSeenAt: T0,
+      idleExpiresAt: T0 + 3_600_000,
+      absoluteExpiresAt: T0 + 3_600_000,
+      secondPasswordAt: null,
+      ip: '127.0.0.1',
+      userAgent: 'test',
+    };
+    await services.uow.repos.sessions.insert(tenant.id, 'session-of-s1', session);
     expect(await services.tenants.disableRosterUser(tenant, 's1')).toBe(true);
+    expect(await services.uow.repos.sessions.findLive(tenant.id, 'session-of-s1', T0)).toBeUndefined();
     expect(await services.directory.verify(tenant, 's1', 'Long-enough-1')).toEqual({ ok: false });
     expect(await services.tenants.disableRosterUser(tenant, 's1')).toBe(false);
     await services.tenants.setRosterPassword(tenant, 's1', 'Long-enough-1');

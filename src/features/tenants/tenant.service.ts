@@ -125,12 +125,18 @@ export class TenantService {
     return { status: 'set' };
   }
 
-  /** The user can no longer log in (their university password stops working here); false when unknown. */
+  /**
+   * The user can no longer log in (their university password stops working here), and the
+   * sessions they already have end with it; false when unknown.
+   */
   async disableRosterUser(tenant: Tenant, userId: string): Promise<boolean> {
     return this.deps.uow.run(operatorActor(tenant.id), async (tx) => {
       const disabled = await tx.roster.deactivate(tenant.id, userId, tx.now);
-      if (disabled) await tx.audit('roster.disabled', { subject: userId });
-      return disabled;
+      if (!disabled) return false;
+      const account = await tx.accounts.findByUserId(tenant.id, userId);
+      if (account) await tx.sessions.deleteAllForAccount(tenant.id, account.id);
+      await tx.audit('roster.disabled', { subject: userId, ...(account && { accountId: account.id }) });
+      return true;
     });
   }
 }
