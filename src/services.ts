@@ -20,11 +20,12 @@ import { OrderStaffService } from './features/orders/order-staff.service.js';
 import { OrderingService } from './features/orders/ordering.service.js';
 import { TerminalService } from './features/orders/terminal.service.js';
 import { RecordsImportService } from './features/records/records-import.service.js';
+import { ReadinessService } from './features/operations/readiness.service.js';
 import { TenantService } from './features/tenants/tenant.service.js';
 import { FlowService } from './flows/flow.service.js';
 import type { Infrastructure } from './infrastructure.js';
 import type { Clock } from './platform/clock.js';
-import { SecretBox, SecretHasher } from './platform/crypto.js';
+import { Keyring, SecretBox, SecretHasher } from './platform/crypto.js';
 import { PasswordHasher } from './platform/password-hasher.js';
 import { RateLimits } from './platform/rate-limit.js';
 
@@ -33,7 +34,8 @@ export interface ServiceDeps {
   config: Config;
   database: DatabaseHandle;
   clock: Clock;
-  secretKey: string;
+  /** SECRET_KEY alone, or the keyring (with SECRET_KEY_PREVIOUS) checked by resolveKeyring. */
+  secretKey: string | Keyring;
   /** Omitted: logs nothing (tests, the CLI). */
   logger?: Logger;
   /** Tests pass a short interval; production polls every few seconds besides the after-commit kick. */
@@ -52,7 +54,8 @@ export function createServices(deps: ServiceDeps) {
   const { config, database, clock } = deps;
   const logger = deps.logger ?? pino({ enabled: false });
   const uow = new UnitOfWork(database.db, clock);
-  const secrets = new SecretHasher(deps.secretKey);
+  const keyring = typeof deps.secretKey === 'string' ? new Keyring(deps.secretKey) : deps.secretKey;
+  const secrets = new SecretHasher(keyring);
   const hasher = new PasswordHasher({
     concurrency: config.hashConcurrency,
     queueLimit: deps.hashQueueLimit ?? config.hashQueueLimit,
@@ -61,7 +64,7 @@ export function createServices(deps: ServiceDeps) {
     local: new LocalRosterDirectory(uow.repos.roster, hasher),
     ldap: new LdapDirectory(logger),
   });
-  const box = new SecretBox(deps.secretKey);
+  const box = new SecretBox(keyring);
   const mailWorker = new MailWorker(uow.repos.outbox, box, clock, logger, {
     smtpUrl: config.smtpUrl,
     from: config.mailFrom,
@@ -103,6 +106,7 @@ export function createServices(deps: ServiceDeps) {
 
   return {
     ...infrastructure,
+    keyring,
     mailWorker,
     flows,
     auth,
@@ -114,5 +118,6 @@ export function createServices(deps: ServiceDeps) {
     terminals: new TerminalService({ ...infrastructure, issuer: issuance }),
     issuance,
     verification: new VerificationService(infrastructure),
+    readiness: new ReadinessService({ ...infrastructure, database, issuance }),
   };
 }

@@ -16,6 +16,10 @@ export const errorStatus = {
   directory_unavailable: 503,
   /** The database connection was lost and did not come back within the wait (#8). */
   database_unavailable: 503,
+  /** One university's stored settings fail validation: only its pages are refused (#13). */
+  tenant_unavailable: 503,
+  /** The university's signing key cannot be opened with this SECRET_KEY (#13). */
+  signer_unavailable: 503,
   internal: 500,
   /** The terminal API (C-5). */
   unauthorized: 401,
@@ -30,6 +34,7 @@ export const errorStatus = {
   signer_invalid: 422,
   tenant_slug_invalid: 422,
   tenant_address_missing: 409,
+  tenant_settings_invalid: 422,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -1,6 +1,6 @@
 import type { UnitOfWork } from '../../db/unit-of-work.js';
 import type { SecretHasher } from '../../platform/crypto.js';
-import { TerminalService } from '../../features/orders/terminal.service.js';
+import { terminalSecretHash } from '../../features/orders/terminal.model.js';
 import type { Tenant } from '../../features/tenants/tenant.model.js';
 
 export interface SimulatorTerminal {
@@ -36,7 +36,7 @@ export async function ensureSimulatorTerminals(uow: UnitOfWork, secrets: SecretH
         name: tenant
           ? `Simulator: ${tenant.name.en} on-campus printer`
           : 'Simulator: convenience-store multi-copy machine',
-        secretHash: secrets.hash(TerminalService.secretPurpose, simulatorSecret(secrets, id)),
+        secretHash: terminalSecretHash(simulatorSecret(secrets, id)),
       },
       now,
     );

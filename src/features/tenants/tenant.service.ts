@@ -1,14 +1,7 @@
 import type { Infrastructure } from '../../infrastructure.js';
 import { newId } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';
-import {
-  type DirectoryConfig,
-  type Tenant,
-  reservedSlugs,
-  slugPattern,
-  tenantContentSchema,
-  tenantPolicySchema,
-} from './tenant.model.js';
+import { type DirectoryConfig, type Tenant, reservedSlugs, slugPattern, validTenantSettings } from './tenant.model.js';
 
 export interface NewTenant {
   slug: string;
@@ -31,9 +24,9 @@ export function newTenant(input: NewTenant): Tenant {
     id: newId(),
     slug: input.slug,
     name: input.name,
-    policy: tenantPolicySchema.parse(input.policy ?? {}),
-    content: tenantContentSchema.parse(input.content ?? {}),
-    directory: input.directory ?? { kind: 'local' },
+    policy: validTenantSettings('policy', input.policy ?? {}),
+    content: validTenantSettings('content', input.content ?? {}),
+    directory: validTenantSettings('directory', input.directory ?? { kind: 'local' }),
     ...(input.publicUrl && { publicUrl: input.publicUrl.replace(/\/+$/, '') }),
   };
 }
