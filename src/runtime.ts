@@ -7,7 +7,8 @@ import { redactUrl } from './platform/log-redaction.js';
 import { seedDemo } from './dev/demo/seed-demo.js';
 import { systemClock } from './platform/clock.js';
 import { PasswordHasher } from './platform/password-hasher.js';
-import { resealSecrets } from './features/operations/reseal.js';
+import type { SignerReport } from './features/certificates/issuance.service.js';
+import { type ResealReport, resealSecrets } from './features/operations/reseal.js';
 import type { Services } from './services.js';
 
 /** Opens the database and brings it to the latest schema (and the demo data, when asked). */
@@ -66,7 +67,10 @@ export function createLogger(config: Config): Logger {
  * Every other university gets its signer now (a development key when it has none). After a
  * rotation, values sealed under the previous key are sealed again in the background.
  */
-export async function checkAtStart(services: Services, log: Logger): Promise<{ slugs: string[] }> {
+export async function checkAtStart(
+  services: Services,
+  log: Logger,
+): Promise<{ slugs: string[]; signers: SignerReport; resealed: Promise<ResealReport | undefined> }> {
   const loaded = await services.uow.repos.tenants.loadAll();
   for (const broken of loaded.filter((tenant) => !tenant.ok))
     log.error({ tenant: broken.slug, reason: broken.reason }, 'university settings are invalid; its pages answer 503');
@@ -76,14 +80,19 @@ export async function checkAtStart(services: Services, log: Logger): Promise<{ s
       { tenants: signers.unusable.map((signer) => signer.slug) },
       'these universities cannot issue certificates until their signing key opens (docs/operations/keys.md)',
     );
-  if (services.keyring.previous) {
-    void resealSecrets(services.uow, services.box, log).then(
-      (report) => log.info(report, 'values sealed under SECRET_KEY_PREVIOUS sealed again under SECRET_KEY'),
-      (error: unknown) =>
-        log.error({ err: error }, 're-sealing under the new SECRET_KEY failed; run `shomei secrets reseal`'),
-    );
-  }
-  return { slugs: loaded.map((tenant) => (tenant.ok ? tenant.tenant.slug : tenant.slug)) };
+  const resealed = services.keyring.previous
+    ? resealSecrets(services.uow, services.box, log).then(
+        (report) => {
+          log.info(report, 'values sealed under SECRET_KEY_PREVIOUS sealed again under SECRET_KEY');
+          return report;
+        },
+        (error: unknown) => {
+          log.error({ err: error }, 're-sealing under the new SECRET_KEY failed; run `shomei secrets reseal`');
+          return undefined;
+        },
+      )
+    : Promise.resolve(undefined);
+  return { slugs: loaded.map((tenant) => (tenant.ok ? tenant.tenant.slug : tenant.slug)), signers, resealed };
 }
 
 /** The start line names the demo only when there is one to visit. */
