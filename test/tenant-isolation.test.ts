@@ -1,5 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealMail } from '../src/features/mail/mail.seal.js';
+import { newId } from '../src/platform/crypto.js';
 import { AppError } from '../src/platform/errors.js';
 import { checkAtStart } from '../src/runtime.js';
 import { type Harness, startHarness } from './helpers/harness.js';
@@ -69,6 +71,30 @@ describe('#13 a database outage shows the university’s inquiry block', () => {
 
   afterAll(async () => {
     await h.close();
+  });
+
+  it('#13 readiness reports the age of the oldest queued key mail, without names', async () => {
+    expect((await h.app.server.inject({ url: '/readyz' })).json()).toMatchObject({
+      status: 'ready',
+      mail: { oldestQueuedKeyMailSeconds: null },
+    });
+    await h.app.services.mailWorker.stop();
+    await h.uow.repos.outbox.enqueue(
+      {
+        id: newId(),
+        tenantId: h.tenant.id,
+        event: 'auth.key',
+        to: 'late@example.ac.jp',
+        priority: 'urgent',
+        ...sealMail(h.app.services.box, { subject: 'key', text: '123456', html: '<p>123456</p>' }),
+      },
+      h.clock.now(),
+    );
+    h.clock.advance(90_000);
+    const ready = await h.app.server.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'degraded', mail: { oldestQueuedKeyMailSeconds: 90 } });
+    expect(ready.body).not.toContain('late@');
   });
 
   it('#13 503 with the last known inquiry block when the database does not answer; no dangling reference without a university', async () => {

@@ -47,21 +47,24 @@ export class ReadinessService {
   ) {}
 
   async check(): Promise<Readiness> {
+    const now = this.deps.clock.now();
+    let oldest: number | undefined;
+    let details: Details;
     try {
       await this.deps.database.ping();
+      oldest = await this.deps.uow.repos.outbox.oldestUnsentAt('urgent');
+      if (!this.details || now - this.details.at >= DETAIL_TTL_MS) {
+        const value = this.collect();
+        this.details = { at: now, value };
+        value.catch(() => (this.details = undefined));
+      }
+      details = await this.details.value;
     } catch (error) {
       this.deps.logger.warn({ err: error }, 'database not ready');
       return { status: 'unavailable', database: 'unavailable' };
     }
-    const now = this.deps.clock.now();
-    const oldest = await this.deps.uow.repos.outbox.oldestUnsentAt('urgent');
     const oldestQueuedKeyMailSeconds = oldest === undefined ? null : Math.max(0, Math.floor((now - oldest) / 1000));
-    if (!this.details || now - this.details.at >= DETAIL_TTL_MS) {
-      const value = this.collect();
-      this.details = { at: now, value };
-      value.catch(() => (this.details = undefined));
-    }
-    const { problems, ...counts } = await this.details.value;
+    const { problems, ...counts } = details;
     const late = oldestQueuedKeyMailSeconds !== null && oldestQueuedKeyMailSeconds > KEY_MAIL_LATE_SECONDS;
     const named = [...problems, ...(late ? [`key mail waiting ${oldestQueuedKeyMailSeconds} s`] : [])];
     this.logChange(named);

@@ -64,7 +64,7 @@ export async function terminalRoutes(
   app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError && error.status < 500) return reply.status(error.status).send({ error: error.code });
     // A refusal the terminal can show and retry later (the university cannot sign just now), not a fault.
-    if (error instanceof AppError && error.status === 503) {
+    if (error instanceof AppError && error.code === 'signer_unavailable') {
       request.log.warn({ code: error.code, err: error.message }, 'terminal API refused');
       return reply.status(503).header('retry-after', '60').send({ error: error.code });
     }
