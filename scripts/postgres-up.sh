@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# TEST ONLY — never for a deployment: trust authentication (no passwords), no TLS, a throwaway
+# cluster (docs/DEPLOYMENT.md sets up PostgreSQL for production).
 # Starts a throwaway PostgreSQL cluster on loopback for the test suite (no systemd needed) and
 # prints its URL. Idempotent. The role may create databases: every test run makes its own.
 # Usage: scripts/postgres-up.sh [data-dir] [port]

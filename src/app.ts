@@ -21,6 +21,7 @@ import { orderRoutes } from './features/orders/order.routes.js';
 import { simulatorRoutes } from './dev/simulator/simulator.routes.js';
 import { terminalRoutes } from './features/orders/terminal.routes.js';
 import { devMailboxRoutes } from './dev/dev-mailbox/dev-mailbox.routes.js';
+import { readinessRoutes } from './features/operations/readiness.routes.js';
 import { platformRoutes } from './features/tenants/platform.routes.js';
 import { installTenantScope } from './features/tenants/tenant.plugin.js';
 import { CookiePolicy } from './platform/cookies.js';
@@ -44,7 +45,7 @@ export interface App {
 
 /** Builds the service: external plugins, platform, then features — in that order. */
 export async function buildApp(deps: ServiceDeps): Promise<App> {
-  const { config, database } = deps;
+  const { config } = deps;
   const metrics =
     config.metricsPort !== undefined || config.metricsToken !== undefined
       ? new PrometheusMetrics((name, error) => deps.logger?.warn({ err: error, metric: name }, 'metric not read'))
@@ -70,7 +71,8 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
 
   await server.register(formbody, { bodyLimit: 64 * 1024 });
   await server.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 } });
-  await server.register(cookie, { secret: secrets.hash('cookie-signing', 'v1') });
+  // Signed with SECRET_KEY, still accepted under SECRET_KEY_PREVIOUS during a rotation (#13).
+  await server.register(cookie, { secret: secrets.hashAll('cookie-signing', 'v1') });
   await server.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: cookies.csrf,
@@ -118,7 +120,8 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
 
   installErrorHandling(server);
 
-  await server.register(platformRoutes, { uow, database, config });
+  await server.register(platformRoutes, { uow, config });
+  await server.register(readinessRoutes, { readiness: services.readiness });
   // A separate port keeps /metrics off the students' port altogether; a token alone puts it here.
   const metricsServer =
     metrics && config.metricsPort !== undefined ? buildMetricsServer(metrics, config.metricsToken) : undefined;

@@ -7,8 +7,8 @@ import { migrateToLatest } from './db/migrate.js';
 import type { Tenant } from './features/tenants/tenant.model.js';
 import { systemClock } from './platform/clock.js';
 import { AppError } from './platform/errors.js';
-import { resolveSecretKey } from './platform/secret-key.js';
 import { connect } from './runtime.js';
+import { SecretKeyError, resolveKeyring } from './platform/secret-key.js';
 import { createServices } from './services.js';
 
 async function run(argv: string[]): Promise<number> {
@@ -43,7 +43,8 @@ async function run(argv: string[]): Promise<number> {
       config,
       database,
       clock: systemClock,
-      secretKey: resolveSecretKey(config),
+      // Refuses before anything is sealed or written when the key is not the database's (#13).
+      secretKey: await resolveKeyring(config, database.db, { now: systemClock.now() }),
       hashQueueLimit: 10_000,
     });
     const tenantBySlug = async (slug: string): Promise<Tenant> => {
@@ -63,7 +64,7 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2))
   .then((code) => process.exit(code))
   .catch((error: unknown) => {
-    if (error instanceof ConfigError || error instanceof CliError) {
+    if (error instanceof ConfigError || error instanceof CliError || error instanceof SecretKeyError) {
       console.error(error.message);
       process.exit(2);
     }

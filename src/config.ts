@@ -35,6 +35,7 @@ const schema = z
     MAIL_CONCURRENCY: z.coerce.number().int().min(2).max(32).default(4),
     PUBLIC_URL: z.string().url().optional(),
     SECRET_KEY: z.string().min(32, 'must be at least 32 characters of random text').optional(),
+    SECRET_KEY_PREVIOUS: z.string().min(32, 'must be at least 32 characters of random text').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SEED_DEMO: booleanFromEnv.optional(),
     TERMINAL_SIMULATOR: booleanFromEnv.optional(),
@@ -68,6 +69,8 @@ const schema = z
     if (env.NODE_ENV !== 'production') return;
     if (!env.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production' });
     if (!env.SECRET_KEY) ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'is required in production' });
+    if (env.SECRET_KEY_PREVIOUS && !env.SECRET_KEY)
+      ctx.addIssue({ code: 'custom', path: ['SECRET_KEY_PREVIOUS'], message: 'is only used beside SECRET_KEY' });
     if (!env.PUBLIC_URL?.startsWith('https://'))
       ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'must be an https:// URL in production' });
   });
@@ -94,6 +97,8 @@ export interface Config {
   /** Cookies get `Secure` and the `__Host-` prefix only when the public URL is https. */
   readonly secureCookies: boolean;
   readonly secretKey: string | undefined;
+  /** During a rotation: the key SECRET_KEY replaced, still accepted for what was made under it (#13). */
+  readonly secretKeyPrevious: string | undefined;
   readonly logLevel: string;
   readonly seedDemo: boolean;
   /**
@@ -151,6 +156,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     publicUrl,
     secureCookies: publicUrl.startsWith('https://'),
     secretKey: env.SECRET_KEY,
+    secretKeyPrevious: env.SECRET_KEY_PREVIOUS,
     logLevel: env.LOG_LEVEL,
     seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
     terminalSimulator: env.TERMINAL_SIMULATOR ?? env.NODE_ENV !== 'production',

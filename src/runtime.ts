@@ -8,6 +8,9 @@ import { redactUrl } from './platform/log-redaction.js';
 import { seedDemo } from './dev/demo/seed-demo.js';
 import { systemClock } from './platform/clock.js';
 import { PasswordHasher } from './platform/password-hasher.js';
+import type { SignerReport } from './features/certificates/issuance.service.js';
+import { type ResealReport, resealSecrets } from './features/operations/reseal.js';
+import type { Services } from './services.js';
 
 /** Opens the database and brings it to the latest schema (and the demo data, when asked). */
 export async function prepareDatabase(config: Config, log: Logger): Promise<DatabaseHandle> {
@@ -60,4 +63,44 @@ export function createLogger(config: Config, destination?: DestinationStream): L
     },
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * What start-up checks before serving, none of it fatal (#13): a university whose settings are
+ * invalid, or whose signing key cannot be opened, is logged and refuses alone; the others serve.
+ * Every other university gets its signer now (a development key when it has none). After a
+ * rotation, values sealed under the previous key are sealed again in the background.
+ */
+export async function checkAtStart(
+  services: Services,
+  log: Logger,
+): Promise<{ slugs: string[]; signers: SignerReport; resealed: Promise<ResealReport | undefined> }> {
+  const loaded = await services.uow.repos.tenants.loadAll();
+  for (const broken of loaded.filter((tenant) => !tenant.ok))
+    log.error({ tenant: broken.slug, reason: broken.reason }, 'university settings are invalid; its pages answer 503');
+  const signers = await services.issuance.checkSigners();
+  if (signers.unusable.length > 0)
+    log.error(
+      { tenants: signers.unusable.map((signer) => signer.slug) },
+      'these universities cannot issue certificates until their signing key opens (docs/operations/keys.md)',
+    );
+  const resealed = services.keyring.previous
+    ? resealSecrets(services.uow, services.box, log).then(
+        (report) => {
+          log.info(report, 'values sealed under SECRET_KEY_PREVIOUS sealed again under SECRET_KEY');
+          return report;
+        },
+        (error: unknown) => {
+          log.error({ err: error }, 're-sealing under the new SECRET_KEY failed; run `shomei secrets reseal`');
+          return undefined;
+        },
+      )
+    : Promise.resolve(undefined);
+  return { slugs: loaded.map((tenant) => (tenant.ok ? tenant.tenant.slug : tenant.slug)), signers, resealed };
+}
+
+/** The start line names the demo only when there is one to visit. */
+export function startMessage(config: Pick<Config, 'publicUrl'>, slugs: readonly string[]): string {
+  const demo = slugs.includes('demo') ? `  (demo: ${config.publicUrl}/demo/)` : '';
+  return `Shomei is running: ${config.publicUrl}/${demo}`;
 }

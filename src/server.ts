@@ -2,8 +2,8 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { Housekeeping } from './db/housekeeping.js';
 import { systemClock } from './platform/clock.js';
-import { resolveSecretKey } from './platform/secret-key.js';
-import { DatabaseUnavailableError, createLogger, prepareDatabase } from './runtime.js';
+import { SecretKeyError, resolveKeyring } from './platform/secret-key.js';
+import { DatabaseUnavailableError, checkAtStart, createLogger, prepareDatabase, startMessage } from './runtime.js';
 
 async function main(): Promise<void> {
   let config;
@@ -28,16 +28,21 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await buildApp({
-    config,
-    database,
-    clock: systemClock,
-    secretKey: resolveSecretKey(config),
-    logger: log,
-  });
-  // Every university can sign from the first request; one without its own key gets a development key.
+  let keyring;
+  try {
+    keyring = await resolveKeyring(config, database.db, { now: systemClock.now(), log });
+  } catch (error) {
+    if (error instanceof SecretKeyError) {
+      log.fatal(error.message);
+      console.error(error.message);
+      await database.close();
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await buildApp({ config, database, clock: systemClock, secretKey: keyring, logger: log });
   const { services } = app;
-  for (const tenant of await services.uow.repos.tenants.list()) await services.issuance.signerFor(tenant);
+  const { slugs } = await checkAtStart(services, log);
   services.mailWorker.start();
   const housekeeping = new Housekeeping(services.uow, systemClock, log);
   housekeeping.start();
@@ -46,7 +51,7 @@ async function main(): Promise<void> {
     await app.metricsServer.listen({ port: config.metricsPort, host: config.metricsHost });
     log.info(`Metrics for Prometheus: http://${config.metricsHost}:${config.metricsPort}/metrics`);
   }
-  log.info(`Shomei is running: ${config.publicUrl}/  (demo: ${config.publicUrl}/demo/)`);
+  log.info(startMessage(config, slugs));
   if (config.devMailbox) log.info(`Dev mailbox (no SMTP_URL set): ${config.publicUrl}/dev/mailbox`);
 
   let closing = false;

@@ -22,12 +22,13 @@ import { OrderingService } from './features/orders/ordering.service.js';
 import { TerminalService } from './features/orders/terminal.service.js';
 import { RecordsImportService } from './features/records/records-import.service.js';
 import { TenantReadinessService } from './features/tenants/tenant-readiness.service.js';
+import { ReadinessService } from './features/operations/readiness.service.js';
 import { TenantService } from './features/tenants/tenant.service.js';
 import { FlowService } from './flows/flow.service.js';
 import type { Infrastructure } from './infrastructure.js';
 import { observeAtScrape } from './observe-at-scrape.js';
 import type { Clock } from './platform/clock.js';
-import { SecretBox, SecretHasher } from './platform/crypto.js';
+import { Keyring, SecretBox, SecretHasher } from './platform/crypto.js';
 import { type Metrics, noMetrics } from './platform/metrics.js';
 import { PasswordHasher } from './platform/password-hasher.js';
 import { RateLimits } from './platform/rate-limit.js';
@@ -37,7 +38,8 @@ export interface ServiceDeps {
   config: Config;
   database: DatabaseHandle;
   clock: Clock;
-  secretKey: string;
+  /** SECRET_KEY alone, or the keyring (with SECRET_KEY_PREVIOUS) checked by resolveKeyring. */
+  secretKey: string | Keyring;
   /** Omitted: logs nothing (tests, the CLI). */
   logger?: Logger;
   /** Tests pass a short interval; production polls every few seconds besides the after-commit kick. */
@@ -59,7 +61,8 @@ export function createServices(deps: ServiceDeps) {
   const logger = deps.logger ?? pino({ enabled: false });
   const metrics = deps.metrics ?? noMetrics;
   const uow = new UnitOfWork(database.db, clock);
-  const secrets = new SecretHasher(deps.secretKey);
+  const keyring = typeof deps.secretKey === 'string' ? new Keyring(deps.secretKey) : deps.secretKey;
+  const secrets = new SecretHasher(keyring);
   const hasher = new PasswordHasher({
     concurrency: config.hashConcurrency,
     queueLimit: deps.hashQueueLimit ?? config.hashQueueLimit,
@@ -69,7 +72,7 @@ export function createServices(deps: ServiceDeps) {
     local: new LocalRosterDirectory(uow.repos.roster, hasher),
     ldap: new LdapDirectory(logger),
   });
-  const box = new SecretBox(deps.secretKey);
+  const box = new SecretBox(keyring);
   const mailWorker = new MailWorker(uow.repos.outbox, box, clock, logger, {
     smtpUrl: config.smtpUrl,
     from: config.mailFrom,
@@ -116,12 +119,13 @@ export function createServices(deps: ServiceDeps) {
 
   return {
     ...infrastructure,
+    keyring,
     mailWorker,
     flows,
     auth,
     tenants,
     catalogue: new CatalogueService(infrastructure),
-    readiness: new TenantReadinessService({ ...infrastructure, signers: issuance, tenants }),
+    tenantReadiness: new TenantReadinessService({ ...infrastructure, signers: issuance, tenants }),
     records: new RecordsImportService(infrastructure),
     ordering: new OrderingService({ ...infrastructure, flows }),
     orderStaff: new OrderStaffService({ ...infrastructure, deliveries }),
@@ -129,5 +133,6 @@ export function createServices(deps: ServiceDeps) {
     terminals: new TerminalService({ ...infrastructure, issuer: issuance }),
     issuance,
     verification: new VerificationService(infrastructure),
+    readiness: new ReadinessService({ ...infrastructure, database, issuance }),
   };
 }

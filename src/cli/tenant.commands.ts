@@ -53,7 +53,7 @@ export const tenantCommands: CliCommand[] = [
         enabled: false,
       });
       console.log(`created ${tenant.slug} (${tenant.id}), closed until it is set up:`);
-      printMissing(await services.readiness.missing(tenant));
+      printMissing(await services.tenantReadiness.missing(tenant));
       console.log(`then: shomei tenant enable --tenant ${tenant.slug}`);
       return 0;
     },
@@ -123,7 +123,7 @@ export const tenantCommands: CliCommand[] = [
       const slug = text(values, 'tenant');
       if (!slug) return 'usage';
       const tenant = await tenantBySlug(slug);
-      const missing = await services.readiness.missing(tenant);
+      const missing = await services.tenantReadiness.missing(tenant);
       console.log(`${tenant.slug} is ${tenant.enabled ? 'open' : 'closed'}`);
       if (missing.length === 0) {
         console.log('nothing is missing');
@@ -141,7 +141,7 @@ export const tenantCommands: CliCommand[] = [
     async run({ services, tenantBySlug }, values) {
       const slug = text(values, 'tenant');
       if (!slug) return 'usage';
-      const outcome = await services.readiness.enable(await tenantBySlug(slug));
+      const outcome = await services.tenantReadiness.enable(await tenantBySlug(slug));
       if (outcome.status === 'incomplete') {
         console.error(`${slug} stays closed:`);
         printMissing(outcome.missing);

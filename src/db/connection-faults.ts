@@ -37,6 +37,21 @@ export function isConnectionError(error: unknown): boolean {
   return false;
 }
 
+/** node-postgres's pool, when no connection came free within its connection timeout. */
+const POOL_TIMEOUT = 'timeout exceeded when trying to connect';
+
+/**
+ * The database cannot be reached at all, whether or not trying again is worth it: a page says
+ * "unavailable, try again" (503), never "something went wrong" (#13).
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  if (isConnectionError(error)) return true;
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 4; cause = cause.cause, depth++) {
+    if (cause.message === CONNECT_TIMEOUT || cause.message === POOL_TIMEOUT) return true;
+  }
+  return false;
+}
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

@@ -3,6 +3,7 @@ import {
   createDecipheriv,
   createHash,
   createHmac,
+  hkdfSync,
   randomBytes,
   randomInt,
   randomUUID,
@@ -34,47 +35,137 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/**
- * Keyed hashes of secrets we must look up or compare later. Keys are short (6 digits), so a
- * plain hash would fall to a dictionary; the server key keeps a stolen database useless.
- */
-export class SecretHasher {
-  constructor(private readonly key: string) {}
+/** One server key and the keys derived from it, each for one purpose only (HKDF). */
+export class ServerKey {
+  /** Names the key in sealed values and logs without revealing it. */
+  readonly id: string;
 
-  hash(purpose: string, value: string): string {
-    return createHmac('sha256', this.key).update(purpose).update('\0').update(value).digest('hex');
+  constructor(readonly secret: string) {
+    this.id = this.fingerprint().slice(0, 8);
   }
 
-  matches(purpose: string, value: string, expectedHash: string): boolean {
-    return constantTimeEqual(this.hash(purpose, value), expectedHash);
+  derive(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.secret, 'shomei', purpose, 32));
+  }
+
+  /** A keyed hash of a constant: stored in the database, it tells whether a key is the one in use. */
+  fingerprint(): string {
+    return createHmac('sha256', this.derive('fingerprint')).update('shomei secret key fingerprint').digest('hex');
   }
 }
 
 /**
- * Small secrets the service must read back (a signing key's passphrase): AES-256-GCM under a
- * key derived from SECRET_KEY, so a copy of the database alone does not open them.
+ * SECRET_KEY, and during a rotation SECRET_KEY_PREVIOUS: new values are sealed and hashed under
+ * the current key, values made under the previous one are still accepted until re-sealed.
+ */
+export class Keyring {
+  readonly current: ServerKey;
+  readonly previous: ServerKey | undefined;
+
+  constructor(current: string, previous?: string) {
+    this.current = new ServerKey(current);
+    this.previous = previous && previous !== current ? new ServerKey(previous) : undefined;
+  }
+
+  get all(): ServerKey[] {
+    return this.previous ? [this.current, this.previous] : [this.current];
+  }
+}
+
+function keyringOf(keys: Keyring | string): Keyring {
+  return typeof keys === 'string' ? new Keyring(keys) : keys;
+}
+
+/**
+ * Keyed hashes of secrets we must look up or compare later. Keys are short (6 digits), so a
+ * plain hash would fall to a dictionary; the server key keeps a stolen database useless. The
+ * HMAC takes the server key itself (not a derived one) so hashes stored before the keyring still
+ * match; the purpose inside the message keeps the uses apart.
+ */
+export class SecretHasher {
+  private readonly keys: Keyring;
+
+  constructor(keys: Keyring | string) {
+    this.keys = keyringOf(keys);
+  }
+
+  hash(purpose: string, value: string): string {
+    return this.hashWith(this.keys.current, purpose, value);
+  }
+
+  /** Under each key, the current first: a verifier (cookie signing) that accepts either. */
+  hashAll(purpose: string, value: string): string[] {
+    return this.keys.all.map((key) => this.hashWith(key, purpose, value));
+  }
+
+  /** Also under the previous key: a key mailed just before a rotation still works after it. */
+  matches(purpose: string, value: string, expectedHash: string): boolean {
+    return this.keys.all.some((key) => constantTimeEqual(this.hashWith(key, purpose, value), expectedHash));
+  }
+
+  private hashWith(key: ServerKey, purpose: string, value: string): string {
+    return createHmac('sha256', key.secret).update(purpose).update('\0').update(value).digest('hex');
+  }
+}
+
+/** A sealed value names the key that sealed it: `v2.<key id>.<iv>.<tag>.<body>`. */
+const SEALED_V2 = 'v2';
+
+/**
+ * Small secrets the service must read back (a signing key's passphrase, queued mail): AES-256-GCM
+ * under a key derived from SECRET_KEY, so a copy of the database alone does not open them.
+ * Values sealed before key ids existed (`<iv>.<tag>.<body>`) still open.
  */
 export class SecretBox {
-  private readonly key: Buffer;
+  private readonly keys: Keyring;
+  private readonly boxKeys = new Map<string, Buffer>();
+  private readonly legacyKeys: Buffer[];
 
-  constructor(secretKey: string) {
-    this.key = createHmac('sha256', secretKey).update('secret-box').digest();
+  constructor(keys: Keyring | string) {
+    this.keys = keyringOf(keys);
+    for (const key of this.keys.all) this.boxKeys.set(key.id, key.derive('secret-box v2'));
+    this.legacyKeys = this.keys.all.map((key) => createHmac('sha256', key.secret).update('secret-box').digest());
   }
 
   seal(plain: string): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const cipher = createCipheriv('aes-256-gcm', this.boxKeys.get(this.keys.current.id) as Buffer, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return [iv, cipher.getAuthTag(), body].map((part) => part.toString('base64url')).join('.');
+    const parts = [iv, cipher.getAuthTag(), body].map((part) => part.toString('base64url'));
+    return [SEALED_V2, this.keys.current.id, ...parts].join('.');
   }
 
+  /** Throws when no key this instance holds opens the value. */
   open(sealed: string): string {
-    const [iv, tag, body] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
-    if (!iv || !tag || !body) throw new Error('not a sealed value');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+    const parts = sealed.split('.');
+    if (parts.length === 5 && parts[0] === SEALED_V2) {
+      const key = this.boxKeys.get(parts[1] ?? '');
+      if (!key) throw new Error(`sealed under key ${parts[1]}, which is neither SECRET_KEY nor SECRET_KEY_PREVIOUS`);
+      return decrypt(key, parts.slice(2));
+    }
+    if (parts.length !== 3) throw new Error('not a sealed value');
+    for (const key of this.legacyKeys) {
+      try {
+        return decrypt(key, parts);
+      } catch {
+        // Sealed under the other key: try the next.
+      }
+    }
+    throw new Error('sealed under a key that is neither SECRET_KEY nor SECRET_KEY_PREVIOUS');
   }
+
+  /** Whether a value should be sealed again under the current key (after a rotation). */
+  isStale(sealed: string): boolean {
+    return !sealed.startsWith(`${SEALED_V2}.${this.keys.current.id}.`);
+  }
+}
+
+function decrypt(key: Buffer, encoded: string[]): string {
+  const [iv, tag, body] = encoded.map((part) => Buffer.from(part, 'base64url'));
+  if (!iv || !tag || !body) throw new Error('not a sealed value');
+  const decipher = createDecipheriv('aes-256-gcm', key, iv);
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isConnectionError } from '../db/connection-faults.js';
+import { isDatabaseUnreachable } from '../db/connection-faults.js';
 import { cspHeader } from './csp.js';
 import { AppError, type ErrorCode } from './errors.js';
 import { defaultLang, langFromAcceptLanguage, translator } from './i18n.js';
@@ -13,7 +13,13 @@ function ErrorPage({ code, retryAfterSeconds }: { code: ErrorCode; retryAfterSec
   const minutes = Math.max(1, Math.ceil((retryAfterSeconds ?? 60) / 60));
   return (
     <Layout title={t(`errors.${code}.title`)}>
-      <p>{t(`errors.${code}.body`, { minutes, seconds: retryAfterSeconds ?? 0 })}</p>
+      <p>
+        {/* Without a university there is no inquiry block below to refer to. */}
+        {t(code === 'internal' && !tenant ? 'errors.internal.bodyWithoutInquiry' : `errors.${code}.body`, {
+          minutes,
+          seconds: retryAfterSeconds ?? 0,
+        })}
+      </p>
       <p>
         <LinkButton href={tenant ? `${base}/login` : '/'} variant="secondary">
           {tenant ? t('common.toLogin') : t('common.toTop')}
@@ -28,7 +34,7 @@ function toAppError(error: FastifyError | Error): AppError {
   if (error instanceof AppError) return error;
   const code = (error as FastifyError).code;
   const status = (error as FastifyError).statusCode;
-  if (isConnectionError(error)) return new AppError('database_unavailable', { retryAfterSeconds: 5, cause: error });
+  if (isDatabaseUnreachable(error)) return new AppError('database_unavailable', { retryAfterSeconds: 5, cause: error });
   if (code?.startsWith('FST_CSRF')) return new AppError('csrf_invalid', { cause: error });
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('payload_too_large', { cause: error });
   if (status !== undefined && status >= 400 && status < 500) return new AppError('bad_request', { cause: error });

@@ -16,6 +16,10 @@ export const errorStatus = {
   directory_unavailable: 503,
   /** The database connection was lost and did not come back within the wait (#8). */
   database_unavailable: 503,
+  /** One university's stored settings fail validation: only its pages are refused (#13). */
+  tenant_unavailable: 503,
+  /** The university's signing key cannot be opened with this SECRET_KEY (#13). */
+  signer_unavailable: 503,
   internal: 500,
   /** The terminal API (C-5). */
   unauthorized: 401,
@@ -33,6 +37,7 @@ export const errorStatus = {
   tenant_slug_taken: 409,
   /** A university still being set up (#13): its pages say so until the operator opens it. */
   tenant_not_open: 503,
+  tenant_settings_invalid: 422,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

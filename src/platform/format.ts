@@ -10,7 +10,7 @@ const dateTimeFormats: Record<Lang, Intl.DateTimeFormat> = {
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
   }),
   en: new Intl.DateTimeFormat('en-US', {
     timeZone: TIME_ZONE,
@@ -19,7 +19,7 @@ const dateTimeFormats: Record<Lang, Intl.DateTimeFormat> = {
     day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
   }),
 };
 

@@ -35,6 +35,14 @@ export interface IssueLine {
 /** Turns an order's documents into PDFs once; later calls return the same certificates. */
 export interface Issuer {
   ensureIssued(order: IssueRequest): Promise<IssuedCertificate[]>;
+  /** Refuses (`signer_unavailable`) before money is taken for documents that could not be signed. */
+  assertCanIssue(tenantId: string): Promise<void>;
+}
+
+/** Whether each university can sign, as the start-up check and readiness report it. */
+export interface SignerReport {
+  usable: string[];
+  unusable: Array<{ slug: string; reason: string }>;
 }
 
 /**
@@ -93,7 +101,46 @@ export class IssuanceService implements Issuer {
     return stored !== undefined && !isDevelopmentSigner(stored.certificatePem);
   }
 
-  /** The tenant's signing key; a university without one gets a self-signed development key. */
+  async assertCanIssue(tenantId: string): Promise<void> {
+    const tenant = await this.deps.uow.repos.tenants.findById(tenantId);
+    if (tenant) await this.signerFor(tenant);
+  }
+
+  /** Whether issuance would sign (readiness): a missing signer is made on first use, so it counts as usable. */
+  async signerOpens(tenant: Tenant): Promise<boolean> {
+    const stored = await this.deps.uow.repos.signingKeys.find(tenant.id);
+    if (!stored) return true;
+    try {
+      this.deps.box.open(stored.passphraseSealed);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Opens every university's signer once (making the missing ones), so a key that cannot be
+   * opened is in the log at start — and only that university refuses issuance; start-up goes on.
+   */
+  async checkSigners(): Promise<SignerReport> {
+    const report: SignerReport = { usable: [], unusable: [] };
+    for (const tenant of await this.deps.uow.repos.tenants.list()) {
+      try {
+        await this.signerFor(tenant);
+        report.usable.push(tenant.slug);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'signer_unavailable') throw error;
+        report.unusable.push({ slug: tenant.slug, reason: error.options.detail ?? error.code });
+      }
+    }
+    return report;
+  }
+
+  /**
+   * The tenant's signing key; a university without one gets a self-signed development key.
+   * Refuses with `signer_unavailable` when its passphrase does not open with this SECRET_KEY
+   * (nor SECRET_KEY_PREVIOUS) — a rotation without the previous key, or the wrong key.
+   */
   async signerFor(tenant: Tenant): Promise<CertificateSigner> {
     const repos = this.deps.uow.repos;
     let stored = await repos.signingKeys.find(tenant.id);
@@ -115,9 +162,22 @@ export class IssuanceService implements Issuer {
       stored = await repos.signingKeys.find(tenant.id);
     }
     if (!stored) throw new Error('signer vanished after insert');
+    let passphrase: string;
+    try {
+      passphrase = this.deps.box.open(stored.passphraseSealed);
+    } catch (error) {
+      this.deps.logger.error(
+        { tenant: tenant.slug, err: error },
+        'the signing key’s passphrase cannot be opened with SECRET_KEY or SECRET_KEY_PREVIOUS; this university cannot issue certificates (see docs/operations/keys.md)',
+      );
+      throw new AppError('signer_unavailable', {
+        detail: `the signing key of ${tenant.slug} was sealed under another SECRET_KEY: set that key as SECRET_KEY_PREVIOUS, or import the key again (shomei signer import)`,
+        cause: error,
+      });
+    }
     return {
       p12: Buffer.from(stored.p12Base64, 'base64'),
-      passphrase: this.deps.box.open(stored.passphraseSealed),
+      passphrase,
       name: tenant.name.ja,
       reason: '証明書発行 / Certificate issuance',
       location: tenant.name.en,

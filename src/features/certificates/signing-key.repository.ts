@@ -52,4 +52,21 @@ export class SigningKeyRepository {
       )
       .execute();
   }
+
+  /** Every university's sealed passphrase: for re-sealing after a key rotation. */
+  async listSealedPassphrases(): Promise<Array<{ tenantId: string; passphraseSealed: string }>> {
+    const rows = await this.db.selectFrom('tenant_signers').select(['tenant_id', 'passphrase_sealed']).execute();
+    return rows.map((row) => ({ tenantId: row.tenant_id, passphraseSealed: row.passphrase_sealed }));
+  }
+
+  /** Only while it still holds the value the caller read: a key imported meanwhile wins. */
+  async replaceSealedPassphrase(tenantId: string, from: string, to: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('tenant_signers')
+      .set({ passphrase_sealed: to })
+      .where('tenant_id', '=', tenantId)
+      .where('passphrase_sealed', '=', from)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
 }

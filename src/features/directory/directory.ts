@@ -15,6 +15,8 @@ export interface Directory {
    * a login attempt (LDAP cannot: a failed bind counts towards the university's lockout).
    */
   matchesPassword(tenant: Tenant, userId: string, candidate: string): Promise<boolean>;
+  /** Whether the directory answers (readiness); the local roster is the database itself. */
+  reachable(tenant: Tenant): Promise<boolean>;
 }
 
 /** University IDs arrive typed on phones and Japanese keyboards: full-width digits become ASCII. */
@@ -40,6 +42,10 @@ export class LocalRosterDirectory implements Directory {
     const entry = await this.roster.findActive(tenant.id, userId);
     return entry ? this.hasher.verify(entry.passwordHash, candidate) : false;
   }
+
+  async reachable(): Promise<boolean> {
+    return true;
+  }
 }
 
 /** Picks each tenant's directory. */
@@ -52,5 +58,9 @@ export class DirectoryRegistry implements Directory {
 
   matchesPassword(tenant: Tenant, userId: string, candidate: string): Promise<boolean> {
     return this.directories[tenant.directory.kind].matchesPassword(tenant, userId, candidate);
+  }
+
+  reachable(tenant: Tenant): Promise<boolean> {
+    return this.directories[tenant.directory.kind].reachable(tenant);
   }
 }

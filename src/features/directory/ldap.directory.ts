@@ -41,6 +41,23 @@ export class LdapDirectory implements Directory {
     }
   }
 
+  /**
+   * Whether a server answers at all (readiness, #13): the service account binds when there is
+   * one, otherwise the root DSE is read. A refusal is still an answer; only no answer is false.
+   */
+  async reachable(tenant: Tenant): Promise<boolean> {
+    const config = this.config(tenant);
+    try {
+      await this.withClient(config, async (client) => {
+        if (config.search) await client.bind(config.search.serviceBindDn, config.search.serviceBindPassword);
+        else await client.search('', { scope: 'base', attributes: ['namingContexts'] });
+      });
+      return true;
+    } catch (error) {
+      return !(error instanceof DirectoryUnreachable);
+    }
+  }
+
   /** Asking LDAP would be a login attempt that counts towards the university's lockout: unknown. */
   async matchesPassword(): Promise<boolean> {
     return false;

@@ -11,6 +11,12 @@ import type {
   StoredMail,
 } from './outbox.model.js';
 
+interface SealedMail {
+  subject: Sealed;
+  text: Sealed;
+  html: Sealed;
+}
+
 const PRIORITY: Record<MailPriority, number> = { urgent: 0, bulk: 1 };
 
 /** Sent and failed mail keep no body: the links and keys in it are nobody's business any more. */
@@ -237,6 +243,55 @@ export class OutboxRepository {
       .where((eb) => eb.or([eb('failed_at', '<', cutoff), eb('created_at', '<', cutoff)]))
       .executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+
+  /** Mail still to be sent, with its sealed body, in id order from `afterId`: for re-sealing after a key rotation. */
+  async listUnsentSealed(
+    afterId: string,
+    limit: number,
+  ): Promise<Array<{ tenantId: string; id: string } & SealedMail>> {
+    const rows = await this.db
+      .selectFrom('mail_outbox')
+      .select(['tenant_id', 'id', 'subject', 'body_text', 'body_html'])
+      .where('sent_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .where('body_text', '!=', '')
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      tenantId: row.tenant_id,
+      id: row.id,
+      subject: row.subject as Sealed,
+      text: row.body_text as Sealed,
+      html: row.body_html as Sealed,
+    }));
+  }
+
+  /** Only while it still holds the body the caller read: a mail sent meanwhile stays blank. */
+  async replaceSealed(tenantId: string, id: string, from: SealedMail, to: SealedMail): Promise<boolean> {
+    const result = await this.db
+      .updateTable('mail_outbox')
+      .set({ subject: to.subject, body_text: to.text, body_html: to.html })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('sent_at', 'is', null)
+      .where('body_text', '=', from.text)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** When the oldest mail of this priority still waiting to go out was queued (readiness). */
+  async oldestUnsentAt(priority: MailPriority): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('mail_outbox')
+      .select((eb) => eb.fn.min('created_at').as('oldest'))
+      .where('sent_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .where('priority', '=', PRIORITY[priority])
+      .executeTakeFirst();
+    return row?.oldest == null ? undefined : Number(row.oldest);
   }
 
   /** The dev mailbox: every tenant's recent mail, newest first. */

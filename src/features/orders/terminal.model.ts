@@ -1,3 +1,5 @@
+import { constantTimeEqual, sha256 } from '../../platform/crypto.js';
+
 export type TerminalKind = 'campus' | 'convenience';
 
 /** A print terminal with its own credentials (C-5): a campus printer, or a store network gateway. */
@@ -8,4 +10,24 @@ export interface Terminal {
   kind: TerminalKind;
   name: string;
   secretHash: string;
+}
+
+const HASH_PREFIX = 'sha256:';
+
+/**
+ * How a terminal's secret is stored: a plain SHA-256, keyed by nothing. The secret is ≥ 96
+ * random bits (`shomei terminal create` makes 256), so no dictionary reaches it, and rotating
+ * SECRET_KEY leaves every terminal working (#13). Hashes from before carry no prefix: they are
+ * HMACs under the server key, accepted and replaced on the terminal's next call.
+ */
+export function terminalSecretHash(secret: string): string {
+  return `${HASH_PREFIX}${sha256(secret)}`;
+}
+
+export function isKeylessTerminalHash(stored: string): boolean {
+  return stored.startsWith(HASH_PREFIX);
+}
+
+export function terminalSecretMatches(secret: string, stored: string): boolean {
+  return isKeylessTerminalHash(stored) && constantTimeEqual(terminalSecretHash(secret), stored);
 }

@@ -92,4 +92,14 @@ export class TerminalRepository {
       )
       .execute();
   }
+
+  /** Only if it still holds the hash the caller saw: a rotation by the operator meanwhile wins. */
+  async replaceSecretHash(id: string, from: string, to: string): Promise<void> {
+    await this.db
+      .updateTable('terminals')
+      .set({ secret_hash: to })
+      .where('id', '=', id)
+      .where('secret_hash', '=', from)
+      .execute();
+  }
 }

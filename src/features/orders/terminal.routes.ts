@@ -81,6 +81,12 @@ export async function terminalRoutes(
 
   app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError && error.status < 500) return refuse(request, reply, error.status, error.code);
+    // A refusal the terminal can show and retry later (the university cannot sign just now), not a fault.
+    if (error instanceof AppError && error.code === 'signer_unavailable') {
+      request.log.warn({ code: error.code, err: error.message }, 'terminal API refused');
+      reply.header('retry-after', '60');
+      return refuse(request, reply, 503, error.code);
+    }
     const status = (error as FastifyError).statusCode;
     if (status !== undefined && status >= 400 && status < 500) return refuse(request, reply, 400, 'bad_request');
     request.log.error({ err: error }, 'terminal API failed');

@@ -6,7 +6,13 @@ import type { Issuer } from '../certificates/issuance.service.js';
 import type { IssuedCertificate } from '../certificates/issued-certificate.model.js';
 import type { Order } from './order.model.js';
 import { orderTransition } from './order.state.js';
-import type { Terminal, TerminalKind } from './terminal.model.js';
+import {
+  type Terminal,
+  type TerminalKind,
+  isKeylessTerminalHash,
+  terminalSecretHash,
+  terminalSecretMatches,
+} from './terminal.model.js';
 
 /** The refusals the terminal API answers with (C-5), from the one error catalogue. */
 export const terminalErrorCodes = [
@@ -19,6 +25,7 @@ export const terminalErrorCodes = [
   'not_paid',
   'amount_mismatch',
   'bad_request',
+  'signer_unavailable',
 ] as const satisfies readonly ErrorCode[];
 export type TerminalErrorCode = (typeof terminalErrorCodes)[number];
 
@@ -51,7 +58,7 @@ export class TerminalService {
     const terminal: Terminal = {
       id: `${input.kind === 'campus' ? 'campus' : 'store'}-${randomToken(6)}`,
       ...input,
-      secretHash: this.secretHash(secret),
+      secretHash: terminalSecretHash(secret),
     };
     await this.deps.uow.run(operatorActor(input.tenantId ?? ''), async (tx) => {
       await tx.terminals.insert(terminal, tx.now);
@@ -70,7 +77,7 @@ export class TerminalService {
   async rotate(terminal: Terminal): Promise<string | undefined> {
     const secret = randomToken();
     const rotated = await this.deps.uow.run(operatorActor(terminal.tenantId ?? ''), async (tx) => {
-      const done = await tx.terminals.replaceSecret(terminal.id, this.secretHash(secret));
+      const done = await tx.terminals.replaceSecret(terminal.id, terminalSecretHash(secret));
       if (done) await tx.audit('terminal.rotated', { subject: terminal.id });
       return done;
     });
@@ -89,23 +96,27 @@ export class TerminalService {
   /** Makes sure a terminal exists, active, with a secret its owner already holds (the simulator's). */
   async register(terminal: Omit<Terminal, 'secretHash'>, secret: string): Promise<void> {
     await this.deps.uow.repos.terminals.upsert(
-      { ...terminal, secretHash: this.secretHash(secret) },
+      { ...terminal, secretHash: terminalSecretHash(secret) },
       this.deps.clock.now(),
     );
-  }
-
-  private secretHash(secret: string): string {
-    return this.deps.secrets.hash(TerminalService.secretPurpose, secret);
   }
 
   async authenticate(header: string | undefined): Promise<Terminal> {
     const match = /^Bearer ([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{16,128})$/.exec(header ?? '');
     if (!match?.[1] || !match[2]) throw new AppError('unauthorized');
-    const terminal = await this.deps.uow.repos.terminals.findActive(match[1]);
-    if (!terminal || !this.deps.secrets.matches(TerminalService.secretPurpose, match[2], terminal.secretHash)) {
-      throw new AppError('unauthorized');
-    }
-    return terminal;
+    const secret = match[2];
+    const terminals = this.deps.uow.repos.terminals;
+    const terminal = await terminals.findActive(match[1]);
+    if (!terminal) throw new AppError('unauthorized');
+    if (terminalSecretMatches(secret, terminal.secretHash)) return terminal;
+    const legacy =
+      !isKeylessTerminalHash(terminal.secretHash) &&
+      this.deps.secrets.matches(TerminalService.secretPurpose, secret, terminal.secretHash);
+    if (!legacy) throw new AppError('unauthorized');
+    // Stored under the server key before #13: moved to the keyless hash so a rotation cannot lock it out.
+    const secretHash = terminalSecretHash(secret);
+    await terminals.replaceSecretHash(terminal.id, terminal.secretHash, secretHash);
+    return { ...terminal, secretHash };
   }
 
   /** A reservation this terminal may see: its own university's campus orders, or any store order for a gateway. */
@@ -130,6 +141,7 @@ export class TerminalService {
     const order = await this.lookup(terminal, reservationNumber);
     if (order.state === 'paid') return order;
     if (amountYen !== order.feeYen + order.postageYen) throw new AppError('amount_mismatch');
+    await this.deps.issuer.assertCanIssue(order.tenantId);
     const now = this.deps.clock.now();
     const paid = await this.deps.uow.repos.orders.advance(
       order.tenantId,

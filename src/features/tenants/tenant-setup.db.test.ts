@@ -65,11 +65,11 @@ describe('#13 setting up a university', () => {
   });
 
   it('#13 the readiness check names what is missing until catalogue, contents, signer and directory are set; only then it opens', async () => {
-    const whats = async () => (await services.readiness.missing(tenant)).map((missing) => missing.what.split(' ')[0]);
+    const whats = async () => (await services.tenantReadiness.missing(tenant)).map((missing) => missing.what.split(' ')[0]);
     expect(await whats()).toEqual(
       expect.arrayContaining(['catalogue:', 'content.ja.presidentName', 'signer:', 'directory:']),
     );
-    expect(await services.readiness.enable(tenant)).toMatchObject({ status: 'incomplete' });
+    expect(await services.tenantReadiness.enable(tenant)).toMatchObject({ status: 'incomplete' });
 
     // The development key the service makes for a university does not count as its own.
     await services.issuance.signerFor(tenant);
@@ -87,7 +87,7 @@ describe('#13 setting up a university', () => {
     expect(await whats()).toEqual(['directory:']);
     expect(await services.tenants.setRosterPassword(tenant, 's1', 'Long-enough-1')).toEqual({ status: 'set' });
     expect(await whats()).toEqual([]);
-    expect(await services.readiness.enable(tenant)).toEqual({ status: 'enabled' });
+    expect(await services.tenantReadiness.enable(tenant)).toEqual({ status: 'enabled' });
     expect((await services.tenants.list()).find((each) => each.id === tenant.id)?.enabled).toBe(true);
   });
 

@@ -119,6 +119,44 @@ export interface Tenant {
   enabled: boolean;
 }
 
+/**
+ * A stored university as read: its settings parsed, or why they cannot be. A broken row is a
+ * value, not an exception, so a cache can hold it and one university's bad settings refuse only
+ * its own pages (#13).
+ */
+export type TenantLoad =
+  { ok: true; tenant: Tenant } | { ok: false; id: string; slug: string; name: Record<Lang, string>; reason: string };
+
+/** The settings a university's row stores as JSON, each checked against its schema. */
+export const tenantSettingsSchemas = {
+  policy: tenantPolicySchema,
+  content: tenantContentSchema,
+  directory: directoryConfigSchema,
+} as const;
+export type TenantSettingsPart = keyof typeof tenantSettingsSchemas;
+
+/** What is wrong with a settings value, in one line per problem: `directory.urls.0: must be …`. */
+export function settingsProblems(part: TenantSettingsPart, value: unknown): string[] {
+  const result = tenantSettingsSchemas[part].safeParse(value);
+  return result.success
+    ? []
+    : result.error.issues.map((issue) => `${[part, ...issue.path].join('.')}: ${issue.message}`);
+}
+
+/**
+ * A settings value checked before it is stored: a refusal the operator can read (and act on)
+ * instead of a row that would break the university's pages later.
+ */
+export function validTenantSettings<P extends TenantSettingsPart>(
+  part: P,
+  value: unknown,
+): z.infer<(typeof tenantSettingsSchemas)[P]> {
+  const result = tenantSettingsSchemas[part].safeParse(value);
+  if (!result.success)
+    throw new AppError('tenant_settings_invalid', { detail: settingsProblems(part, value).join('; ') });
+  return result.data as z.infer<(typeof tenantSettingsSchemas)[P]>;
+}
+
 /** The address of one of the university's pages, from its own stored public address. */
 export function tenantLink(tenant: Pick<Tenant, 'slug' | 'publicUrl'>, path: string): string {
   if (!tenant.publicUrl)

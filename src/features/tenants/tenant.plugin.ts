@@ -10,8 +10,25 @@ import './tenant-request.js';
 export function installTenantScope(scope: FastifyInstance, deps: { uow: UnitOfWork; cookies: CookiePolicy }): void {
   scope.addHook('onRequest', async (request) => {
     const slug = (request.params as { tenant?: string }).tenant ?? '';
-    const tenant = slugPattern.test(slug) ? await deps.uow.repos.tenants.findBySlug(slug) : undefined;
-    if (!tenant) throw new AppError('tenant_not_found');
+    const tenants = deps.uow.repos.tenants;
+    let loaded;
+    try {
+      loaded = slugPattern.test(slug) ? await tenants.loadBySlug(slug) : undefined;
+    } catch (error) {
+      // The database is away: the error page still names the university and gives its inquiry block.
+      const lastKnown = tenants.lastKnown(slug);
+      if (lastKnown) request.tenant = lastKnown;
+      throw error;
+    }
+    if (!loaded) throw new AppError('tenant_not_found');
+    if (!loaded.ok) {
+      request.log.error(
+        { tenant: loaded.slug, reason: loaded.reason },
+        'university settings are invalid; its pages answer 503',
+      );
+      throw new AppError('tenant_unavailable', { detail: loaded.reason });
+    }
+    const { tenant } = loaded;
     request.tenant = tenant;
 
     const explicit = (request.query as Record<string, unknown>).lang ?? request.cookies[deps.cookies.lang];

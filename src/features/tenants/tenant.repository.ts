@@ -1,6 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { type Tenant, directoryConfigSchema, tenantContentSchema, tenantPolicySchema } from './tenant.model.js';
+import { AppError } from '../../platform/errors.js';
+import {
+  type Tenant,
+  type TenantLoad,
+  type TenantSettingsPart,
+  settingsProblems,
+  tenantSettingsSchemas,
+} from './tenant.model.js';
 import type { TenantTable } from './tenant.table.js';
 
 /**
@@ -8,10 +15,60 @@ import type { TenantTable } from './tenant.table.js';
  * share of a request's work. The cache is keyed by the stored text itself, so an edit made by
  * any instance is seen at once — there is nothing to invalidate.
  */
-const parsed = new Map<string, Tenant>();
+const parsed = new Map<string, TenantLoad>();
 const PARSED_CACHE_SIZE = 1000;
 
-function toTenant(row: TenantTable): Tenant {
+/**
+ * The last good reading of each university, for the pages shown while the database is away:
+ * the outage page still names the university and gives its inquiry block (#13).
+ */
+const lastKnown = new Map<string, Tenant>();
+
+function remember(tenant: Tenant): void {
+  lastKnown.delete(tenant.slug);
+  if (lastKnown.size >= PARSED_CACHE_SIZE) lastKnown.delete(lastKnown.keys().next().value as string);
+  lastKnown.set(tenant.slug, tenant);
+}
+
+function parseJson(part: TenantSettingsPart, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${part}: not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+function load(row: TenantTable): TenantLoad {
+  const name = { ja: row.name_ja, en: row.name_en };
+  const problems: string[] = [];
+  const settings: Partial<Record<TenantSettingsPart, unknown>> = {};
+  for (const part of ['policy', 'content', 'directory'] as const) {
+    try {
+      const value = parseJson(part, row[part]);
+      const result = tenantSettingsSchemas[part].safeParse(value);
+      if (result.success) settings[part] = result.data;
+      else problems.push(...settingsProblems(part, value));
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  if (problems.length > 0) return { ok: false, id: row.id, slug: row.slug, name, reason: problems.join('; ') };
+  return {
+    ok: true,
+    tenant: {
+      id: row.id,
+      slug: row.slug,
+      name,
+      policy: settings.policy as Tenant['policy'],
+      content: settings.content as Tenant['content'],
+      directory: settings.directory as Tenant['directory'],
+      ...(row.public_url && { publicUrl: row.public_url }),
+      enabled: Number(row.enabled) === 1,
+    },
+  };
+}
+
+function toTenantLoad(row: TenantTable): TenantLoad {
   const key = JSON.stringify([
     row.id,
     row.slug,
@@ -23,39 +80,59 @@ function toTenant(row: TenantTable): Tenant {
     row.public_url,
     row.enabled,
   ]);
-  const cached = parsed.get(key);
-  if (cached) return cached;
-  const tenant: Tenant = {
-    id: row.id,
-    slug: row.slug,
-    name: { ja: row.name_ja, en: row.name_en },
-    policy: tenantPolicySchema.parse(JSON.parse(row.policy)),
-    content: tenantContentSchema.parse(JSON.parse(row.content)),
-    directory: directoryConfigSchema.parse(JSON.parse(row.directory)),
-    ...(row.public_url && { publicUrl: row.public_url }),
-    enabled: Number(row.enabled) === 1,
-  };
-  if (parsed.size >= PARSED_CACHE_SIZE) parsed.delete(parsed.keys().next().value as string);
-  parsed.set(key, tenant);
-  return tenant;
+  let loaded = parsed.get(key);
+  if (!loaded) {
+    loaded = load(row);
+    if (parsed.size >= PARSED_CACHE_SIZE) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(key, loaded);
+  }
+  if (loaded.ok) remember(loaded.tenant);
+  return loaded;
+}
+
+/** A university whose settings do not parse is refused, never half-read. */
+function usable(loaded: TenantLoad): Tenant {
+  if (loaded.ok) return loaded.tenant;
+  throw new AppError('tenant_unavailable', {
+    detail: `university ${loaded.slug}: stored settings are invalid: ${loaded.reason}`,
+  });
 }
 
 export class TenantRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** Throws `tenant_unavailable` for a university whose stored settings are invalid. */
   async findById(id: string): Promise<Tenant | undefined> {
     const row = await this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toTenant(row);
+    return row && usable(toTenantLoad(row));
   }
 
+  /** Throws `tenant_unavailable` for a university whose stored settings are invalid. */
   async findBySlug(slug: string): Promise<Tenant | undefined> {
-    const row = await this.db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
-    return row && toTenant(row);
+    const loaded = await this.loadBySlug(slug);
+    return loaded && usable(loaded);
   }
 
+  /** The university as stored, a broken one included: for the request scope and its cache. */
+  async loadBySlug(slug: string): Promise<TenantLoad | undefined> {
+    const row = await this.db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
+    return row && toTenantLoad(row);
+  }
+
+  /** The universities that can serve pages; one with invalid settings is left out, not fatal. */
   async list(): Promise<Tenant[]> {
+    return (await this.loadAll()).flatMap((loaded) => (loaded.ok ? [loaded.tenant] : []));
+  }
+
+  /** Every university, the broken ones as such: for start-up and readiness to report. */
+  async loadAll(): Promise<TenantLoad[]> {
     const rows = await this.db.selectFrom('tenants').selectAll().orderBy('slug').execute();
-    return rows.map(toTenant);
+    return rows.map(toTenantLoad);
+  }
+
+  /** The last good reading of a university in this process, if any (while the database is away). */
+  lastKnown(slug: string): Tenant | undefined {
+    return lastKnown.get(slug);
   }
 
   async insert(tenant: Tenant, now: number): Promise<void> {

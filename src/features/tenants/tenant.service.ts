@@ -12,6 +12,7 @@ import {
   slugPattern,
   tenantContentSchema,
   tenantPolicySchema,
+  validTenantSettings,
 } from './tenant.model.js';
 
 export interface NewTenant {
@@ -40,9 +41,9 @@ export function newTenant(input: NewTenant): Tenant {
     id: newId(),
     slug: input.slug,
     name: input.name,
-    policy: tenantPolicySchema.parse(input.policy ?? {}),
-    content: tenantContentSchema.parse(input.content ?? {}),
-    directory: input.directory ?? { kind: 'local' },
+    policy: validTenantSettings('policy', input.policy ?? {}),
+    content: validTenantSettings('content', input.content ?? {}),
+    directory: validTenantSettings('directory', input.directory ?? { kind: 'local' }),
     ...(input.publicUrl && { publicUrl: input.publicUrl.replace(/\/+$/, '') }),
     enabled: input.enabled ?? true,
   };
