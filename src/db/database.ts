@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { type DialectAdapter, Kysely, SqliteAdapter, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { ReconnectingPool, ReconnectingPostgresDialect } from './connection-faults.js';
 import type { Database } from './schema.js';
@@ -81,7 +81,7 @@ function openSqlite(url: string): SqliteHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   const cached = withStatementCache(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  const db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: cached }) });
   return {
     dialect: 'sqlite',
     db,
@@ -94,6 +94,22 @@ function openSqlite(url: string): SqliteHandle {
       await db.destroy();
     },
   };
+}
+
+/**
+ * SQLite can roll back schema changes, but Kysely's adapter says it cannot, so its migrator would
+ * run migrations outside a transaction and a failure halfway would leave half a schema (#13).
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
 }
 
 /**
