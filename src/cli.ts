@@ -4,6 +4,8 @@ import { type CliCommand, CliError, type CliValues, resolveOperatorPath } from '
 import { commandUsage, findCommand, usageText } from './cli/registry.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { SchemaNewerThanCodeError, migrateToLatest } from './db/migrate.js';
+import { PortableExportError } from './db/portable-export.js';
+import { BackupError } from './db/sqlite-backup.js';
 import type { Tenant } from './features/tenants/tenant.model.js';
 import { systemClock } from './platform/clock.js';
 import { AppError } from './platform/errors.js';
@@ -74,7 +76,12 @@ run(process.argv.slice(2))
       console.error(error.message);
       process.exit(1);
     }
-    if (error instanceof ConfigError || error instanceof CliError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof CliError ||
+      error instanceof BackupError ||
+      error instanceof PortableExportError
+    ) {
       console.error(error.message);
       process.exit(2);
     }

@@ -1,5 +1,6 @@
 import { certificateCommands } from './certificate.commands.js';
 import type { CliCommand } from './command.js';
+import { dataCommands } from './data.commands.js';
 import { databaseCommands } from './database.commands.js';
 import { orderCommands } from './order.commands.js';
 import { recordsCommands } from './records.commands.js';
@@ -8,6 +9,7 @@ import { rosterCommands, tenantCommands } from './tenant.commands.js';
 /** Every operator command, in the order `shomei --help` lists them. */
 export const commands: readonly CliCommand[] = [
   ...databaseCommands,
+  ...dataCommands,
   ...tenantCommands,
   ...rosterCommands,
   ...recordsCommands,

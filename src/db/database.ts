@@ -65,9 +65,14 @@ export function openDatabase(url: string, options: Partial<PostgresOptions> = {}
   return isPostgresUrl(url) ? openPostgres(url, { ...defaultPostgresOptions, ...options }) : openSqlite(url);
 }
 
-function openSqlite(url: string): SqliteHandle {
+/** The file a `sqlite:` URL names (`:memory:` for an in-memory database). */
+export function sqliteFile(url: string): string {
   const rest = url.slice('sqlite:'.length);
-  const file = rest === ':memory:' || rest === '' ? ':memory:' : rest.replace(/^\/\//, '');
+  return rest === ':memory:' || rest === '' ? ':memory:' : rest.replace(/^\/\//, '');
+}
+
+function openSqlite(url: string): SqliteHandle {
+  const file = sqliteFile(url);
   if (file !== ':memory:') {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.closeSync(fs.openSync(file, 'a', 0o600));
