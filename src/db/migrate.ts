@@ -57,10 +57,10 @@ export class SchemaNewerThanCodeError extends Error {
 /**
  * Brings the database to the code's schema, or refuses a database newer than the code. On
  * PostgreSQL the pending migrations run in one transaction (Kysely's migrator: all or none), and a
- * session advisory lock held around the whole migrator makes instances that start together take
- * turns: the first migrates, the others then find nothing to do. Without it two instances race to
- * create Kysely's own bookkeeping tables, and one fails. On SQLite the file's write lock does the
- * same, and the dialect's adapter (db/database.ts) runs the migrations in one transaction too.
+ * session advisory lock around the whole of it, the check for a newer schema included, makes
+ * instances that start together take turns: the first migrates, the others find nothing to do.
+ * (Kysely's own lock covers only its transaction.) On SQLite the file's write lock does the same,
+ * and the dialect's adapter (db/database.ts) runs the migrations in one transaction too.
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return migrateHeld(db);
