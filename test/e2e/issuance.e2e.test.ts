@@ -99,7 +99,7 @@ const words = {
     finalYearOnly: '発行できません：最終学年の学生のみ発行できます。',
     destinationOnly: 'この発行先では発行できません。別の発行先を選んでください。',
     postal: '郵送',
-    document: (name: string, language: string) => new RegExp(`^${name}（${language}、TU-\\d{4}-\\d{6}）$`),
+    document: (name: string, language: string) => new RegExp(`^${name}（${language}、TU-\\d{4}-\\d{6}-[0-9A-Z]{4}）$`),
   },
 } as const;
 
