@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { CliError, resolveOperatorPath } from './cli/command.js';
+import { type CliCommand, CliError, type CliValues, resolveOperatorPath } from './cli/command.js';
 import { commandUsage, findCommand, usageText } from './cli/registry.js';
-import { ConfigError, loadConfig } from './config.js';
-import { migrateToLatest } from './db/migrate.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { SchemaNewerThanCodeError, migrateToLatest } from './db/migrate.js';
+import { PortableExportError } from './db/portable-export.js';
+import { BackupError } from './db/sqlite-backup.js';
 import type { Tenant } from './features/tenants/tenant.model.js';
 import { systemClock } from './platform/clock.js';
 import { AppError } from './platform/errors.js';
@@ -35,8 +37,18 @@ async function run(argv: string[]): Promise<number> {
     return 64;
   }
   const config = loadConfig();
+  const code = await runCommand(command, config, values);
+  if (code !== 'usage') return code;
+  console.error(commandUsage(command));
+  return 64;
+}
+
+async function runCommand(command: CliCommand, config: Config, values: CliValues): Promise<number | 'usage'> {
+  const bare = { config, resolvePath: resolveOperatorPath };
+  if (command.database === 'none') return command.run(bare, values);
   const database = connect(config);
   try {
+    if (command.database === 'raw') return await command.run({ ...bare, database }, values);
     await migrateToLatest(database.db);
     // The CLI is an ordinary user of the services (no HTTP app); mail it queues goes out from the service's worker.
     const services = createServices({
@@ -52,10 +64,7 @@ async function run(argv: string[]): Promise<number> {
       if (!tenant) throw new CliError(`no university with slug ${slug}`);
       return tenant;
     };
-    const code = await command.run({ config, services, tenantBySlug, resolvePath: resolveOperatorPath }, values);
-    if (code !== 'usage') return code;
-    console.error(commandUsage(command));
-    return 64;
+    return await command.run({ ...bare, database, services, tenantBySlug }, values);
   } finally {
     await database.close();
   }
@@ -64,7 +73,17 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2))
   .then((code) => process.exit(code))
   .catch((error: unknown) => {
-    if (error instanceof ConfigError || error instanceof CliError || error instanceof SecretKeyError) {
+    if (error instanceof SchemaNewerThanCodeError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    if (
+      error instanceof ConfigError ||
+      error instanceof CliError ||
+      error instanceof SecretKeyError ||
+      error instanceof BackupError ||
+      error instanceof PortableExportError
+    ) {
       console.error(error.message);
       process.exit(2);
     }

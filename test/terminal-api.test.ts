@@ -221,7 +221,7 @@ describe('C-5 terminal API: a reservation from lookup to printout (#4)', () => {
       ['transcript', 'en', 1],
     ]);
     for (const document of list.documents) {
-      expect(document.serial).toMatch(/^TU-2026-\d{6}$/);
+      expect(document.serial).toMatch(/^TU-2026-\d{6}-[0-9A-Z]{4}$/);
       expect(document.url).toBe(`/api/v1/terminal/reservations/${number}/documents/${document.serial}`);
       const pdf = await h.app.server.inject({
         method: 'GET',

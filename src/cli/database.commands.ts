@@ -1,3 +1,4 @@
+import { SchemaNewerThanCodeError, migrateToLatest, migrationStatus } from '../db/migrate.js';
 import { seedDemo } from '../dev/demo/seed-demo.js';
 import { systemClock } from '../platform/clock.js';
 import type { CliCommand } from './command.js';
@@ -5,12 +6,22 @@ import type { CliCommand } from './command.js';
 export const databaseCommands: CliCommand[] = [
   {
     name: 'migrate',
-    usage: '',
-    summary: 'bring the database to the latest schema',
-    options: {},
-    async run() {
-      console.log('database is at the latest schema');
-      return 0;
+    usage: '[--check]',
+    summary: 'bring the database to the latest schema; --check lists what would run (exit 1 if any)',
+    options: { check: { type: 'boolean' } },
+    database: 'raw',
+    async run({ database }, values) {
+      if (!values.check) {
+        const applied = await migrateToLatest(database.db);
+        for (const name of applied) console.log(`applied ${name}`);
+        console.log('database is at the latest schema');
+        return 0;
+      }
+      const { pending, unknown } = await migrationStatus(database.db);
+      if (unknown.length > 0) throw new SchemaNewerThanCodeError(unknown);
+      for (const name of pending) console.log(`would apply ${name}`);
+      console.log(pending.length === 0 ? 'database is at the latest schema' : `${pending.length} migration(s) pending`);
+      return pending.length === 0 ? 0 : 1;
     },
   },
   {

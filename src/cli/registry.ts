@@ -1,16 +1,20 @@
 import { catalogueCommands } from './catalogue.commands.js';
 import { certificateCommands } from './certificate.commands.js';
 import type { CliCommand } from './command.js';
+import { dataCommands } from './data.commands.js';
 import { databaseCommands } from './database.commands.js';
 import { directoryCommands } from './directory.commands.js';
 import { orderCommands } from './order.commands.js';
 import { recordsCommands } from './records.commands.js';
+import { secretsCommands } from './secrets.commands.js';
 import { rosterCommands, tenantCommands } from './tenant.commands.js';
 import { terminalCommands } from './terminal.commands.js';
 
 /** Every operator command, in the order `shomei --help` lists them. */
 export const commands: readonly CliCommand[] = [
   ...databaseCommands,
+  ...dataCommands,
+  ...secretsCommands,
   ...tenantCommands,
   ...rosterCommands,
   ...directoryCommands,

@@ -1,16 +1,12 @@
 import { resealSecrets } from '../features/operations/reseal.js';
 import type { Services } from '../services.js';
-
-export const secretsUsage = `  secrets status                            which keys are in use, and what is still sealed under SECRET_KEY_PREVIOUS
-  secrets reseal                            seal signing-key passphrases and queued mail again under SECRET_KEY
-                                            (after a rotation; then SECRET_KEY_PREVIOUS can be removed)
-`;
+import type { CliCommand } from './command.js';
 
 /**
  * \`shomei secrets status|reseal\` (#13, docs/operations/keys.md). The keyring given has already
  * been checked against the database's fingerprint (resolveKeyring), so nothing here can seal
  * under a key the service does not hold. Returns the exit code, or undefined for an unknown
- * subcommand (the caller prints the usage).
+ * subcommand.
  */
 export async function secretsCommand(
   sub: string | undefined,
@@ -35,3 +31,20 @@ export async function secretsCommand(
     out.log('Nothing is left under SECRET_KEY_PREVIOUS: remove it from every instance’s environment and restart them.');
   return 0;
 }
+
+export const secretsCommands: CliCommand[] = [
+  {
+    name: 'secrets status',
+    usage: '',
+    summary: 'which keys are in use, and what is still sealed under SECRET_KEY_PREVIOUS',
+    options: {},
+    run: async ({ services }) => (await secretsCommand('status', services)) ?? 'usage',
+  },
+  {
+    name: 'secrets reseal',
+    usage: '',
+    summary: 'after a rotation: seal signing-key passphrases and queued mail again under SECRET_KEY',
+    options: {},
+    run: async ({ services }) => (await secretsCommand('reseal', services)) ?? 'usage',
+  },
+];

@@ -187,7 +187,7 @@ export const rosterCommands: CliCommand[] = [
   {
     name: 'roster disable',
     usage: '--tenant S --user ID',
-    summary: 'a local-roster user can no longer log in',
+    summary: 'a local-roster user can no longer log in; their open sessions end',
     options: { tenant: { type: 'string' }, user: { type: 'string' } },
     async run({ services, tenantBySlug }, values) {
       const slug = text(values, 'tenant');

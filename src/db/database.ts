@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { type DialectAdapter, Kysely, SqliteAdapter, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { ReconnectingPool, ReconnectingPostgresDialect } from './connection-faults.js';
 import type { Database } from './schema.js';
@@ -65,9 +65,14 @@ export function openDatabase(url: string, options: Partial<PostgresOptions> = {}
   return isPostgresUrl(url) ? openPostgres(url, { ...defaultPostgresOptions, ...options }) : openSqlite(url);
 }
 
-function openSqlite(url: string): SqliteHandle {
+/** The file a `sqlite:` URL names (`:memory:` for an in-memory database). */
+export function sqliteFile(url: string): string {
   const rest = url.slice('sqlite:'.length);
-  const file = rest === ':memory:' || rest === '' ? ':memory:' : rest.replace(/^\/\//, '');
+  return rest === ':memory:' || rest === '' ? ':memory:' : rest.replace(/^\/\//, '');
+}
+
+function openSqlite(url: string): SqliteHandle {
+  const file = sqliteFile(url);
   if (file !== ':memory:') {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.closeSync(fs.openSync(file, 'a', 0o600));
@@ -81,7 +86,7 @@ function openSqlite(url: string): SqliteHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   const cached = withStatementCache(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  const db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: cached }) });
   return {
     dialect: 'sqlite',
     db,
@@ -94,6 +99,22 @@ function openSqlite(url: string): SqliteHandle {
       await db.destroy();
     },
   };
+}
+
+/**
+ * SQLite can roll back schema changes, but Kysely's adapter says it cannot, so its migrator would
+ * run migrations outside a transaction and a failure halfway would leave half a schema (#13).
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
 import * as initial from './migrations/2026-11-22T0000_initial.js';
 import * as recordsCatalogue from './migrations/2026-11-22T0100_records_catalogue.js';
 import * as orders from './migrations/2026-11-22T0200_orders.js';
@@ -22,7 +22,68 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/** The migrations this code knows, in the order they run. */
+export const knownMigrations: readonly string[] = Object.keys(migrations).sort();
+
+export interface MigrationStatus {
+  applied: string[];
+  /** Known to the code, not yet in the database: what `migrateToLatest` would run. */
+  pending: string[];
+  /** In the database, unknown to the code: the database was migrated by a newer version. */
+  unknown: string[];
+}
+
+/** Reads what the database has applied without creating or changing anything. */
+export async function migrationStatus(db: Kysely<any>): Promise<MigrationStatus> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  const applied = tables.some((table) => table.name === 'kysely_migration')
+    ? (await db.selectFrom('kysely_migration').select('name').execute()).map((row) => String(row.name)).sort()
+    : [];
+  return {
+    applied,
+    pending: knownMigrations.filter((name) => !applied.includes(name)),
+    unknown: applied.filter((name) => !knownMigrations.includes(name)),
+  };
+}
+
+/** The database was migrated by a newer Shomei: this code must not run on it (nor migrate it). */
+export class SchemaNewerThanCodeError extends Error {
+  constructor(readonly unknown: string[]) {
+    super(
+      `The database has migrations this version of Shomei does not know (${unknown.join(', ')}): ` +
+        'it was upgraded by a newer version. Run that version (or restore a backup taken before the upgrade); ' +
+        'see docs/operations/data.md, "Upgrades".',
+    );
+    this.name = 'SchemaNewerThanCodeError';
+  }
+}
+
+/**
+ * Brings the database to the code's schema, or refuses a database newer than the code. On
+ * PostgreSQL the pending migrations run in one transaction (Kysely's migrator: all or none), and a
+ * session advisory lock around the whole of it, the check for a newer schema included, makes
+ * instances that start together take turns: the first migrates, the others find nothing to do.
+ * (Kysely's own lock covers only its transaction.) On SQLite the file's write lock does the same,
+ * and the dialect's adapter (db/database.ts) runs the migrations in one transaction too.
+ */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return migrateHeld(db);
+  return db.connection().execute(async (session) => {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(session);
+    try {
+      return await migrateHeld(db);
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(session);
+    }
+  });
+}
+
+/** Any fixed number: it names Shomei's migration lock among the server's advisory locks. */
+const MIGRATION_LOCK_KEY = 5_312_013;
+
+async function migrateHeld(db: Kysely<any>): Promise<string[]> {
+  const { unknown } = await migrationStatus(db);
+  if (unknown.length > 0) throw new SchemaNewerThanCodeError(unknown);
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

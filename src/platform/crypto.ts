@@ -178,6 +178,14 @@ export function verificationCode(): string {
   return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
 }
 
+/** 20 random bits as four Crockford base32 characters: the part of a serial no database keeps. */
+export function serialTag(): string {
+  const bytes = randomBytes(4);
+  let tag = '';
+  for (let i = 0; i < 4; i++) tag += CROCKFORD[(bytes[i] ?? 0) & 31];
+  return tag;
+}
+
 /** Normalizes a typed code: case, spaces, the look-alikes Crockford folds (O→0, I/L→1). */
 export function normalizeVerificationCode(typed: string): string {
   const plain = typed.normalize('NFKC').toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');

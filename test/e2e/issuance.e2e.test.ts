@@ -60,8 +60,9 @@ const words = {
     finalYearOnly: 'Not available: only for students in their final year.',
     destinationOnly: 'Not available for this destination. Choose another destination.',
     postal: 'Postal mail',
-    /** A certificate to print on the simulator: "Certificate of Enrollment (Japanese, TU-2026-000001)". */
-    document: (name: string, language: string) => new RegExp(`^${name} \\(${language}, TU-\\d{4}-\\d{6}\\)$`),
+    /** A certificate to print on the simulator: "Certificate of Enrollment (Japanese, TU-2026-000001-7KQ2)". */
+    document: (name: string, language: string) =>
+      new RegExp(`^${name} \\(${language}, TU-\\d{4}-\\d{6}-[0-9A-Z]{4}\\)$`),
   },
   ja: {
     destinations: ['学内印刷機', 'コンビニエンスストア', '郵送', '電子交付'],
@@ -98,7 +99,7 @@ const words = {
     finalYearOnly: '発行できません：最終学年の学生のみ発行できます。',
     destinationOnly: 'この発行先では発行できません。別の発行先を選んでください。',
     postal: '郵送',
-    document: (name: string, language: string) => new RegExp(`^${name}（${language}、TU-\\d{4}-\\d{6}）$`),
+    document: (name: string, language: string) => new RegExp(`^${name}（${language}、TU-\\d{4}-\\d{6}-[0-9A-Z]{4}）$`),
   },
 } as const;
 

@@ -46,7 +46,7 @@ export interface CertificateData {
   };
   /** YYYY-MM-DD (Japan time). */
   issueDate: string;
-  /** e.g. 'DEMO-2026-000123' */
+  /** e.g. 'DEMO-2026-000123-7KQ2' (issuance.service.ts says why the tag) */
   serial: string;
   /** Short human code, e.g. 'K7QM-X4TD-9PZR'. */
   verificationCode: string;

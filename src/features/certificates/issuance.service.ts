@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import forge from 'node-forge';
 import type { Infrastructure } from '../../infrastructure.js';
 import { todayInJapan } from '../../platform/clock.js';
-import { verificationCode } from '../../platform/crypto.js';
+import { serialTag, verificationCode } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';
 import type { Lang } from '../../platform/i18n.js';
 import { translator } from '../../platform/i18n.js';
@@ -184,6 +184,21 @@ export class IssuanceService implements Issuer {
     };
   }
 
+  /**
+   * `SLUG-YEAR-SEQUENCE-TAG`. The sequence is the tenant's counter, readable and in issue order;
+   * the tag is random. A restored backup brings back the counter of its day, and the
+   * certificates issued after it are out in the world with numbers the database no longer knows:
+   * the counter alone would issue those numbers again, and nothing the restored database holds
+   * can say how far to skip (what it knew was lost with it). The tag makes the whole serial
+   * new without that knowledge (a repeat needs the same sequence and 1 in 2^20 luck); the
+   * verification page does not trust a serial alone either (verification.service.ts).
+   */
+  private async nextSerial(tenant: Tenant, issueDate: string): Promise<string> {
+    const year = issueDate.slice(0, 4);
+    const sequence = await this.deps.uow.repos.orders.nextCounter(tenant.id, `serial-${year}`);
+    return `${tenant.slug.toUpperCase()}-${year}-${String(sequence).padStart(6, '0')}-${serialTag()}`;
+  }
+
   private async render(
     tenant: Tenant,
     record: StudentRecord,
@@ -194,8 +209,7 @@ export class IssuanceService implements Issuer {
     const repos = this.deps.uow.repos;
     const now = this.deps.clock.now();
     const issueDate = todayInJapan(now);
-    const sequence = await repos.orders.nextCounter(tenant.id, `serial-${issueDate.slice(0, 4)}`);
-    const serial = `${tenant.slug.toUpperCase()}-${issueDate.slice(0, 4)}-${String(sequence).padStart(6, '0')}`;
+    const serial = await this.nextSerial(tenant, issueDate);
     const code = verificationCode();
     const type = item.type as CertificateType;
     const courses = type === 'transcript' ? await repos.records.listCourses(tenant.id, record.studentNumber) : [];

@@ -18,7 +18,8 @@ const MAX_PDF_BYTES = 5 * 1024 * 1024;
 /**
  * The public verification page (C-7): a code typed from the paper, or the PDF itself. A PDF is
  * genuine only if its SHA-256 is one we recorded at issue; a file that carries one of our codes
- * but another hash has been altered. Revocation outranks everything.
+ * (and the serial that goes with it) but another hash has been altered. Revocation outranks
+ * everything.
  */
 export class VerificationService {
   constructor(private readonly deps: Pick<Infrastructure, 'uow'>) {}
@@ -40,11 +41,13 @@ export class VerificationService {
         ? { status: 'genuine', certificate: exact }
         : { status: 'revoked', certificate: exact };
     const ids = await readCertificateIds(pdf).catch(() => ({}) as { verificationCode?: string; serial?: string });
-    const named =
-      (ids.serial && (await this.deps.uow.repos.certificates.findBySerial(tenant.id, ids.serial))) ||
-      (ids.verificationCode && (await this.deps.uow.repos.certificates.findByCode(tenant.id, ids.verificationCode))) ||
-      undefined;
-    if (!named) return { status: 'unknown' };
+    const named = ids.verificationCode
+      ? await this.deps.uow.repos.certificates.findByCode(tenant.id, ids.verificationCode)
+      : undefined;
+    // Altered means "we issued this one and it was changed": its random code names our record and
+    // its serial agrees with it. A file whose code we do not know (a certificate issued after the
+    // backup a restore went back to, or a forgery) is unknown, however its serial matches (#13).
+    if (!named || (ids.serial !== undefined && ids.serial !== named.serial)) return { status: 'unknown' };
     return named.revokedAt === null
       ? { status: 'altered', certificate: named }
       : { status: 'revoked', certificate: named };
