@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { TenantCache } from './tenant.cache.js';
 import { type Tenant, directoryConfigSchema, tenantContentSchema, tenantPolicySchema } from './tenant.model.js';
 import type { TenantTable } from './tenant.table.js';
 
@@ -39,16 +40,31 @@ function toTenant(row: TenantTable): Tenant {
 }
 
 export class TenantRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  /** `cache` is the database's (the unit of work's), so that this repository's writes clear it for all. */
+  constructor(
+    db: Kysely<Database>,
+    private readonly cache = new TenantCache(),
+  ) {
+    this.db = db.withPlugin(cache.invalidateOnWrite);
+  }
 
   async findById(id: string): Promise<Tenant | undefined> {
     const row = await this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toTenant(row);
   }
 
+  /** Every page's first read: served from the cache, which checks the university it keeps is this slug's. */
   async findBySlug(slug: string): Promise<Tenant | undefined> {
-    const row = await this.db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
-    return row && toTenant(row);
+    return this.cache.get(
+      `slug:${slug}`,
+      async () => {
+        const row = await this.db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
+        return row && toTenant(row);
+      },
+      (tenant) => tenant.slug === slug,
+    );
   }
 
   async list(): Promise<Tenant[]> {
