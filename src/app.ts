@@ -27,6 +27,7 @@ import { CookiePolicy } from './platform/cookies.js';
 import { cspDirectives } from './platform/csp.js';
 import { frameworkErrors, installErrorHandling } from './platform/error-pages.js';
 import { defaultLang, isLang, langFromAcceptLanguage, translator } from './platform/i18n.js';
+import { installCapacityGuard } from './platform/http/capacity.js';
 import { installWellFormedInput } from './platform/http/well-formed.js';
 import { publicDir } from './platform/paths.js';
 import './platform/request-context.js';
@@ -54,6 +55,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
   };
   const server = Fastify(options);
   const auth: AuthServices = { http: new AuthHttp(cookies, secrets), ...services.auth };
+  installCapacityGuard(server, services.hasher, cookies.lang);
 
   await server.register(formbody, { bodyLimit: 64 * 1024 });
   await server.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 } });

@@ -52,11 +52,6 @@ export class PasswordHasher {
     return this.queue.pending >= this.options.concurrency && this.queue.size >= this.options.queueLimit;
   }
 
-  /** Refuses before any other work is spent on a request that would only be refused later. */
-  assertCapacity(): void {
-    if (this.saturated) throw new AppError('overloaded', { retryAfterSeconds: 2 });
-  }
-
   private run<T>(task: () => Promise<T>): Promise<T> {
     if (this.saturated) return Promise.reject(new AppError('overloaded', { retryAfterSeconds: 2 }));
     return this.queue.add(task, { throwOnTimeout: true });
