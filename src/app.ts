@@ -2,7 +2,6 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AuthServices } from './features/auth/auth.services.js';
@@ -24,10 +23,10 @@ import { devMailboxRoutes } from './dev/dev-mailbox/dev-mailbox.routes.js';
 import { platformRoutes } from './features/tenants/platform.routes.js';
 import { installTenantScope } from './features/tenants/tenant.plugin.js';
 import { CookiePolicy } from './platform/cookies.js';
-import { cspDirectives } from './platform/csp.js';
 import { frameworkErrors, installErrorHandling } from './platform/error-pages.js';
 import { defaultLang, isLang, langFromAcceptLanguage, translator } from './platform/i18n.js';
 import { installCapacityGuard } from './platform/http/capacity.js';
+import { installSecurityHeaders, securityHeaders } from './platform/http/security-headers.js';
 import { installWellFormedInput } from './platform/http/well-formed.js';
 import { publicDir } from './platform/paths.js';
 import './platform/request-context.js';
@@ -55,6 +54,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
   };
   const server = Fastify(options);
   const auth: AuthServices = { http: new AuthHttp(cookies, secrets), ...services.auth };
+  installSecurityHeaders(server, securityHeaders({ strictTransportSecurity: config.secureCookies }));
   installCapacityGuard(server, services.hasher, cookies.lang);
 
   await server.register(formbody, { bodyLimit: 64 * 1024 });
@@ -64,15 +64,6 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
     sessionPlugin: '@fastify/cookie',
     cookieKey: cookies.csrf,
     cookieOpts: { ...cookies.options(), signed: true },
-  });
-  await server.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: cspDirectives,
-    },
-    referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    crossOriginEmbedderPolicy: false,
   });
   await server.register(fastifyStatic, {
     root: publicDir,

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { PasswordHasher } from '../password-hasher.js';
 import { overloadedPage } from '../error-pages.js';
-import { cspHeader } from '../csp.js';
 import { defaultLang, isLang, langFromAcceptLanguage } from '../i18n.js';
 
 declare module 'fastify' {
@@ -29,8 +28,6 @@ export function installCapacityGuard(server: FastifyInstance, hasher: PasswordHa
       .status(503)
       .header('retry-after', String(RETRY_AFTER_SECONDS))
       .header('cache-control', 'no-store')
-      .header('content-security-policy', cspHeader)
-      .header('x-content-type-options', 'nosniff')
       .type('text/html; charset=utf-8')
       .send(overloadedPage(lang, RETRY_AFTER_SECONDS));
   });
