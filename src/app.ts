@@ -26,6 +26,7 @@ import { CookiePolicy } from './platform/cookies.js';
 import { frameworkErrors, installErrorHandling } from './platform/error-pages.js';
 import { defaultLang, isLang, langFromAcceptLanguage, translator } from './platform/i18n.js';
 import { installCapacityGuard } from './platform/http/capacity.js';
+import { installCsrfTokenReuse } from './platform/http/csrf-token.js';
 import { installSecurityHeaders, securityHeaders } from './platform/http/security-headers.js';
 import { installWellFormedInput } from './platform/http/well-formed.js';
 import { publicDir } from './platform/paths.js';
@@ -65,6 +66,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
     cookieKey: cookies.csrf,
     cookieOpts: { ...cookies.options(), signed: true },
   });
+  installCsrfTokenReuse(server, cookies.csrf);
   await server.register(fastifyStatic, {
     root: publicDir,
     prefix: '/static/',
