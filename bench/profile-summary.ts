@@ -27,7 +27,9 @@ const selfMs = new Map<string, number>();
 profile.samples.forEach((id, i) => {
   const frame = byId.get(id)?.callFrame;
   if (!frame) return;
-  const where = frame.url ? `${frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/src\//, 'src/')}:${frame.lineNumber + 1}` : '';
+  const where = frame.url
+    ? `${frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/src\//, 'src/')}:${frame.lineNumber + 1}`
+    : '';
   const key = `${frame.functionName || '(anonymous)'} ${where}`.trim();
   selfMs.set(key, (selfMs.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
 });

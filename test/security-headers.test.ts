@@ -29,7 +29,10 @@ const fixed = (headers: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(headers).filter(([name]) => !varying.has(name)));
 
 describe('#11 security headers made once are the ones helmet made per request', () => {
-  it.each([true, false])('#11 with strict transport security %s, every header and value is the same', async (secure) => {
-    expect(fixed(await ownHeaders(secure))).toEqual(fixed(await helmetHeaders(secure)));
-  });
+  it.each([true, false])(
+    '#11 with strict transport security %s, every header and value is the same',
+    async (secure) => {
+      expect(fixed(await ownHeaders(secure))).toEqual(fixed(await helmetHeaders(secure)));
+    },
+  );
 });

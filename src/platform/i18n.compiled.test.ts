@@ -70,7 +70,7 @@ describe('#11 compiled translations say what i18next said', () => {
     expect(differences).toEqual([]);
   });
 
-  it('#11 a key naming a group of texts gives the key back, not i18next\'s warning', () => {
+  it("#11 a key naming a group of texts gives the key back, not i18next's warning", () => {
     expect(translator('en')('common')).toBe('common');
   });
 });

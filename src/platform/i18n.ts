@@ -79,7 +79,7 @@ function compileTranslator(lang: Lang): Translate {
     const context = params?.context;
     const plurals = typeof count === 'number' ? [`_${plural.select(count)}`, ...(count === 0 ? ['_zero'] : [])] : [];
     const candidates: string[] = [];
-    if (typeof context === 'string' && context !== '' ) {
+    if (typeof context === 'string' && context !== '') {
       for (const suffix of plurals.toReversed()) candidates.push(`${key}_${context}${suffix}`);
       candidates.push(`${key}_${context}`);
     }

@@ -70,8 +70,16 @@ describe('#11 the university of each page is kept for a few seconds, never stale
 
   it('#11 a kept value that does not belong to the slug asked for is never served', async () => {
     const cache = new TenantCache();
-    await cache.get('slug:univ-a', async () => b, () => true);
-    const served = await cache.get('slug:univ-a', async () => a, (tenant) => tenant.slug === 'univ-a');
+    await cache.get(
+      'slug:univ-a',
+      async () => b,
+      () => true,
+    );
+    const served = await cache.get(
+      'slug:univ-a',
+      async () => a,
+      (tenant) => tenant.slug === 'univ-a',
+    );
     expect(served?.id).toBe(a.id);
   });
 });

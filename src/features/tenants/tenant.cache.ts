@@ -38,7 +38,11 @@ export class TenantCache {
    * The value under `key`, loaded when absent or stale. `belongs` checks a kept value against the
    * key (the slug it was asked by), so a mix-up can never serve one university's row for another.
    */
-  async get<T>(key: string, load: () => Promise<T | undefined>, belongs: (value: T) => boolean): Promise<T | undefined> {
+  async get<T>(
+    key: string,
+    load: () => Promise<T | undefined>,
+    belongs: (value: T) => boolean,
+  ): Promise<T | undefined> {
     const now = performance.now();
     const entry = this.entries.get(key) as Entry<T> | undefined;
     if (entry && entry.expiresAt > now && belongs(entry.value)) return entry.value;

@@ -23,7 +23,9 @@ export function installCapacityGuard(server: FastifyInstance, hasher: PasswordHa
   server.addHook('onRequest', (request, reply, done) => {
     if (!request.routeOptions.config.hashes || !hasher.saturated) return done();
     const fromCookie = remembered.exec(request.headers.cookie ?? '')?.[1];
-    const lang = isLang(fromCookie) ? fromCookie : (langFromAcceptLanguage(request.headers['accept-language']) ?? defaultLang);
+    const lang = isLang(fromCookie)
+      ? fromCookie
+      : (langFromAcceptLanguage(request.headers['accept-language']) ?? defaultLang);
     void reply
       .status(503)
       .header('retry-after', String(RETRY_AFTER_SECONDS))
