@@ -2,7 +2,6 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AuthServices } from './features/auth/auth.services.js';
@@ -25,11 +24,13 @@ import { readinessRoutes } from './features/operations/readiness.routes.js';
 import { platformRoutes } from './features/tenants/platform.routes.js';
 import { installTenantScope } from './features/tenants/tenant.plugin.js';
 import { CookiePolicy } from './platform/cookies.js';
-import { cspDirectives } from './platform/csp.js';
 import { frameworkErrors, installErrorHandling } from './platform/error-pages.js';
 import { defaultLang, isLang, langFromAcceptLanguage, translator } from './platform/i18n.js';
 import { buildMetricsServer, installRequestMetrics, metricsRoute } from './platform/http/metrics.http.js';
 import { installRequestIds, requestIdGenerator } from './platform/http/request-id.js';
+import { installCapacityGuard } from './platform/http/capacity.js';
+import { installCsrfTokenReuse } from './platform/http/csrf-token.js';
+import { installSecurityHeaders, securityHeaders } from './platform/http/security-headers.js';
 import { installWellFormedInput } from './platform/http/well-formed.js';
 import { PrometheusMetrics } from './platform/metrics.js';
 import { publicDir } from './platform/paths.js';
@@ -68,6 +69,8 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
   installRequestIds(server);
   if (metrics) installRequestMetrics(server, metrics);
   const auth: AuthServices = { http: new AuthHttp(cookies, secrets), ...services.auth };
+  installSecurityHeaders(server, securityHeaders({ strictTransportSecurity: config.secureCookies }));
+  installCapacityGuard(server, services.hasher, cookies.lang);
 
   await server.register(formbody, { bodyLimit: 64 * 1024 });
   await server.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 } });
@@ -78,15 +81,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
     cookieKey: cookies.csrf,
     cookieOpts: { ...cookies.options(), signed: true },
   });
-  await server.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: cspDirectives,
-    },
-    referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    crossOriginEmbedderPolicy: false,
-  });
+  installCsrfTokenReuse(server, cookies.csrf);
   await server.register(fastifyStatic, {
     root: publicDir,
     prefix: '/static/',

@@ -7,6 +7,7 @@ import { RosterRepository } from '../features/directory/roster.repository.js';
 import { CatalogueRepository } from '../features/catalogue/catalogue.repository.js';
 import { OutboxRepository } from '../features/mail/outbox.repository.js';
 import { StudentRecordRepository } from '../features/records/student-record.repository.js';
+import type { TenantCache } from '../features/tenants/tenant.cache.js';
 import { TenantRepository } from '../features/tenants/tenant.repository.js';
 import { FlowRepository } from '../flows/flow.repository.js';
 import { SessionRepository } from '../platform/session.repository.js';
@@ -36,9 +37,14 @@ export interface Repositories {
   deliveries: DeliveryRepository;
 }
 
-export function repositories(db: Kysely<Database>): Repositories {
+/** What the repositories of one database keep between requests, shared by its transactions. */
+export interface RepositoryCaches {
+  tenants: TenantCache;
+}
+
+export function repositories(db: Kysely<Database>, caches: RepositoryCaches): Repositories {
   return {
-    tenants: new TenantRepository(db),
+    tenants: new TenantRepository(db, caches.tenants),
     roster: new RosterRepository(db),
     accounts: new AccountRepository(db),
     flows: new FlowRepository(db),

@@ -4,7 +4,8 @@ import type { AuditEvent } from '../features/audit/audit.model.js';
 import type { Actor } from '../platform/actor.js';
 import type { Clock } from '../platform/clock.js';
 import { isConnectionError } from './connection-faults.js';
-import { type Repositories, repositories } from './repositories.js';
+import { TenantCache } from '../features/tenants/tenant.cache.js';
+import { type Repositories, type RepositoryCaches, repositories } from './repositories.js';
 import type { Database } from './schema.js';
 
 /** What an audit entry adds to what the actor already says. */
@@ -42,12 +43,13 @@ export function assertOutsideTransaction(what: string): void {
 export class UnitOfWork {
   /** Reads and single-row writes outside a transaction. */
   readonly repos: Repositories;
+  private readonly caches: RepositoryCaches = { tenants: new TenantCache() };
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
   ) {
-    this.repos = repositories(db);
+    this.repos = repositories(db, this.caches);
   }
 
   /**
@@ -79,7 +81,7 @@ export class UnitOfWork {
   }
 
   private work(trx: Kysely<Database>, actor: Actor, now: number, hooks: Array<() => void>): Work {
-    const repos = repositories(trx);
+    const repos = repositories(trx, this.caches);
     return {
       ...repos,
       actor,

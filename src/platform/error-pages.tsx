@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { isDatabaseUnreachable } from '../db/connection-faults.js';
 import { cspHeader } from './csp.js';
 import { AppError, type ErrorCode } from './errors.js';
-import { defaultLang, langFromAcceptLanguage, translator } from './i18n.js';
+import { type Lang, defaultLang, langFromAcceptLanguage, translator } from './i18n.js';
 import { LinkButton } from './views/components.js';
 import { Layout } from './views/layout.js';
 import { usePage } from './views/page-context.js';
@@ -81,4 +81,21 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
     .header('x-request-id', request.id)
     .type('text/html; charset=utf-8')
     .send(renderDocument(context, <ErrorPage code="bad_request" />));
+}
+
+const overloadedPages = new Map<string, string>();
+
+/**
+ * The refusal of a login at the hash limit, rendered once per language: it is sent before any
+ * hook has run (no university known yet), when the service can least afford to render it.
+ */
+export function overloadedPage(lang: Lang, retryAfterSeconds: number): string {
+  const key = `${lang}:${retryAfterSeconds}`;
+  let page = overloadedPages.get(key);
+  if (page === undefined) {
+    const context = { t: translator(lang), lang, tenant: undefined, csrfToken: '', account: undefined, base: '' };
+    page = renderDocument(context, <ErrorPage code="overloaded" retryAfterSeconds={retryAfterSeconds} />);
+    overloadedPages.set(key, page);
+  }
+  return page;
 }

@@ -1,4 +1,3 @@
-import i18next, { type TFunction } from 'i18next';
 import enCertificates from '../locales/en/certificates.json' with { type: 'json' };
 import enOrders from '../locales/en/orders.json' with { type: 'json' };
 import en from '../locales/en/translation.json' with { type: 'json' };
@@ -20,21 +19,86 @@ export const resources = {
   en: { ...en, orders: enOrders, certificates: enCertificates },
 } as const;
 
-const i18n = i18next.createInstance();
-void i18n.init({
-  resources: { ja: { translation: resources.ja }, en: { translation: resources.en } },
-  lng: defaultLang,
-  fallbackLng: false,
-  initAsync: false,
-  // Preact escapes every string it renders; escaping here too would show &amp; on screen.
-  interpolation: { escapeValue: false },
-  returnNull: false,
-  showSupportNotice: false,
-});
+/** What a page or a mail says: a key of the locale files and the values its text interpolates. */
+export type Translate = (key: string, params?: TranslateParams) => string;
+export interface TranslateParams {
+  /** Picks the plural form (`key_one`, `key_other`) by the language's rules. */
+  count?: number | undefined;
+  /** Picks `key_<context>` when the locale has it. */
+  context?: string | undefined;
+  [name: string]: unknown;
+}
 
-export type Translate = TFunction;
+type Tree = { readonly [key: string]: string | Tree };
+/** A text cut at its `{{name}}` placeholders: even entries are literal text, odd ones names. */
+type Compiled = string | readonly string[];
 
-const translators = { ja: i18n.getFixedT('ja'), en: i18n.getFixedT('en') } satisfies Record<Lang, Translate>;
+const PLACEHOLDER = /\{\{\s*(.+?)\s*\}\}/g;
+
+function compile(text: string): Compiled {
+  const parts = text.split(PLACEHOLDER);
+  return parts.length === 1 ? text : parts;
+}
+
+function flatten(tree: Tree, into: Map<string, Compiled>, prefix = ''): Map<string, Compiled> {
+  for (const [key, value] of Object.entries(tree)) {
+    if (typeof value === 'string') into.set(prefix + key, compile(value));
+    else flatten(value, into, `${prefix}${key}.`);
+  }
+  return into;
+}
+
+/**
+ * A value missing from the params leaves its placeholder, as i18next does, so a forgotten value
+ * shows on screen instead of vanishing; one passed as undefined or null becomes empty.
+ */
+function interpolate(parts: readonly string[], params: TranslateParams | undefined): string {
+  let out = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] as string;
+    if (params && Object.hasOwn(params, name)) {
+      const value = params[name];
+      out += value == null ? '' : String(value);
+    } else out += `{{${name}}}`;
+    out += parts[i + 1] as string;
+  }
+  return out;
+}
+
+/**
+ * i18next resolved every call anew — splitting the key, walking the resource tree, looking for
+ * plural and context forms, running its interpolation regexes — and that was a tenth of a page's
+ * work. Each language is compiled once into a flat map of pre-split texts; a call is a lookup or
+ * two. Lookup order and interpolation are i18next's (i18n.test.ts compares the two on every key).
+ */
+function compileTranslator(lang: Lang): Translate {
+  const texts = flatten(resources[lang] as Tree, new Map());
+  const plural = new Intl.PluralRules(lang);
+  const lookup = (key: string, params: TranslateParams | undefined): Compiled | undefined => {
+    const count = params?.count;
+    const context = params?.context;
+    const plurals = typeof count === 'number' ? [`_${plural.select(count)}`, ...(count === 0 ? ['_zero'] : [])] : [];
+    const candidates: string[] = [];
+    if (typeof context === 'string' && context !== '') {
+      for (const suffix of plurals.toReversed()) candidates.push(`${key}_${context}${suffix}`);
+      candidates.push(`${key}_${context}`);
+    }
+    for (const suffix of plurals.toReversed()) candidates.push(key + suffix);
+    candidates.push(key);
+    for (const candidate of candidates) {
+      const text = texts.get(candidate);
+      if (text !== undefined) return text;
+    }
+    return undefined;
+  };
+  return (key, params) => {
+    const text = params?.count === undefined && params?.context === undefined ? texts.get(key) : lookup(key, params);
+    if (text === undefined) return key;
+    return typeof text === 'string' ? text : interpolate(text, params);
+  };
+}
+
+const translators = { ja: compileTranslator('ja'), en: compileTranslator('en') } satisfies Record<Lang, Translate>;
 
 export function translator(lang: Lang): Translate {
   return translators[lang];

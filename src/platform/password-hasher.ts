@@ -65,9 +65,11 @@ export class PasswordHasher {
     return this.queue.pending >= this.options.concurrency && this.queue.size >= this.options.queueLimit;
   }
 
-  /** Refuses before any other work is spent on a request that would only be refused later. */
-  assertCapacity(): void {
-    if (this.saturated) throw this.refusal();
+  /** Whether a new hash would be refused now; a refusal is counted, and the caller answers 503 at once. */
+  refusesNow(): boolean {
+    if (!this.saturated) return false;
+    this.options.onRefused?.();
+    return true;
   }
 
   private run<T>(task: () => Promise<T>): Promise<T> {

@@ -25,7 +25,7 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
     );
   });
 
-  app.post('/login', { onRequest: async () => auth.login.assertCapacity() }, async (request, reply) => {
+  app.post('/login', { config: { hashes: true } }, async (request, reply) => {
     const userId = formField(request.body, 'userId', 200);
     const password = formField(request.body, 'password');
     const secondPassword = formField(request.body, 'secondPassword', 256);

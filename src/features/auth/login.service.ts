@@ -63,11 +63,6 @@ export class LoginService {
     this.lockout = new LoginLockout(deps.limits);
   }
 
-  /** A login needs two hashes: when the hash queue is full, refuse before reading the form. */
-  assertCapacity(): void {
-    this.deps.hasher.assertCapacity();
-  }
-
   async login(tenant: Tenant, input: LoginInput, actor: Actor, cookies: LoginCookies): Promise<LoginResult> {
     const result = await this.attempt(tenant, input, actor, cookies);
     const outcome = LOGIN_OUTCOMES[result.status];

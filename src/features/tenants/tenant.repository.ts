@@ -8,6 +8,7 @@ import {
   settingsProblems,
   tenantSettingsSchemas,
 } from './tenant.model.js';
+import { TenantCache } from './tenant.cache.js';
 import type { TenantTable } from './tenant.table.js';
 
 /**
@@ -99,7 +100,15 @@ function usable(loaded: TenantLoad): Tenant {
 }
 
 export class TenantRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  /** `cache` is the database's (the unit of work's), so that this repository's writes clear it for all. */
+  constructor(
+    db: Kysely<Database>,
+    private readonly cache = new TenantCache(),
+  ) {
+    this.db = db.withPlugin(cache.invalidateOnWrite);
+  }
 
   /** Throws `tenant_unavailable` for a university whose stored settings are invalid. */
   async findById(id: string): Promise<Tenant | undefined> {
@@ -113,10 +122,19 @@ export class TenantRepository {
     return loaded && usable(loaded);
   }
 
-  /** The university as stored, a broken one included: for the request scope and its cache. */
+  /**
+   * The university as stored, a broken one included: every page's first read, so served from the
+   * cache, which checks that what it keeps is this slug's.
+   */
   async loadBySlug(slug: string): Promise<TenantLoad | undefined> {
-    const row = await this.db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
-    return row && toTenantLoad(row);
+    return this.cache.get(
+      `slug:${slug}`,
+      async () => {
+        const row = await this.db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
+        return row && toTenantLoad(row);
+      },
+      (loaded) => (loaded.ok ? loaded.tenant.slug : loaded.slug) === slug,
+    );
   }
 
   /** The universities that can serve pages; one with invalid settings is left out, not fatal. */

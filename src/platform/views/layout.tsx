@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { InquiryBlock, LangSwitch, Menu } from './components.js';
 import { usePage } from './page-context.js';
+import { staticPart } from './static-parts.js';
 
 export interface LayoutProps {
   title: string;
@@ -12,7 +13,8 @@ export interface LayoutProps {
 }
 
 export function Layout({ title, hasErrors, langSwitch, children }: LayoutProps) {
-  const { t, lang, tenant } = usePage();
+  const page = usePage();
+  const { t, lang, tenant } = page;
   const siteName = tenant ? tenant.name[lang] : t('common.serviceName');
   const documentTitle = `${hasErrors ? `${t('common.errorPrefix')} ` : ''}${title} – ${siteName}`;
   return (
@@ -31,10 +33,15 @@ export function Layout({ title, hasErrors, langSwitch, children }: LayoutProps) 
         </a>
         <header class="site-header">
           <div class="site-header__inner">
-            <p class="brand">
-              <span class="brand__tenant">{siteName}</span>
-              {tenant && <span class="brand__service">{t('common.serviceName')}</span>}
-            </p>
+            <p
+              class="brand"
+              dangerouslySetInnerHTML={staticPart(page, 'brand', () => (
+                <>
+                  <span class="brand__tenant">{siteName}</span>
+                  {tenant && <span class="brand__service">{t('common.serviceName')}</span>}
+                </>
+              ))}
+            />
             <div class="site-header__tools">
               {langSwitch && <LangSwitch keep={langSwitch.keep} />}
               <Menu />
@@ -45,9 +52,12 @@ export function Layout({ title, hasErrors, langSwitch, children }: LayoutProps) 
           <h1>{title}</h1>
           {children}
         </main>
-        <footer class="site-footer">
-          <InquiryBlock />
-        </footer>
+        <footer
+          class="site-footer"
+          dangerouslySetInnerHTML={staticPart(page, 'inquiry', () => (
+            <InquiryBlock />
+          ))}
+        />
       </body>
     </html>
   );

@@ -12,7 +12,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
     t: request.t,
     lang: request.lang,
     tenant: request.tenant,
-    csrfToken: reply.generateCsrf(),
+    csrfToken: reply.csrfToken(),
     account: request.currentSession?.account,
     base: tenantBase(request),
   };

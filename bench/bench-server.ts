@@ -1,0 +1,161 @@
+/**
+ * What the HTTP benchmarks share: a SQLite file with one university and set-up students, Shomei
+ * started as its own process on it, and the measurements taken of that process from /proc.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { UnitOfWork } from '../src/db/unit-of-work.js';
+import { TenantService } from '../src/features/tenants/tenant.service.js';
+import { systemClock } from '../src/platform/clock.js';
+import { newId } from '../src/platform/crypto.js';
+import { PasswordHasher } from '../src/platform/password-hasher.js';
+
+export const CORES = os.availableParallelism();
+export const UNIVERSITY_PASSWORD = 'Campus-pass-bench';
+export const SECOND_PASSWORD = 'Bench2026Second';
+
+export function studentId(i: number): string {
+  return `b${String(i).padStart(4, '0')}`;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A SQLite file with the university `bench` and `students` fully set-up students (two-factor off). */
+export async function prepareBenchDatabase(students: number): Promise<{ dir: string; databaseUrl: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shomei-bench-'));
+  const databaseUrl = `sqlite:${path.join(dir, 'bench.sqlite')}`;
+  const database = openDatabase(databaseUrl);
+  await migrateToLatest(database.db);
+  const uow = new UnitOfWork(database.db, systemClock);
+  const hasher = new PasswordHasher({ concurrency: CORES, queueLimit: 10_000 });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, PUBLIC_URL: 'https://bench.test' });
+  const tenants = new TenantService({ uow, clock: systemClock, hasher, config });
+  const tenant = await tenants.create({
+    slug: 'bench',
+    name: { ja: 'ベンチ大学', en: 'Bench University' },
+    policy: { twoFactorDefaultOn: false },
+  });
+  const universityHash = await hasher.hash(UNIVERSITY_PASSWORD);
+  const secondHash = await hasher.hash(SECOND_PASSWORD);
+  const now = Date.now();
+  for (let i = 0; i < students; i++) {
+    const userId = studentId(i);
+    await uow.repos.roster.upsert(tenant.id, userId, universityHash, now);
+    const account = await uow.repos.accounts.findOrCreate(
+      tenant.id,
+      newId(),
+      userId,
+      { twoFactorEnabled: false, lang: 'ja' },
+      now,
+    );
+    await uow.repos.accounts.setVerifiedEmail(tenant.id, account.id, `${userId}@bench.test`, now);
+    await uow.repos.accounts.setSecondPassword(tenant.id, account.id, secondHash, now);
+  }
+  await database.close();
+  return { dir, databaseUrl };
+}
+
+/** Shomei in production mode on the file; `BENCH_PROFILE=<dir>` writes a CPU profile there on exit. */
+export async function startShomei(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ process: ChildProcess; base: string }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
+      '--import',
+      'tsx',
+      'src/server.ts',
+    ],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        DATABASE_URL: databaseUrl,
+        SMTP_URL: 'smtp://127.0.0.1:9',
+        SECRET_KEY: 'bench-secret-key-0123456789abcdefghijklmnop',
+        PUBLIC_URL: 'https://bench.test',
+        LOG_LEVEL: 'silent',
+        ...env,
+      },
+      stdio: 'inherit',
+    },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await waitUntilReady(`${base}/readyz`);
+  return { process: child, base };
+}
+
+export async function waitUntilReady(url: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      if (i > 150) throw new Error(`${url} did not answer`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Ends the process and waits for it, so a CPU profile is written before the benchmark exits. */
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/**
+ * CPU milliseconds used so far, from /proc: the whole process (all threads), and its main
+ * thread alone — the event loop, where everything but hashing happens.
+ */
+export function processCpuMs(pid: number): { all: number; main: number } {
+  const read = (file: string) => {
+    const fields = fs.readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  };
+  return { all: read(`/proc/${pid}/stat`), main: read(`/proc/${pid}/task/${pid}/stat`) };
+}
+
+/** Resident set size in MB, from /proc. */
+export function rssMb(pid: number): number {
+  const line = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(line?.[1] ?? 0) / 1024;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+export function load(base: string, options: Omit<autocannon.Options, 'url'>): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) =>
+    autocannon({ ...options, url: base }, (error, result) => (error ? reject(error) : resolve(result))),
+  );
+}
+
+/** The `name=value` pairs of a response's Set-Cookie headers, as a Cookie header. */
+export function cookiesOf(response: Response): string {
+  return response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}

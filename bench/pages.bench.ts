@@ -1,0 +1,215 @@
+/**
+ * #11 pages benchmark: what Shomei's pages cost next to the same bytes served from memory by bare
+ * Fastify, measured in one run with alternating rounds, as ratios of requests per second:
+ *   - the Login page, as a first visit (no cookies: a CSRF secret is made for it);
+ *   - the Select Printing Destination page (home), logged in, as a returning browser;
+ *   - the public verification page.
+ * Soak mode (`npm run bench:pages -- --soak`, BENCH_SOAK_SECONDS=600 by default) runs a mixed
+ * load — the three pages and logins at a student-like rate — and prints the server's RSS over time.
+ * BENCH_PROFILE=<dir> writes the server's CPU profile there (bench/profile-summary.ts reads it).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  CORES,
+  SECOND_PASSWORD,
+  UNIVERSITY_PASSWORD,
+  cookiesOf,
+  freePort,
+  load,
+  median,
+  prepareBenchDatabase,
+  processCpuMs,
+  rssMb,
+  startShomei,
+  stop,
+  studentId,
+  waitUntilReady,
+} from './bench-server.js';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = 10;
+const SOAK = process.argv.includes('--soak');
+const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
+const STUDENTS = 20;
+
+interface Page {
+  name: string;
+  path: string;
+  headers: Record<string, string>;
+  goal: number;
+}
+
+async function logIn(base: string, i: number): Promise<string> {
+  const page = await fetch(`${base}/bench/login`);
+  const csrfCookie = cookiesOf(page);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const response = await fetch(`${base}/bench/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+    body: new URLSearchParams({
+      _csrf: token,
+      userId: studentId(i),
+      password: UNIVERSITY_PASSWORD,
+      secondPassword: SECOND_PASSWORD,
+    }).toString(),
+  });
+  if (response.status !== 303 || !response.headers.get('location')?.endsWith('/home'))
+    throw new Error(`bench login failed: ${response.status}`);
+  return `${csrfCookie}; ${cookiesOf(response)}`;
+}
+
+async function startBare(pages: Record<string, string>, dir: string): Promise<{ process: ChildProcess; base: string }> {
+  const file = path.join(dir, 'pages.json');
+  fs.writeFileSync(file, JSON.stringify(pages));
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-pages.server.ts', file], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: 'inherit',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitUntilReady(`${base}/readyz`);
+  return { process: child, base };
+}
+
+async function body(base: string, page: Page): Promise<string> {
+  const response = await fetch(`${base}${page.path}`, { headers: page.headers });
+  if (response.status !== 200) throw new Error(`${page.path}: ${response.status}`);
+  return response.text();
+}
+
+type Server = { process: ChildProcess; base: string };
+
+/**
+ * Two ratios per page: requests per second, and CPU time per request of the serving process. The
+ * second holds still on a loaded machine (others' work does not land on the server's own clock),
+ * the first is what the issue's table states.
+ */
+async function ratios(shomei: Server, bare: Server, pages: Page[]): Promise<void> {
+  const results = pages.map(() => ({
+    shomei: [] as number[],
+    bare: [] as number[],
+    shomeiCpu: [] as number[],
+    bareCpu: [] as number[],
+    p99: [] as number[],
+  }));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, page] of pages.entries()) {
+      const requests = [{ method: 'GET' as const, path: page.path, headers: page.headers }];
+      // Which goes first alternates too, so a slow start of the machine falls on both.
+      const order = round % 2 === 0 ? [shomei, bare] : [bare, shomei];
+      for (const server of order) {
+        const cpuBefore = processCpuMs(server.process.pid ?? 0).all;
+        const result = await load(server.base, { connections: CONNECTIONS, duration: DURATION, requests });
+        const served = (result.statusCodeStats as Record<string, { count: number } | undefined>)['200']?.count ?? 0;
+        const cpuPerRequest = (processCpuMs(server.process.pid ?? 0).all - cpuBefore) / Math.max(1, served);
+        const rate = served / result.duration;
+        if (server === shomei) {
+          results[i]!.shomei.push(rate);
+          results[i]!.shomeiCpu.push(cpuPerRequest);
+          results[i]!.p99.push(result.latency.p99);
+        } else {
+          results[i]!.bare.push(rate);
+          results[i]!.bareCpu.push(cpuPerRequest);
+        }
+      }
+    }
+  }
+  console.log(
+    `cores: ${CORES}, ${ROUNDS} alternating rounds of ${DURATION}s per server and page, ${CONNECTIONS} connections (medians)`,
+  );
+  for (const [i, page] of pages.entries()) {
+    const r = results[i]!;
+    const ratio = median(r.shomei.map((rate, round) => rate / (r.bare[round] ?? 1)));
+    const cpuRatio = median(r.bareCpu.map((cpu, round) => cpu / (r.shomeiCpu[round] ?? 1)));
+    console.log(
+      `${page.name.padEnd(36)} ${median(r.shomei).toFixed(0).padStart(6)} req/s vs bare ${median(r.bare).toFixed(0).padStart(6)} req/s = ${ratio.toFixed(2)} (goal ≥ ${page.goal}); ` +
+        `CPU/request ${(median(r.shomeiCpu) * 1000).toFixed(0)} µs vs ${(median(r.bareCpu) * 1000).toFixed(0)} µs = ${cpuRatio.toFixed(2)}; p99 ${median(r.p99)} ms`,
+    );
+  }
+}
+
+/** The three pages and logins at once, for `seconds`, printing the server's RSS as it goes. */
+async function soak(shomei: ChildProcess, base: string, pages: Page[], seconds: number): Promise<void> {
+  const pid = shomei.pid ?? 0;
+  const page = await fetch(`${base}/bench/login`);
+  const csrfCookie = cookiesOf(page);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const logins = Array.from({ length: STUDENTS }, (_, i) => ({
+    method: 'POST' as const,
+    path: '/bench/login',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+    body: new URLSearchParams({
+      _csrf: token,
+      userId: studentId(i),
+      password: UNIVERSITY_PASSWORD,
+      secondPassword: SECOND_PASSWORD,
+    }).toString(),
+  }));
+  const started = Date.now();
+  const samples: Array<{ second: number; rss: number }> = [{ second: 0, rss: rssMb(pid) }];
+  console.log(`soak: ${seconds}s of mixed load (pages at full speed, logins at 10/s); RSS of the server`);
+  console.log(`   0 s  ${samples[0]!.rss.toFixed(1)} MB (at rest)`);
+  const timer = setInterval(() => {
+    const second = Math.round((Date.now() - started) / 1000);
+    const rss = rssMb(pid);
+    samples.push({ second, rss });
+    console.log(`${String(second).padStart(4)} s  ${rss.toFixed(1)} MB`);
+  }, 30_000);
+  const cpuBefore = processCpuMs(pid).all;
+  const [pageLoad] = await Promise.all([
+    load(base, {
+      connections: CONNECTIONS,
+      duration: seconds,
+      requests: pages.map((p) => ({ method: 'GET' as const, path: p.path, headers: p.headers })),
+    }),
+    load(base, { connections: 2, duration: seconds, overallRate: 10, requests: logins }),
+  ]);
+  clearInterval(timer);
+  const after = samples.filter((s) => s.second >= 60);
+  const first = after[0];
+  const last = after.at(-1);
+  console.log(
+    `pages served: ${pageLoad.requests.total} (${pageLoad.non2xx} not 2xx), server CPU ${((processCpuMs(pid).all - cpuBefore) / 1000).toFixed(0)} s`,
+  );
+  if (first && last)
+    console.log(
+      `RSS at ${first.second} s: ${first.rss.toFixed(1)} MB (goal ≤ 120); at ${last.second} s: ${last.rss.toFixed(1)} MB; max after 60 s ${Math.max(...after.map((s) => s.rss)).toFixed(1)} MB`,
+    );
+}
+
+async function main() {
+  const { dir, databaseUrl } = await prepareBenchDatabase(STUDENTS);
+  const shomei = await startShomei(databaseUrl);
+  const returning = await logIn(shomei.base, 0);
+  const pages: Page[] = [
+    { name: 'Login page (first visit)', path: '/bench/login', headers: {}, goal: 0.5 },
+    { name: 'Select Printing Destination (home)', path: '/bench/home', headers: { cookie: returning }, goal: 0.4 },
+    { name: 'Verification page', path: '/bench/verify', headers: {}, goal: 0.4 },
+  ];
+  try {
+    if (SOAK) {
+      await soak(shomei.process, shomei.base, pages, SOAK_SECONDS);
+      return;
+    }
+    const bytes = Object.fromEntries(await Promise.all(pages.map(async (p) => [p.path, await body(shomei.base, p)])));
+    for (const p of pages) console.log(`${p.name}: ${Buffer.byteLength(bytes[p.path] as string)} bytes`);
+    const bare = await startBare(bytes, dir);
+    try {
+      await ratios(shomei, bare, pages);
+    } finally {
+      await stop(bare.process);
+    }
+  } finally {
+    await stop(shomei.process);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+/**
+ * Summarises a V8 .cpuprofile (`node --cpu-prof`, or BENCH_PROFILE=<dir> for the benchmarks) by
+ * self time: the functions where the samples fell, with their share of the busy (non-idle) time.
+ * Run: npx tsx bench/profile-summary.ts <file.cpuprofile> [top=25]
+ */
+import fs from 'node:fs';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const [file, topArg] = process.argv.slice(2);
+if (!file) {
+  console.error('usage: tsx bench/profile-summary.ts <file.cpuprofile> [top]');
+  process.exit(2);
+}
+const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
+const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const selfMs = new Map<string, number>();
+profile.samples.forEach((id, i) => {
+  const frame = byId.get(id)?.callFrame;
+  if (!frame) return;
+  const where = frame.url
+    ? `${frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/src\//, 'src/')}:${frame.lineNumber + 1}`
+    : '';
+  const key = `${frame.functionName || '(anonymous)'} ${where}`.trim();
+  selfMs.set(key, (selfMs.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+});
+const idle = selfMs.get('(idle)') ?? 0;
+const total = [...selfMs.values()].reduce((a, b) => a + b, 0);
+const busy = total - idle;
+console.log(`busy ${(busy / 1000).toFixed(1)} s of ${(total / 1000).toFixed(1)} s sampled (self time, share of busy)`);
+for (const [key, ms] of [...selfMs.entries()]
+  .filter(([key]) => key !== '(idle)')
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, Number(topArg ?? 25)))
+  console.log(`${((ms / busy) * 100).toFixed(1).padStart(5)} %  ${key}`);

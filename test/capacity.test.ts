@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, students } from './helpers/harness.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ env: { HASH_CONCURRENCY: '1', HASH_QUEUE_LIMIT: '4' } });
+});
+afterAll(async () => {
+  await h.close();
+});
+
+/** Fills the hasher: one hash running and four waiting, for as long as the running one takes. */
+function fillHasher(): Promise<unknown> {
+  const { hasher } = h.app.services;
+  return Promise.allSettled(Array.from({ length: 5 }, () => hasher.hash('fill-the-queue')));
+}
+
+const form = `userId=${students.fresh.userId}&password=${encodeURIComponent(students.fresh.password)}`;
+
+describe('#11 logins at the hash limit are refused before any other work', () => {
+  it('#11 a full hasher refuses a login with 503 and Retry-After, in the browser language', async () => {
+    const filled = fillHasher();
+    const refused = await h.app.server.inject({
+      method: 'POST',
+      url: '/tu/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en' },
+      payload: form,
+    });
+    await filled;
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['retry-after']).toBe('2');
+    expect(refused.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(refused.body).toContain('<html lang="en"');
+  });
+
+  it('#11 the refusal comes before the university is looked up and before the body is read', async () => {
+    const filled = fillHasher();
+    const [unknownUniversity, brokenBody] = await Promise.all([
+      h.app.server.inject({
+        method: 'POST',
+        url: '/no-such-university/login',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form,
+      }),
+      h.app.server.inject({
+        method: 'POST',
+        url: '/tu/login',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"not json',
+      }),
+    ]);
+    await filled;
+    expect(unknownUniversity.statusCode).toBe(503);
+    expect(brokenBody.statusCode).toBe(503);
+  });
+
+  it('#11 with room in the hasher the same requests are answered as before', async () => {
+    const unknown = await h.app.server.inject({ method: 'POST', url: '/no-such-university/login', payload: form });
+    expect(unknown.statusCode).toBe(404);
+    const page = await h.app.server.inject({ method: 'GET', url: '/tu/login' });
+    expect(page.statusCode).toBe(200);
+  });
+});
