@@ -16,13 +16,13 @@ const RETRY_AFTER_SECONDS = 2;
  * Under a burst of logins, every refused one used to pay for the tenant lookup, cookies, body
  * parsing and the session before the hasher said no, and the refusals queued behind each other
  * for seconds. This is the first hook of all: a full hasher answers a prepared page straight away,
- * in the language the browser asked for (the language cookie or Accept-Language).
+ * in the language the browser asked for (the language cookie or Accept-Language). The cookie
+ * plugin is registered after this hook is added, but before any request reaches it.
  */
 export function installCapacityGuard(server: FastifyInstance, hasher: PasswordHasher, langCookie: string): void {
-  const remembered = new RegExp(`(?:^|;)\\s*${langCookie.replace(/[^\w-]/g, '\\$&')}=([a-z]{2})\\s*(?:;|$)`);
   server.addHook('onRequest', (request, reply, done) => {
     if (!request.routeOptions.config.hashes || !hasher.refusesNow()) return done();
-    const fromCookie = remembered.exec(request.headers.cookie ?? '')?.[1];
+    const fromCookie = server.parseCookie(request.headers.cookie ?? '')[langCookie];
     const lang = isLang(fromCookie)
       ? fromCookie
       : (langFromAcceptLanguage(request.headers['accept-language']) ?? defaultLang);
