@@ -27,6 +27,7 @@ import { CookiePolicy } from './platform/cookies.js';
 import { cspDirectives } from './platform/csp.js';
 import { frameworkErrors, installErrorHandling } from './platform/error-pages.js';
 import { defaultLang, isLang, langFromAcceptLanguage, translator } from './platform/i18n.js';
+import { FormStates } from './platform/http/form-state.js';
 import { installWellFormedInput } from './platform/http/well-formed.js';
 import { publicDir } from './platform/paths.js';
 import './platform/request-context.js';
@@ -53,7 +54,8 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
     ajv: { customOptions: { coerceTypes: false } },
   };
   const server = Fastify(options);
-  const auth: AuthServices = { http: new AuthHttp(cookies, secrets), ...services.auth };
+  const forms = new FormStates({ repo: uow.repos.formStates, box: services.box, secrets, clock, cookies });
+  const auth: AuthServices = { http: new AuthHttp(cookies, secrets, forms), ...services.auth };
 
   await server.register(formbody, { bodyLimit: 64 * 1024 });
   await server.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 } });
@@ -128,8 +130,8 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
         await scope.register(journey, { auth });
       await scope.register(settingsRoutes, { auth });
       await scope.register(orderRoutes, { auth, orders: services.ordering, deliveries: services.deliveries });
-      await scope.register(deliveryRoutes, { deliveries: services.deliveries });
-      await scope.register(verificationRoutes, { verification: services.verification });
+      await scope.register(deliveryRoutes, { deliveries: services.deliveries, forms });
+      await scope.register(verificationRoutes, { verification: services.verification, forms });
     },
     { prefix: '/:tenant' },
   );

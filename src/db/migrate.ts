@@ -5,6 +5,7 @@ import * as orders from './migrations/2026-11-22T0200_orders.js';
 import * as mailOutboxSealed from './migrations/2026-11-29T0200_mail_outbox_sealed.js';
 import * as sessionSecondPasswordAt from './migrations/2026-11-29T0300_session_second_password_at.js';
 import * as tenantPublicUrl from './migrations/2026-11-29T0300_tenant_public_url.js';
+import * as formStates from './migrations/2026-11-29T1200_form_states.js';
 
 // A static list instead of a folder scan: it works the same from src/ (tsx, vitest) and dist/.
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T0200_mail_outbox_sealed': mailOutboxSealed,
   '2026-11-29T0300_session_second_password_at': sessionSecondPasswordAt,
   '2026-11-29T0300_tenant_public_url': tenantPublicUrl,
+  '2026-11-29T1200_form_states': formStates,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -10,6 +10,7 @@ import { StudentRecordRepository } from '../features/records/student-record.repo
 import { TenantRepository } from '../features/tenants/tenant.repository.js';
 import { FlowRepository } from '../flows/flow.repository.js';
 import { SessionRepository } from '../platform/session.repository.js';
+import { FormStateRepository } from '../platform/form-state.repository.js';
 import { IssuedCertificateRepository } from '../features/certificates/issued-certificate.repository.js';
 import { SigningKeyRepository } from '../features/certificates/signing-key.repository.js';
 import { DeliveryRepository } from '../features/orders/delivery.repository.js';
@@ -34,6 +35,7 @@ export interface Repositories {
   signingKeys: SigningKeyRepository;
   terminals: TerminalRepository;
   deliveries: DeliveryRepository;
+  formStates: FormStateRepository;
 }
 
 export function repositories(db: Kysely<Database>): Repositories {
@@ -54,5 +56,6 @@ export function repositories(db: Kysely<Database>): Repositories {
     signingKeys: new SigningKeyRepository(db),
     terminals: new TerminalRepository(db),
     deliveries: new DeliveryRepository(db),
+    formStates: new FormStateRepository(db),
   };
 }

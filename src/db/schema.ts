@@ -9,6 +9,7 @@ import type { StudentCourseTable, StudentRecordTable } from '../features/records
 import type { TenantTable } from '../features/tenants/tenant.table.js';
 import type { FlowTable } from '../flows/flow.table.js';
 import type { SessionTable } from '../platform/session.table.js';
+import type { FormStateTable } from '../platform/form-state.table.js';
 
 import type { IssuedCertificateTable, TenantSignerTable } from '../features/certificates/issued-certificate.table.js';
 import type {
@@ -39,4 +40,5 @@ export interface Database {
   tenant_signers: TenantSignerTable;
   terminals: TerminalTable;
   digital_deliveries: DigitalDeliveryTable;
+  form_states: FormStateTable;
 }
