@@ -50,6 +50,8 @@ describeBrowser('#10 §1 forms never lose input, Back never breaks', () => {
       '/tu/verify',
     ])
       for (const status of [401, 422, 429]) tour.expectedHttp.add(`${status} GET ${path}`);
+    // Back to a mailed link already used: its page says so.
+    tour.expectedHttp.add('410 GET /tu/mail-address/confirm');
     return seen;
   }
 
