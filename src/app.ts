@@ -31,6 +31,7 @@ import { installRequestIds, requestIdGenerator } from './platform/http/request-i
 import { installCapacityGuard } from './platform/http/capacity.js';
 import { installCsrfTokenReuse } from './platform/http/csrf-token.js';
 import { installSecurityHeaders, securityHeaders } from './platform/http/security-headers.js';
+import { FormStates } from './platform/http/form-state.js';
 import { installWellFormedInput } from './platform/http/well-formed.js';
 import { PrometheusMetrics } from './platform/metrics.js';
 import { publicDir } from './platform/paths.js';
@@ -52,7 +53,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
       ? new PrometheusMetrics((name, error) => deps.logger?.warn({ err: error, metric: name }, 'metric not read'))
       : undefined;
   const services = createServices({ ...deps, ...(metrics && { metrics }) });
-  const { uow, secrets } = services;
+  const { uow, secrets, clock } = services;
   const cookies = new CookiePolicy(config.secureCookies);
 
   const options: FastifyServerOptions = {
@@ -68,7 +69,8 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
   const server = Fastify(options);
   installRequestIds(server);
   if (metrics) installRequestMetrics(server, metrics);
-  const auth: AuthServices = { http: new AuthHttp(cookies, secrets), ...services.auth };
+  const forms = new FormStates({ repo: uow.repos.formStates, box: services.box, secrets, clock, cookies });
+  const auth: AuthServices = { http: new AuthHttp(cookies, secrets, forms), ...services.auth };
   installSecurityHeaders(server, securityHeaders({ strictTransportSecurity: config.secureCookies }));
   installCapacityGuard(server, services.hasher, cookies.lang);
 
@@ -150,8 +152,8 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
         await scope.register(journey, { auth });
       await scope.register(settingsRoutes, { auth });
       await scope.register(orderRoutes, { auth, orders: services.ordering, deliveries: services.deliveries });
-      await scope.register(deliveryRoutes, { deliveries: services.deliveries });
-      await scope.register(verificationRoutes, { verification: services.verification });
+      await scope.register(deliveryRoutes, { deliveries: services.deliveries, forms });
+      await scope.register(verificationRoutes, { verification: services.verification, forms });
     },
     { prefix: '/:tenant' },
   );

@@ -352,7 +352,7 @@ describe('§2.6 limits around the key', () => {
       );
     }
     const authenticated = await browser.get('/tu/login/authenticated', { follow: false });
-    expect(authenticated.location).toBe('/tu/login?notice=sessionEnded');
+    expect(authenticated.location).toBe('/tu/login?notice=loginRequired&next=%2Ftu%2Flogin%2Fauthenticated');
   });
 });
 

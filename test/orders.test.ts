@@ -87,8 +87,10 @@ describe('C-1 Select Printing Destination (#4)', () => {
           },
           { follow: false },
         );
-        expect(forged.status).toBe(422);
-        expect(errorMessages(forged.body)).toEqual([say(lang, 'orders.errors.destination')]);
+        // #10: the refusal is kept for the form, whose page is not offered: the student lands on the start screen.
+        expect(forged.postStatus).toBe(303);
+        expect(forged.body).toContain('href="/tu/orders/new?destination=campus"');
+        expect(forged.body).not.toContain('name="recipientEmail"');
       } finally {
         await h.uow.repos.tenants.updatePolicy(h.tenant.id, h.tenant.policy);
       }

@@ -50,10 +50,15 @@ describe('Q-1 races on one-time URLs', () => {
     const results = await Promise.all(
       browsers.map((browser) => browser.post('/tu/mail-address/confirm', { token }, { follow: false })),
     );
-    const winners = results.filter((page) => page.status === 303);
+    const winners = results.filter((page) => page.location === '/tu/mail-address/complete');
     expect(winners).toHaveLength(1);
-    expect(winners[0]!.location).toBe('/tu/mail-address/complete');
-    const losers = results.filter((page) => page.status !== 303);
+    // #10: the others are sent to the link's page, which says it was used.
+    const losers = await Promise.all(
+      results
+        .map((page, i) => ({ page, browser: browsers[i]! }))
+        .filter(({ page }) => page.location !== '/tu/mail-address/complete')
+        .map(({ page, browser }) => browser.get(page.location!)),
+    );
     expect(losers).toHaveLength(RACERS - 1);
     for (const page of losers) {
       expect(page.status).toBe(410);
@@ -94,8 +99,14 @@ describe('Q-1 races on one-time URLs', () => {
     const results = await Promise.all(
       browsers.map((browser) => browser.post('/tu/settings/mail-address/confirm', { token }, { follow: false })),
     );
-    expect(results.filter((page) => page.status === 303)).toHaveLength(1);
-    for (const page of results.filter((page) => page.status !== 303)) {
+    const changed = (page: { location?: string | undefined }) => page.location === '/tu/settings/mail-address/changed';
+    expect(results.filter(changed)).toHaveLength(1);
+    // #10: the others are sent to the link's page, which says it was used.
+    const losers = await Promise.all(
+      results.flatMap((page, i) => (changed(page) ? [] : [browsers[i]!.get(page.location!)])),
+    );
+    expect(losers).toHaveLength(results.length - 1);
+    for (const page of losers) {
       expect(page.status).toBe(410);
       expect(textOf(page.body)).toContain(say('ja', 'link.used.title'));
     }
@@ -124,9 +135,13 @@ describe('Q-1 races on one-time URLs', () => {
         ),
       ),
     );
-    const winners = results.map((page, i) => ({ page, i })).filter(({ page }) => page.status === 303);
+    const winners = results
+      .map((page, i) => ({ page, i }))
+      .filter(({ page }) => page.location === '/tu/forgot/complete');
     expect(winners).toHaveLength(1);
-    for (const page of results.filter((page) => page.status !== 303)) expect(page.status).toBe(410);
+    // #10: the others are sent to the link's page, which says it was used.
+    for (const [i, page] of results.entries())
+      if (page.location !== '/tu/forgot/complete') expect((await browsers[i]!.get(page.location!)).status).toBe(410);
     const winner = winners[0]!.i;
     // Exactly the winner's password is the one that works.
     const loser = (winner + 1) % browsers.length;

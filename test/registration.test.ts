@@ -161,7 +161,7 @@ describe.each(['en', 'ja'] as const)('L-18 one-time registration URLs in %s', (l
     expect(first.status).toBe(303);
 
     await browser.get(path(link));
-    const again = await browser.post('/tu/mail-address/confirm', { token }, { follow: false, csrf });
+    const again = await browser.post('/tu/mail-address/confirm', { token }, { csrf });
     expect(again.status).toBe(410);
     expect(textOf(again.body)).toContain(say(lang, 'link.used.title'));
     expect(textOf(again.body)).toContain(say(lang, 'link.next.registration'));

@@ -285,7 +285,7 @@ describe.each(['en', 'ja'] as const)('§2.4b change second password in %s', (lan
     expect((await browser.get('/tu/home', { follow: false })).status).toBe(200);
     const kicked = await other.get('/tu/home', { follow: false });
     expect(kicked.status).toBe(303);
-    expect(kicked.location).toBe('/tu/login?notice=sessionEnded');
+    expect(kicked.location).toBe('/tu/login?notice=sessionEnded&next=%2Ftu%2Fhome');
 
     const fresh = new TestBrowser(h, { lang, ip: '10.2.0.9' });
     expect((await submitLogin(fresh, student, student.secondPassword)).status).toBe(401);
@@ -446,7 +446,7 @@ describe.each(['en', 'ja'] as const)('§2.4c forgot second password in %s', (lan
     expect(notice.subject).toContain(say(lang, 'mail.secondPasswordChangedNotice.subject'));
 
     const kicked = await browser.get('/tu/home', { follow: false });
-    expect(kicked.location).toBe('/tu/login?notice=sessionEnded');
+    expect(kicked.location).toBe('/tu/login?notice=sessionEnded&next=%2Ftu%2Fhome');
     expect((await submitLogin(new TestBrowser(h, { lang, ip }), student, student.secondPassword)).status).toBe(401);
     expect((await logIn(h, new TestBrowser(h, { lang, ip }), student, 'Atarashii2027', student.email)).status).toBe(
       200,

@@ -121,7 +121,7 @@ describe('Q-1 sessions', () => {
     replay.cookies.set(SESSION, first);
     const old = await replay.get('/tu/home', { follow: false });
     expect(old.status).toBe(303);
-    expect(old.location).toBe('/tu/login?notice=sessionEnded');
+    expect(old.location).toBe('/tu/login?notice=sessionEnded&next=%2Ftu%2Fhome');
     expect((await browser.get('/tu/home', { follow: false })).status).toBe(200);
   });
 
@@ -147,7 +147,7 @@ describe('Q-1 sessions', () => {
     const replay = browserFor('ja');
     replay.cookies.set(SESSION, token);
     const page = await replay.get('/tu/home', { follow: false });
-    expect(page.location).toBe('/tu/login?notice=sessionEnded');
+    expect(page.location).toBe('/tu/login?notice=sessionEnded&next=%2Ftu%2Fhome');
     expect(await auditEvents(h, { accountId: await accountIdOf(h, student.userId) })).toContain('session.logout');
   });
 
@@ -159,7 +159,7 @@ describe('Q-1 sessions', () => {
     expect((await browser.get('/tu/home', { follow: false })).status).toBe(200);
     await advance(h, 30 * 60_000 + 1_000);
     const page = await browser.get('/tu/home', { follow: false });
-    expect(page.location).toBe('/tu/login?notice=sessionEnded');
+    expect(page.location).toBe('/tu/login?notice=sessionEnded&next=%2Ftu%2Fhome');
   });
 
   it('#8 a short idle limit never ends a session in use: with 1 minute, a page every 50 seconds keeps it', async () => {
@@ -173,7 +173,9 @@ describe('Q-1 sessions', () => {
         expect((await browser.get('/tu/home', { follow: false })).status).toBe(200);
       }
       await advance(short, 61_000);
-      expect((await browser.get('/tu/home', { follow: false })).location).toBe('/tu/login?notice=sessionEnded');
+      expect((await browser.get('/tu/home', { follow: false })).location).toBe(
+        '/tu/login?notice=sessionEnded&next=%2Ftu%2Fhome',
+      );
     } finally {
       await short.close();
     }
@@ -186,7 +188,9 @@ describe('Q-1 sessions', () => {
       expect((await browser.get('/tu/home', { follow: false })).status).toBe(200);
     }
     await advance(h, 21 * 60_000);
-    expect((await browser.get('/tu/home', { follow: false })).location).toBe('/tu/login?notice=sessionEnded');
+    expect((await browser.get('/tu/home', { follow: false })).location).toBe(
+      '/tu/login?notice=sessionEnded&next=%2Ftu%2Fhome',
+    );
   });
 
   it('Q-1 every logged-in page needs the session', async () => {
@@ -202,7 +206,7 @@ describe('Q-1 sessions', () => {
       '/tu/login/authenticated',
     ]) {
       const page = await anonymous.get(url, { follow: false });
-      expect(page.location, url).toBe('/tu/login?notice=sessionEnded');
+      expect(page.location, url).toBe(`/tu/login?notice=loginRequired&next=${encodeURIComponent(url)}`);
     }
   });
 
@@ -217,7 +221,7 @@ describe('Q-1 sessions', () => {
       headers: { cookie: `shomei-session-ou=${token}; ${SESSION}=${token}` },
     });
     expect(page.statusCode).toBe(303);
-    expect(page.headers.location).toBe('/ou/login?notice=sessionEnded');
+    expect(page.headers.location).toBe('/ou/login?notice=sessionEnded&next=%2Fou%2Fhome');
   });
 });
 

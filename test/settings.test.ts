@@ -215,7 +215,7 @@ describe.each(['en', 'ja'] as const)('§2.4a change mail address in %s', (lang) 
     const anonymous = browserFor(lang);
     for (const url of ['/tu/settings/mail-address', '/tu/settings/mail-address/sent']) {
       const page = await anonymous.get(url, { follow: false });
-      expect(page.location).toBe('/tu/login?notice=sessionEnded');
+      expect(page.location).toBe(`/tu/login?notice=loginRequired&next=${encodeURIComponent(url)}`);
     }
   });
 });

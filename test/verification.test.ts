@@ -6,6 +6,7 @@ import jsQRModule from 'jsqr';
 import { PDFArray, PDFDocument, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Response as LightMyRequestResponse } from 'light-my-request';
 import type { IssuedCertificate } from '../src/features/certificates/issued-certificate.model.js';
 import { formatDateTime } from '../src/platform/format.js';
 import type { Lang } from '../src/platform/i18n.js';
@@ -77,11 +78,25 @@ async function upload(lang: Lang, pdf: Buffer | undefined) {
   const body = pdf
     ? multipart([{ name: 'pdf', filename: 'certificate.pdf', content: pdf }])
     : multipart([{ name: 'note', content: 'no file' }]);
+  return shown(
+    lang,
+    await h.app.server.inject({
+      method: 'POST',
+      url: '/tu/verify/file',
+      payload: body.payload,
+      headers: { 'content-type': body.contentType, 'accept-language': lang, cookie: `shomei-lang=${lang}` },
+    }),
+  );
+}
+
+/** #10: the upload's answer is a redirect to the page that shows the verdict; the browser follows it. */
+async function shown(lang: Lang, posted: LightMyRequestResponse) {
+  expect(posted.statusCode).toBe(303);
+  const binding = posted.cookies.find((cookie) => cookie.name === 'shomei-flow');
   return h.app.server.inject({
-    method: 'POST',
-    url: '/tu/verify/file',
-    payload: body.payload,
-    headers: { 'content-type': body.contentType, 'accept-language': lang, cookie: `shomei-lang=${lang}` },
+    method: 'GET',
+    url: posted.headers.location as string,
+    headers: { 'accept-language': lang, cookie: `shomei-lang=${lang}; shomei-flow=${binding?.value ?? ''}` },
   });
 }
 
@@ -250,12 +265,15 @@ describe('C-7 verification by upload (#4)', () => {
       expect(errorMessages(none.body)).toEqual([say(lang, 'certificates.verify.fileRequired')]);
       const emptyFile = await upload(lang, Buffer.alloc(0));
       expect(emptyFile.statusCode).toBe(422);
-      const notMultipart = await h.app.server.inject({
-        method: 'POST',
-        url: '/tu/verify/file',
-        payload: 'pdf=x',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': lang },
-      });
+      const notMultipart = await shown(
+        lang,
+        await h.app.server.inject({
+          method: 'POST',
+          url: '/tu/verify/file',
+          payload: 'pdf=x',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': lang },
+        }),
+      );
       expect(notMultipart.statusCode).toBe(422);
       expect(errorMessages(notMultipart.body)).toEqual([say(lang, 'certificates.verify.fileRequired')]);
     });

@@ -6,7 +6,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /**
- * Removes rows nobody can use any more: ended sessions, flows a week past their expiry (their
+ * Removes rows nobody can use any more: ended sessions and kept form states, flows a week past their expiry (their
  * keys go with them), delivered mail after a week, and mail that never went out (given up, or
  * queued over a week ago): staff see failures for that week. Runs on every instance; the
  * deletes are idempotent.
@@ -32,7 +32,7 @@ export class Housekeeping {
     if (this.timer) clearInterval(this.timer);
   }
 
-  async run(): Promise<{ sessions: number; flows: number; mails: number; undeliverable: number }> {
+  async run(): Promise<{ sessions: number; flows: number; mails: number; undeliverable: number; forms: number }> {
     const now = this.clock.now();
     const repos = this.uow.repos;
     const result = {
@@ -40,6 +40,7 @@ export class Housekeeping {
       flows: await repos.flows.deleteExpiredBefore(now - 7 * DAY),
       mails: await repos.outbox.deleteSentBefore(now - 7 * DAY),
       undeliverable: await repos.outbox.deleteUndeliverableBefore(now - 7 * DAY),
+      forms: await repos.formStates.deleteExpired(now),
     };
     this.log.info(result, 'housekeeping done');
     return result;

@@ -5,6 +5,7 @@ import * as orders from './migrations/2026-11-22T0200_orders.js';
 import * as mailOutboxSealed from './migrations/2026-11-29T0200_mail_outbox_sealed.js';
 import * as sessionSecondPasswordAt from './migrations/2026-11-29T0300_session_second_password_at.js';
 import * as tenantPublicUrl from './migrations/2026-11-29T0300_tenant_public_url.js';
+import * as formStates from './migrations/2026-11-29T1200_form_states.js';
 import * as secretKeyFingerprint from './migrations/2026-11-29T1400_secret_key_fingerprint.js';
 import * as tenantEnabled from './migrations/2026-11-29T1500_tenant_enabled.js';
 
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T0200_mail_outbox_sealed': mailOutboxSealed,
   '2026-11-29T0300_session_second_password_at': sessionSecondPasswordAt,
   '2026-11-29T0300_tenant_public_url': tenantPublicUrl,
+  '2026-11-29T1200_form_states': formStates,
   '2026-11-29T1400_secret_key_fingerprint': secretKeyFingerprint,
   '2026-11-29T1500_tenant_enabled': tenantEnabled,
 };

@@ -11,6 +11,7 @@ import type { TenantCache } from '../features/tenants/tenant.cache.js';
 import { TenantRepository } from '../features/tenants/tenant.repository.js';
 import { FlowRepository } from '../flows/flow.repository.js';
 import { SessionRepository } from '../platform/session.repository.js';
+import { FormStateRepository } from '../platform/form-state.repository.js';
 import { IssuedCertificateRepository } from '../features/certificates/issued-certificate.repository.js';
 import { SigningKeyRepository } from '../features/certificates/signing-key.repository.js';
 import { DeliveryRepository } from '../features/orders/delivery.repository.js';
@@ -35,6 +36,7 @@ export interface Repositories {
   signingKeys: SigningKeyRepository;
   terminals: TerminalRepository;
   deliveries: DeliveryRepository;
+  formStates: FormStateRepository;
 }
 
 /** What the repositories of one database keep between requests, shared by its transactions. */
@@ -60,5 +62,6 @@ export function repositories(db: Kysely<Database>, caches: RepositoryCaches): Re
     signingKeys: new SigningKeyRepository(db),
     terminals: new TerminalRepository(db),
     deliveries: new DeliveryRepository(db),
+    formStates: new FormStateRepository(db),
   };
 }

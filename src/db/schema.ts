@@ -10,6 +10,7 @@ import type { TenantTable } from '../features/tenants/tenant.table.js';
 import type { FlowTable } from '../flows/flow.table.js';
 import type { SessionTable } from '../platform/session.table.js';
 import type { ServerKeyTable } from '../platform/server-key.table.js';
+import type { FormStateTable } from '../platform/form-state.table.js';
 
 import type { IssuedCertificateTable, TenantSignerTable } from '../features/certificates/issued-certificate.table.js';
 import type {
@@ -41,4 +42,5 @@ export interface Database {
   terminals: TerminalTable;
   digital_deliveries: DigitalDeliveryTable;
   server_keys: ServerKeyTable;
+  form_states: FormStateTable;
 }

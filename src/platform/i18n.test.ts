@@ -133,6 +133,7 @@ const linkStatuses = Object.keys({ expired: 1, used: 1, unknown: 1 } satisfies R
 >);
 const loginNotices = Object.keys({
   loggedOut: 1,
+  loginRequired: 1,
   sessionEnded: 1,
   flowEnded: 1,
   mailAddressSet: 1,

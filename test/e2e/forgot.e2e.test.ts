@@ -73,7 +73,7 @@ describeBrowser('forgotten second password in a browser (§2.4c)', () => {
       await onScreen(page, words.loginTitle);
 
       // The forgotten second password no longer opens the account (L-6: one message for any field).
-      tour.expectedHttp.add('401 POST /tu/login');
+      tour.expectedHttp.add('401 GET /tu/login');
       await submitLogin(tour, lang, student, forgotten);
       await page.getByRole('alert').filter({ hasText: words.problem }).waitFor();
       await expect(page.getByRole('alert').textContent()).resolves.toContain(words.wrongLogin);

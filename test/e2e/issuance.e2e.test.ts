@@ -269,7 +269,8 @@ describeBrowser('certificate issuance in a browser (C-1, C-4, C-5, C-7, C-8, C-1
       // The same PDF, uploaded as the recipient received it.
       await page.getByLabel(w.file, { exact: true }).setInputFiles(pdfFile);
       await page.getByRole('button', { name: w.checkFile, exact: true }).click();
-      await page.waitForURL(/\/tu\/verify\/file$/);
+      // #10: the verdict is shown after a redirect, so Back and reload never resubmit the file.
+      await page.waitForURL(/\/tu\/verify\?form=/);
       await page.getByRole('region', { name: w.genuine }).getByText(w.holder, { exact: true }).waitFor();
       await checkScreen(tour, 'verify-file');
 

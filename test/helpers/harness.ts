@@ -123,7 +123,12 @@ export interface Page {
   body: string;
   location: string | undefined;
   headers: LightMyRequestResponse['headers'];
+  /** A form's error answer: the POST's 303 to the page that shows the kept values and errors (#10). */
+  postStatus?: number;
 }
+
+/** The address a form's error answer redirects to: its page, with the kept state's id. */
+export const keptFormState = /[?&]form=[A-Za-z0-9_-]{43}$/;
 
 /**
  * A browser for `app.inject`: keeps cookies, takes the CSRF token from the last page's form,
@@ -193,10 +198,15 @@ export class TestBrowser {
     return match[1];
   }
 
+  /**
+   * `follow: false` still follows a form's error answer (a 303 to the form with its kept state,
+   * #10 §1), as a browser shows it: the page says what was wrong, with the error's status.
+   * `follow: 'never'` returns every answer as sent.
+   */
   async post(
     url: string,
     form: Record<string, string>,
-    options: { follow?: boolean; csrf?: string | false } = {},
+    options: { follow?: boolean | 'never'; csrf?: string | false } = {},
   ): Promise<Page> {
     const body = new URLSearchParams({
       ...(options.csrf === false ? {} : { _csrf: options.csrf ?? this.csrf() }),
@@ -210,7 +220,9 @@ export class TestBrowser {
       remoteAddress: this.options.ip ?? '127.0.0.1',
     });
     const page = this.toPage(response);
-    if (options.follow !== false && page.location) return this.get(page.location);
+    if (options.follow === 'never' || !page.location) return page;
+    if (options.follow !== false) return this.get(page.location);
+    if (keptFormState.test(page.location)) return { ...(await this.get(page.location)), postStatus: page.status };
     return page;
   }
 }

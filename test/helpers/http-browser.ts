@@ -1,3 +1,5 @@
+import { keptFormState } from './harness.js';
+
 /** A cookie-keeping browser over real HTTP (fetch), for tests against running Shomei processes. */
 export class HttpBrowser {
   readonly cookies = new Map<string, string>();
@@ -54,6 +56,9 @@ export class HttpBrowser {
     this.remember(response);
     const body = await response.text();
     if (response.status < 300 || response.status >= 400) this.lastBody = body;
-    return { status: response.status, body, location: response.headers.get('location') };
+    const location = response.headers.get('location');
+    // A form's error answer (#10): a 303 to the form with its kept state; the page says what was wrong.
+    if (location && keptFormState.test(location)) return this.get(new URL(location, url).toString());
+    return { status: response.status, body, location };
   }
 }

@@ -2,8 +2,10 @@ import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'f
 import type { Actor } from '../../platform/actor.js';
 import { visitorActor } from '../../platform/http/actor.js';
 import type { CookiePolicy } from '../../platform/cookies.js';
-import { randomToken } from '../../platform/crypto.js';
 import type { SecretHasher } from '../../platform/crypto.js';
+import { browserBinding } from '../../platform/http/browser-binding.js';
+import { queryField } from '../../platform/http/form.js';
+import type { FormStates } from '../../platform/http/form-state.js';
 import { tenantBase } from '../../platform/views/render.js';
 import type { CurrentSession } from './account.model.js';
 import { secretPurpose } from './secret-purpose.js';
@@ -16,6 +18,8 @@ export class AuthHttp {
   constructor(
     readonly cookies: CookiePolicy,
     private readonly secrets: SecretHasher,
+    /** Error answers of every student form (post/redirect/get, #10 §1). */
+    readonly forms: FormStates,
   ) {}
 
   /**
@@ -23,12 +27,7 @@ export class AuthHttp {
    * on first need; flows store only its hash.
    */
   actor(request: FastifyRequest, reply: FastifyReply): Actor {
-    let binding = request.cookies[this.cookies.flowBinding];
-    if (!binding || !/^[A-Za-z0-9_-]{43}$/.test(binding)) {
-      binding = randomToken();
-      reply.setCookie(this.cookies.flowBinding, binding, this.cookies.options());
-      request.cookies[this.cookies.flowBinding] = binding;
-    }
+    const binding = browserBinding(request, reply, this.cookies);
     const account = request.currentSession?.account;
     return {
       ...visitorActor(request, request.tenant.id),
@@ -68,12 +67,36 @@ export class AuthHttp {
     reply.setCookie(this.cookies.trustedBrowser(request.tenant.slug), token, this.cookies.options(days * 86_400));
   }
 
-  /** Logged-in pages: without a live session the student goes back to the login screen. */
+  /**
+   * Logged-in pages: without a live session the student goes to the login screen, which says
+   * "Please log in" to a browser that never had a session and "Your session has ended" to one
+   * whose session did; after login the student comes back to the page asked for (#10 §1).
+   */
   readonly requireSession: preHandlerAsyncHookHandler = async (request, reply) => {
-    if (!request.currentSession) {
-      await reply.redirect(`${tenantBase(request)}/login?notice=sessionEnded`, 303);
-    }
+    if (request.currentSession) return;
+    const notice = this.sessionToken(request) ? 'sessionEnded' : 'loginRequired';
+    const login = `${tenantBase(request)}/login?notice=${notice}`;
+    await reply.redirect(request.method === 'GET' ? withReturn(login, request.url) : login, 303);
   };
+}
+
+/**
+ * The page to return to after login (`?next=`): only a path of this university's own pages, so
+ * the login screen can never send a student to another site or another university.
+ */
+export function returnPath(request: FastifyRequest): string | undefined {
+  const next = queryField(request.query, 'next');
+  const base = `${tenantBase(request)}/`;
+  if (!next.startsWith(base) || next.startsWith(`${base}login`) || /[\\\s\u0000-\u001f\u007f]/.test(next))
+    return undefined;
+  const resolved = new URL(next, 'http://shomei.invalid');
+  if (resolved.origin !== 'http://shomei.invalid' || !resolved.pathname.startsWith(base)) return undefined;
+  return `${resolved.pathname}${resolved.search}`;
+}
+
+/** `url` carrying the page to return to after login, when there is one. */
+export function withReturn(url: string, next: string | undefined): string {
+  return next ? `${url}${url.includes('?') ? '&' : '?'}next=${encodeURIComponent(next)}` : url;
 }
 
 export function session(request: FastifyRequest): CurrentSession {

@@ -7,7 +7,7 @@ import { mailAddressForm } from './auth.forms.js';
 import { sendLinkProblem } from './link-problem.js';
 import { MailAddressCompletePage, MailAddressPage } from './pages/email-registration.pages.js';
 import { LinkConfirmPage, MailSentPage } from './pages/mailed-link.pages.js';
-import { flowUrl, toLoginFlowEnded } from './journey.http.js';
+import { flowUrl, toLinkPage, toLoginFlowEnded } from './journey.http.js';
 
 /** §2.1: Mail address setting, reached with the university password on first login, and its mailed link. */
 export async function emailRegistrationRoutes(app: FastifyInstance, { auth }: { auth: AuthServices }) {
@@ -19,35 +19,32 @@ export async function emailRegistrationRoutes(app: FastifyInstance, { auth }: { 
       http.actor(request, reply),
     );
     if (!flow) return toLoginFlowEnded(request, reply);
+    const kept = await http.forms.recall<{ address: string; check: string }>(request, reply);
     return sendPage(
       request,
       reply,
-      <MailAddressPage action={flowUrl(request, '/mail-address', flow.id)} address="" errors={[]} />,
+      <MailAddressPage
+        action={flowUrl(request, '/mail-address', flow.id)}
+        address={kept?.values.address ?? ''}
+        check={kept?.values.check}
+        errors={kept?.errors ?? []}
+      />,
+      kept?.status,
     );
   });
 
   app.post('/mail-address', async (request, reply) => {
     const flowId = queryField(request.query, 'flow');
     const address = formField(request.body, 'address', 300);
-    const result = await auth.registration.submit(
-      request.tenant,
-      flowId,
-      address,
-      formField(request.body, 'check', 300),
-      http.actor(request, reply),
-    );
+    const check = formField(request.body, 'check', 300);
+    const result = await auth.registration.submit(request.tenant, flowId, address, check, http.actor(request, reply));
     if (result.status === 'gone') return toLoginFlowEnded(request, reply);
     if (result.status === 'invalid') {
-      return sendPage(
-        request,
-        reply,
-        <MailAddressPage
-          action={flowUrl(request, '/mail-address', flowId)}
-          address={address}
-          errors={fieldErrors(result.violations, mailAddressForm)}
-        />,
-        422,
-      );
+      return http.forms.redirect(request, reply, flowUrl(request, '/mail-address', flowId), {
+        values: { address, check },
+        errors: fieldErrors(result.violations, mailAddressForm),
+        status: 422,
+      });
     }
     return reply.redirect(flowUrl(request, '/mail-address/sent', flowId), 303);
   });
@@ -90,12 +87,9 @@ export async function emailRegistrationRoutes(app: FastifyInstance, { auth }: { 
   });
 
   app.post('/mail-address/confirm', async (request, reply) => {
-    const outcome = await auth.registration.confirm(
-      request.tenant,
-      formField(request.body, 'token', 256),
-      http.actor(request, reply),
-    );
-    if (outcome.status !== 'completed') return sendLinkProblem(request, reply, outcome.status, 'registration');
+    const token = formField(request.body, 'token', 256);
+    const outcome = await auth.registration.confirm(request.tenant, token, http.actor(request, reply));
+    if (outcome.status !== 'completed') return toLinkPage(request, reply, '/mail-address/confirm', token);
     return reply.redirect(`${tenantBase(request)}/mail-address/complete`, 303);
   });
 

@@ -12,6 +12,14 @@ export function toLoginFlowEnded(request: FastifyRequest, reply: FastifyReply) {
   return reply.redirect(`${tenantBase(request)}/login?notice=flowEnded`, 303);
 }
 
+/**
+ * A mailed link's button (POST) that found the link used or expired: its page (GET) says so, so
+ * the answer to the POST is a redirect and Back or reload never resubmits (#10 §1).
+ */
+export function toLinkPage(request: FastifyRequest, reply: FastifyReply, path: string, token: string) {
+  return reply.redirect(`${tenantBase(request)}${path}?token=${encodeURIComponent(token)}`, 303);
+}
+
 /** The end of §2.2 and of §2.4c is the same dialog. */
 export function sendSecondPasswordComplete(request: FastifyRequest, reply: FastifyReply) {
   return sendPage(

@@ -2,7 +2,7 @@ import type { AuthServices } from './auth.services.js';
 import type { FastifyInstance } from 'fastify';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
 import { fieldErrors, formField, queryField } from '../../platform/http/form.js';
-import { newSecondPasswordForm } from './auth.forms.js';
+import { keptNewSecondPassword, newSecondPasswordForm } from './auth.forms.js';
 import { SetSecondPasswordPage } from './pages/second-password-setup.page.js';
 import { flowUrl, toLoginFlowEnded, sendSecondPasswordComplete } from './journey.http.js';
 
@@ -16,41 +16,40 @@ export async function secondPasswordSetupRoutes(app: FastifyInstance, { auth }: 
       http.actor(request, reply),
     );
     if (!flow) return toLoginFlowEnded(request, reply);
+    const kept = await http.forms.recall<{ candidate: string; check: string }>(request, reply);
     return sendPage(
       request,
       reply,
       <SetSecondPasswordPage
         action={flowUrl(request, '/second-password/setup', flow.id)}
-        errors={[]}
+        errors={kept?.errors ?? []}
         button={request.t('secondPassword.set')}
+        kept={kept?.values}
       />,
+      kept?.status,
     );
   });
 
   app.post('/second-password/setup', async (request, reply) => {
     const flowId = queryField(request.query, 'flow');
+    const typed = {
+      candidate: formField(request.body, 'secondPassword', 256),
+      check: formField(request.body, 'check', 256),
+    };
     const result = await auth.secondPassword.setup(
       request.tenant,
       flowId,
-      {
-        candidate: formField(request.body, 'secondPassword', 256),
-        check: formField(request.body, 'check', 256),
-        universityPasswordSeal: request.cookies[http.cookies.setupProof],
-      },
+      { ...typed, universityPasswordSeal: request.cookies[http.cookies.setupProof] },
       http.actor(request, reply),
     );
     if (result.status === 'gone') return toLoginFlowEnded(request, reply);
     if (result.status === 'invalid') {
-      return sendPage(
-        request,
-        reply,
-        <SetSecondPasswordPage
-          action={flowUrl(request, '/second-password/setup', flowId)}
-          errors={fieldErrors(result.violations, newSecondPasswordForm)}
-          button={request.t('secondPassword.set')}
-        />,
-        422,
-      );
+      const errors = fieldErrors(result.violations, newSecondPasswordForm);
+      return http.forms.redirect(request, reply, flowUrl(request, '/second-password/setup', flowId), {
+        values: keptNewSecondPassword(typed, errors, { candidate: 'secondPassword', check: 'check' }),
+        errors,
+        status: 422,
+      });
     }
     reply.clearCookie(http.cookies.setupProof, http.cookies.options());
     return reply.redirect(`${tenantBase(request)}/second-password/complete`, 303);

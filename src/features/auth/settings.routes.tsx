@@ -4,8 +4,9 @@ import { maskEmail } from '../../platform/format.js';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
 import { fieldErrors, formField, queryField } from '../../platform/http/form.js';
 import { session } from './auth.http.js';
-import { changeSecondPasswordForm, mailAddressForm } from './auth.forms.js';
+import { changeSecondPasswordForm, keptNewSecondPassword, mailAddressForm } from './auth.forms.js';
 import type { AuthServices } from './auth.services.js';
+import { toLinkPage } from './journey.http.js';
 import { sendLinkProblem } from './link-problem.js';
 import { ChangeMailAddressPage } from './pages/change-mail-address.page.js';
 import { ChangeSecondPasswordPage } from './pages/change-second-password.page.js';
@@ -23,23 +24,27 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
   app.get('/manual', loggedIn, async (request, reply) => sendPage(request, reply, <ManualPage />));
 
   // §2.4a: Change mail address.
-  app.get('/settings/mail-address', loggedIn, async (request, reply) =>
-    sendPage(
+  app.get('/settings/mail-address', loggedIn, async (request, reply) => {
+    const kept = await http.forms.recall<{ newAddress: string; check: string }>(request, reply);
+    return sendPage(
       request,
       reply,
       <ChangeMailAddressPage
-        address=""
-        errors={[]}
+        address={kept?.values.newAddress ?? ''}
+        check={kept?.values.check}
+        errors={kept?.errors ?? []}
         current={maskEmail(session(request).account.email ?? '')}
         askSecondPassword={!auth.settings.recentlyReauthenticated(session(request))}
       />,
-    ),
-  );
+      kept?.status,
+    );
+  });
 
   app.post('/settings/mail-address', loggedIn, async (request, reply) => {
     const current = session(request);
     const { account } = current;
     const address = formField(request.body, 'newAddress', 300);
+    const check = formField(request.body, 'check', 300);
     const actor = http.actor(request, reply);
     const reauth = await auth.settings.reauthenticate(
       request.tenant,
@@ -50,25 +55,14 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
     const result =
       reauth.status === 'invalid'
         ? reauth
-        : await auth.settings.requestEmailChange(
-            request.tenant,
-            account,
-            address,
-            formField(request.body, 'check', 300),
-            actor,
-          );
+        : await auth.settings.requestEmailChange(request.tenant, account, address, check, actor);
     if (result.status === 'invalid') {
-      return sendPage(
-        request,
-        reply,
-        <ChangeMailAddressPage
-          address={address}
-          errors={fieldErrors(result.violations, mailAddressForm)}
-          current={maskEmail(account.email ?? '')}
-          askSecondPassword={reauth.status === 'invalid'}
-        />,
-        422,
-      );
+      // The second password is never kept; whether it is asked again follows the session.
+      return http.forms.redirect(request, reply, `${tenantBase(request)}/settings/mail-address`, {
+        values: { newAddress: address, check },
+        errors: fieldErrors(result.violations, mailAddressForm),
+        status: 422,
+      });
     }
     return reply.redirect(`${tenantBase(request)}/settings/mail-address/sent`, 303);
   });
@@ -105,13 +99,14 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
   });
 
   app.post('/settings/mail-address/confirm', async (request, reply) => {
+    const token = formField(request.body, 'token', 256);
     const outcome = await auth.settings.confirmEmailChange(
       request.tenant,
-      formField(request.body, 'token', 256),
+      token,
       http.actor(request, reply),
       request.currentSession?.idHash,
     );
-    if (outcome.status !== 'completed') return sendLinkProblem(request, reply, outcome.status, 'change');
+    if (outcome.status !== 'completed') return toLinkPage(request, reply, '/settings/mail-address/confirm', token);
     return reply.redirect(`${tenantBase(request)}/settings/mail-address/changed`, 303);
   });
 
@@ -129,32 +124,38 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
   );
 
   // §2.4b: Change second password.
-  app.get('/settings/second-password', loggedIn, async (request, reply) =>
-    sendPage(request, reply, <ChangeSecondPasswordPage errors={[]} />),
-  );
+  app.get('/settings/second-password', loggedIn, async (request, reply) => {
+    const kept = await http.forms.recall<{ candidate: string; check: string }>(request, reply);
+    return sendPage(
+      request,
+      reply,
+      <ChangeSecondPasswordPage errors={kept?.errors ?? []} kept={kept?.values} />,
+      kept?.status,
+    );
+  });
 
   app.post('/settings/second-password', loggedIn, async (request, reply) => {
     const current = session(request);
+    const typed = {
+      candidate: formField(request.body, 'newSecondPassword', 256),
+      check: formField(request.body, 'check', 256),
+    };
     const result = await auth.secondPassword.change(
       request.tenant,
       current.account,
-      {
-        old: formField(request.body, 'oldSecondPassword', 256),
-        candidate: formField(request.body, 'newSecondPassword', 256),
-        check: formField(request.body, 'check', 256),
-      },
+      { old: formField(request.body, 'oldSecondPassword', 256), ...typed },
       http.actor(request, reply),
       current.idHash,
     );
-    if (result.status !== 'done')
-      return sendPage(
-        request,
-        reply,
-        <ChangeSecondPasswordPage
-          errors={result.status === 'invalid' ? fieldErrors(result.violations, changeSecondPasswordForm) : []}
-        />,
-        422,
-      );
+    if (result.status !== 'done') {
+      // A wrong old second password is never kept; the new one and its check are, unless refused.
+      const errors = result.status === 'invalid' ? fieldErrors(result.violations, changeSecondPasswordForm) : [];
+      return http.forms.redirect(request, reply, `${tenantBase(request)}/settings/second-password`, {
+        values: keptNewSecondPassword(typed, errors, { candidate: 'newSecondPassword', check: 'check' }),
+        errors,
+        status: 422,
+      });
+    }
     return reply.redirect(`${tenantBase(request)}/settings/second-password/changed`, 303);
   });
 
@@ -175,6 +176,7 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
   app.get('/settings/two-factor', loggedIn, async (request, reply) => {
     const { account } = session(request);
     const mandatory = auth.settings.twoFactorLocked(request.tenant);
+    const kept = await http.forms.recall(request, reply);
     return sendPage(
       request,
       reply,
@@ -182,7 +184,9 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
         enabled={mandatory || account.twoFactorEnabled}
         mandatory={mandatory}
         askSecondPassword={!auth.settings.recentlyReauthenticated(session(request))}
+        errors={kept?.errors ?? []}
       />,
+      kept?.status,
     );
   });
 
@@ -201,20 +205,19 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
         http.actor(request, reply),
       );
       if (reauth.status === 'invalid')
-        return sendPage(
-          request,
-          reply,
-          <TwoFactorPage
-            enabled={account.twoFactorEnabled}
-            mandatory={false}
-            askSecondPassword
-            errors={fieldErrors(reauth.violations, mailAddressForm)}
-          />,
-          422,
-        );
+        return http.forms.redirect(request, reply, `${tenantBase(request)}/settings/two-factor`, {
+          values: {},
+          errors: fieldErrors(reauth.violations, mailAddressForm),
+          status: 422,
+        });
     }
     const outcome = await auth.settings.setTwoFactor(request.tenant, account, enable, http.actor(request, reply));
-    if (outcome.status === 'mandatory') return sendPage(request, reply, <TwoFactorPage enabled mandatory />, 409);
+    if (outcome.status === 'mandatory')
+      return http.forms.redirect(request, reply, `${tenantBase(request)}/settings/two-factor`, {
+        values: {},
+        errors: [],
+        status: 409,
+      });
     return reply.redirect(`${tenantBase(request)}/settings/two-factor/changed`, 303);
   });
 

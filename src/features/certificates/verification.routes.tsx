@@ -1,15 +1,37 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatDateTime } from '../../platform/format.js';
 import { Button, ErrorSummary, Field, type FieldError, Message } from '../../platform/views/components.js';
 import { Layout } from '../../platform/views/layout.js';
 import { usePage } from '../../platform/views/page-context.js';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
 import { formField, queryField } from '../../platform/http/form.js';
+import type { FormStates } from '../../platform/http/form-state.js';
 import type { Verdict, VerificationService } from './verification.service.js';
+
+/** A verdict as the page shows it and a kept form state holds it: without the PDF's bytes. */
+type ShownVerdict = Verdict extends infer V
+  ? V extends { certificate: infer C }
+    ? Omit<V, 'certificate'> & { certificate: Omit<C, 'pdf'> }
+    : V
+  : never;
+
+function shown(verdict: Verdict): ShownVerdict {
+  if (verdict.status === 'unknown') return verdict;
+  const { pdf: _bytes, ...certificate } = verdict.certificate;
+  return { status: verdict.status, certificate };
+}
 
 const verdictKind = { genuine: 'success', revoked: 'warning', altered: 'warning', unknown: 'warning' } as const;
 
-function VerifyPage({ code, verdict, errors }: { code: string; verdict?: Verdict | undefined; errors: FieldError[] }) {
+function VerifyPage({
+  code,
+  verdict,
+  errors,
+}: {
+  code: string;
+  verdict?: ShownVerdict | undefined;
+  errors: FieldError[];
+}) {
   const { t, base, lang } = usePage();
   return (
     <Layout title={t('certificates.verify.title')} hasErrors={errors.length > 0} langSwitch={{ keep: {} }}>
@@ -86,30 +108,40 @@ function VerifyPage({ code, verdict, errors }: { code: string; verdict?: Verdict
  */
 export async function verificationRoutes(
   app: FastifyInstance,
-  { verification }: { verification: VerificationService },
+  { verification, forms }: { verification: VerificationService; forms: FormStates },
 ) {
   const readOnly = { config: { csrf: false } };
+  // Errors and a checked file's verdict are shown after a redirect (#10 §1): Back and reload never resubmit.
+  const again = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: { errors: FieldError[]; verdict?: ShownVerdict },
+  ) =>
+    forms.redirect(request, reply, `${tenantBase(request)}/verify`, {
+      values: {},
+      errors: state.errors,
+      status: state.errors.length > 0 ? 422 : 200,
+      ...(state.verdict && { extra: state.verdict }),
+    });
 
   app.get('/verify', async (request, reply) => {
+    const kept = await forms.recall<Record<string, never>, ShownVerdict>(request, reply);
+    if (kept) {
+      return sendPage(request, reply, <VerifyPage code="" verdict={kept.extra} errors={kept.errors} />, kept.status);
+    }
     const code = queryField(request.query, 'code');
     if (!code) return sendPage(request, reply, <VerifyPage code="" errors={[]} />);
     return sendPage(
       request,
       reply,
-      <VerifyPage code={code} verdict={await verification.byCode(request.tenant, code)} errors={[]} />,
+      <VerifyPage code={code} verdict={shown(await verification.byCode(request.tenant, code))} errors={[]} />,
     );
   });
 
   app.post('/verify', readOnly, async (request, reply) => {
     const code = formField(request.body, 'code', 40);
-    if (!code.trim()) {
-      return sendPage(
-        request,
-        reply,
-        <VerifyPage code="" errors={[{ field: 'code', message: 'certificates.verify.codeRequired' }]} />,
-        422,
-      );
-    }
+    if (!code.trim())
+      return again(request, reply, { errors: [{ field: 'code', message: 'certificates.verify.codeRequired' }] });
     return reply.redirect(`${tenantBase(request)}/verify?code=${encodeURIComponent(code.trim())}`, 303);
   });
 
@@ -118,18 +150,8 @@ export async function verificationRoutes(
       ? await request.file({ limits: { fileSize: 5 * 1024 * 1024, files: 1 } })
       : undefined;
     const bytes = file ? await file.toBuffer().catch(() => undefined) : undefined;
-    if (!bytes || bytes.length === 0) {
-      return sendPage(
-        request,
-        reply,
-        <VerifyPage code="" errors={[{ field: 'pdf', message: 'certificates.verify.fileRequired' }]} />,
-        422,
-      );
-    }
-    return sendPage(
-      request,
-      reply,
-      <VerifyPage code="" verdict={await verification.byFile(request.tenant, bytes)} errors={[]} />,
-    );
+    if (!bytes || bytes.length === 0)
+      return again(request, reply, { errors: [{ field: 'pdf', message: 'certificates.verify.fileRequired' }] });
+    return again(request, reply, { errors: [], verdict: shown(await verification.byFile(request.tenant, bytes)) });
   });
 }

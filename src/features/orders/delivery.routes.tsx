@@ -3,9 +3,10 @@ import { formatDateTime } from '../../platform/format.js';
 import { Button, Form, Message } from '../../platform/views/components.js';
 import { Layout } from '../../platform/views/layout.js';
 import { usePage } from '../../platform/views/page-context.js';
-import { sendPage } from '../../platform/views/render.js';
+import { sendPage, tenantBase } from '../../platform/views/render.js';
 import { visitorActor } from '../../platform/http/actor.js';
 import { formField, queryField } from '../../platform/http/form.js';
+import type { FormStates } from '../../platform/http/form-state.js';
 import type { IssuedCertificate } from '../certificates/issued-certificate.model.js';
 import type { DeliveryService } from './delivery.service.js';
 
@@ -53,7 +54,11 @@ function DownloadPage({
   );
 }
 
-function DeliveryProblemPage({ status }: { status: 'expired' | 'unknown' | 'revoked' }) {
+interface Problem {
+  problem: 'expired' | 'unknown' | 'revoked';
+}
+
+function DeliveryProblemPage({ status }: { status: Problem['problem'] }) {
   const { t } = usePage();
   return (
     <Layout title={t(`orders.delivery.${status}.title`)}>
@@ -65,9 +70,14 @@ function DeliveryProblemPage({ status }: { status: 'expired' | 'unknown' | 'revo
 }
 
 /** The recipient's download link (C-9): GET shows the page, the Download button (POST) counts it (L-18). */
-export async function deliveryRoutes(app: FastifyInstance, { deliveries }: { deliveries: DeliveryService }) {
+export async function deliveryRoutes(
+  app: FastifyInstance,
+  { deliveries, forms }: { deliveries: DeliveryService; forms: FormStates },
+) {
   app.get('/delivery', async (request, reply) => {
     const token = queryField(request.query, 'token');
+    const kept = await forms.recall<Record<string, never>, Problem>(request, reply);
+    if (kept?.extra) return sendPage(request, reply, <DeliveryProblemPage status={kept.extra.problem} />, kept.status);
     const page = await deliveries.page(request.tenant, token);
     if (page.status !== 'ok') return sendPage(request, reply, <DeliveryProblemPage status={page.status} />, 410);
     return sendPage(
@@ -83,13 +93,21 @@ export async function deliveryRoutes(app: FastifyInstance, { deliveries }: { del
   });
 
   app.post('/delivery', async (request, reply) => {
+    const token = formField(request.body, 'token', 256);
     const result = await deliveries.download(
       request.tenant,
-      formField(request.body, 'token', 256),
+      token,
       formField(request.body, 'serial', 64),
       visitorActor(request, request.tenant.id),
     );
-    if (result.status !== 'ok') return sendPage(request, reply, <DeliveryProblemPage status={result.status} />, 410);
+    // What went wrong is shown after a redirect, so Back and reload never resubmit (#10 §1).
+    if (result.status !== 'ok')
+      return forms.redirect<Record<string, never>, Problem>(
+        request,
+        reply,
+        `${tenantBase(request)}/delivery?token=${encodeURIComponent(token)}`,
+        { values: {}, errors: [], status: 410, extra: { problem: result.status } },
+      );
     return reply
       .type('application/pdf')
       .header('cache-control', 'no-store')

@@ -61,6 +61,16 @@ const orderForm = {
   },
 };
 
+/** The form as the student filled it, from a draft on review: Back from the review (#10 §1). */
+function draftValues(draft: OrderDraft): OrderFormValues {
+  return {
+    copies: Object.fromEntries(draft.lines.map((line) => [`copies-${line.type}-${line.lang}`, String(line.copies)])),
+    address: draft.address ?? emptyFormValues.address,
+    recipient: draft.recipient ?? emptyFormValues.recipient,
+    recipientAccepts: draft.recipientAccepts ?? false,
+  };
+}
+
 function draftLines(values: OrderFormValues, catalogue: readonly CatalogueItem[]): DraftLine[] {
   const lines: DraftLine[] = [];
   for (const item of catalogue) {
@@ -103,10 +113,22 @@ export async function orderRoutes(
       return reply.redirect(`${tenantBase(request)}/home`, 303);
     }
     const offerings = await orders.offerings(request.tenant, record, destination);
+    const kept = await http.forms.recall<OrderFormValues>(request, reply);
+    const flowId = queryField(request.query, 'flow');
+    const review =
+      flowId && !kept
+        ? await orders.review(request.tenant, session(request).account, flowId, http.actor(request, reply))
+        : undefined;
+    const values =
+      kept?.values ??
+      (review?.status === 'ok' && review.draft.destination === destination
+        ? draftValues(review.draft)
+        : emptyFormValues);
     return sendPage(
       request,
       reply,
-      <OrderFormPage destination={destination} offerings={offerings} values={emptyFormValues} errors={[]} />,
+      <OrderFormPage destination={destination} offerings={offerings} values={values} errors={kept?.errors ?? []} />,
+      kept?.status,
     );
   });
 
@@ -125,18 +147,11 @@ export async function orderRoutes(
     };
     const result = await orders.draft(request.tenant, account, draft, http.actor(request, reply));
     if (result.status === 'invalid') {
-      const offerings = await orders.offerings(request.tenant, record, destination);
-      return sendPage(
-        request,
-        reply,
-        <OrderFormPage
-          destination={destination}
-          offerings={offerings}
-          values={values}
-          errors={fieldErrors(result.violations, orderForm)}
-        />,
-        422,
-      );
+      return http.forms.redirect(request, reply, `${tenantBase(request)}/orders/new?destination=${destination}`, {
+        values,
+        errors: fieldErrors(result.violations, orderForm),
+        status: 422,
+      });
     }
     return reply.redirect(`${tenantBase(request)}/orders/review?flow=${encodeURIComponent(result.flowId)}`, 303);
   });
@@ -145,10 +160,12 @@ export async function orderRoutes(
     const flowId = queryField(request.query, 'flow');
     const review = await orders.review(request.tenant, session(request).account, flowId, http.actor(request, reply));
     if (review.status !== 'ok') return reply.redirect(`${tenantBase(request)}/home`, 303);
+    const kept = await http.forms.recall(request, reply);
     return sendPage(
       request,
       reply,
-      <ReviewPage flowId={flowId} draft={review.draft} quote={review.quote} errors={[]} />,
+      <ReviewPage flowId={flowId} draft={review.draft} quote={review.quote} errors={kept?.errors ?? []} />,
+      kept?.status,
     );
   });
 
@@ -159,18 +176,11 @@ export async function orderRoutes(
     const placed = await orders.place(request.tenant, account, flowId, actor);
     if (placed.status === 'gone') return reply.redirect(`${tenantBase(request)}/orders`, 303);
     if (placed.status === 'invalid') {
-      const review = await orders.review(request.tenant, account, flowId, actor);
-      if (review.status !== 'ok') return reply.redirect(`${tenantBase(request)}/home`, 303);
-      return sendPage(
+      return http.forms.redirect(
         request,
         reply,
-        <ReviewPage
-          flowId={flowId}
-          draft={review.draft}
-          quote={review.quote}
-          errors={fieldErrors(placed.violations, orderForm)}
-        />,
-        422,
+        `${tenantBase(request)}/orders/review?flow=${encodeURIComponent(flowId)}`,
+        { values: {}, errors: fieldErrors(placed.violations, orderForm), status: 422 },
       );
     }
     return reply.redirect(`${tenantBase(request)}/orders/${placed.order.id}?notice=placed`, 303);

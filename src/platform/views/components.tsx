@@ -40,7 +40,8 @@ interface FieldProps {
   name: string;
   label: string;
   type?: 'text' | 'email' | 'password';
-  value?: string;
+  /** For a password, only what the server kept for the form again: never one it refused (#10 §1). */
+  value?: string | undefined;
   errors?: FieldError[];
   autocomplete?: string;
   inputMode?: 'numeric' | 'email' | 'text';
@@ -76,7 +77,7 @@ export function Field(props: FieldProps) {
         id={id}
         name={props.name}
         type={props.type ?? 'text'}
-        value={props.type === 'password' ? undefined : props.value}
+        value={props.value}
         autocomplete={props.autocomplete}
         inputMode={props.inputMode}
         required={props.required}

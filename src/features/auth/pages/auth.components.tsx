@@ -7,11 +7,13 @@ export function MailAddressFields({
   name,
   label,
   address,
+  check,
   errors,
 }: {
   name: string;
   label: string;
   address: string;
+  check?: string | undefined;
   errors: FieldError[];
 }) {
   const { t } = usePage();
@@ -31,6 +33,7 @@ export function MailAddressFields({
         name="check"
         label={t('mailAddress.check')}
         type="email"
+        value={check}
         errors={errors}
         autocomplete="off"
         inputMode="email"
@@ -69,10 +72,13 @@ export function NewSecondPasswordFields({
   name,
   label,
   errors,
+  kept,
 }: {
   name: string;
   label: string;
   errors: FieldError[];
+  /** What the server kept of an earlier try: never a password it refused (auth.forms.ts). */
+  kept?: { candidate: string; check: string } | undefined;
 }) {
   const { t } = usePage();
   return (
@@ -81,6 +87,7 @@ export function NewSecondPasswordFields({
         name={name}
         label={label}
         type="password"
+        value={kept?.candidate}
         errors={errors}
         autocomplete="new-password"
         maxLength={SECOND_PASSWORD_MAX * 4}
@@ -89,6 +96,7 @@ export function NewSecondPasswordFields({
         name="check"
         label={t('secondPassword.check')}
         type="password"
+        value={kept?.check}
         errors={errors}
         autocomplete="new-password"
         maxLength={SECOND_PASSWORD_MAX * 4}

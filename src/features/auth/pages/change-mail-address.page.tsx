@@ -6,11 +6,13 @@ import { MailAddressFields, ReauthField } from './auth.components.js';
 /** §2.4a steps 2–3 (L-9). */
 export function ChangeMailAddressPage({
   address,
+  check,
   errors,
   current,
   askSecondPassword,
 }: {
   address: string;
+  check?: string | undefined;
   errors: FieldError[];
   current: string;
   askSecondPassword: boolean;
@@ -21,7 +23,13 @@ export function ChangeMailAddressPage({
       <ErrorSummary errors={errors} />
       <p>{t('changeMail.current', { address: current })}</p>
       <Form action={`${base}/settings/mail-address`} class="stack">
-        <MailAddressFields name="newAddress" label={t('changeMail.newAddress')} address={address} errors={errors} />
+        <MailAddressFields
+          name="newAddress"
+          label={t('changeMail.newAddress')}
+          address={address}
+          check={check}
+          errors={errors}
+        />
         {askSecondPassword && <ReauthField errors={errors} />}
         <FormActions backHref={`${base}/home`} submit={t('mailAddress.submit')} />
       </Form>

@@ -5,7 +5,14 @@ import { usePage } from '../../../platform/views/page-context.js';
 import { NewSecondPasswordFields } from './auth.components.js';
 
 /** §2.4b (L-10). */
-export function ChangeSecondPasswordPage({ errors }: { errors: FieldError[] }) {
+export function ChangeSecondPasswordPage({
+  errors,
+  kept,
+}: {
+  errors: FieldError[];
+  /** The new second password and its check, when the server kept them (a wrong old one is never kept). */
+  kept?: { candidate: string; check: string } | undefined;
+}) {
   const { t, base } = usePage();
   return (
     <Layout title={t('changeSecondPassword.title')} hasErrors={errors.length > 0}>
@@ -19,7 +26,12 @@ export function ChangeSecondPasswordPage({ errors }: { errors: FieldError[] }) {
           autocomplete="current-password"
           maxLength={SECOND_PASSWORD_MAX * 4}
         />
-        <NewSecondPasswordFields name="newSecondPassword" label={t('changeSecondPassword.new')} errors={errors} />
+        <NewSecondPasswordFields
+          name="newSecondPassword"
+          label={t('changeSecondPassword.new')}
+          errors={errors}
+          kept={kept}
+        />
         <FormActions backHref={`${base}/home`} submit={t('changeSecondPassword.submit')} />
       </Form>
     </Layout>

@@ -22,14 +22,18 @@ export function KeyPage({
   expiresAt,
   errors,
   dialog,
+  next,
 }: {
   flowId: string;
   expiresAt: number;
   errors: FieldError[];
   dialog?: KeyDialog | undefined;
+  /** The page to return to after login, carried through both forms. */
+  next?: string | undefined;
 }) {
   const { t, base, lang } = usePage();
-  const action = `${base}/login/key?flow=${encodeURIComponent(flowId)}`;
+  const query = `?flow=${encodeURIComponent(flowId)}${next ? `&next=${encodeURIComponent(next)}` : ''}`;
+  const action = `${base}/login/key${query}`;
   return (
     <Layout title={t('key.title')} hasErrors={errors.length > 0}>
       {dialog && (
@@ -63,7 +67,7 @@ export function KeyPage({
         </div>
       </Form>
       {/* Its own form, so Enter in the key field always means Authenticate. */}
-      <form id="reissue-form" method="post" action={`${base}/login/key/reissue?flow=${encodeURIComponent(flowId)}`}>
+      <form id="reissue-form" method="post" action={`${base}/login/key/reissue${query}`}>
         <CsrfField />
       </form>
     </Layout>

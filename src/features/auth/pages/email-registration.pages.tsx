@@ -14,11 +14,13 @@ import { MailAddressFields } from './auth.components.js';
 export function MailAddressPage({
   action,
   address,
+  check,
   errors,
   title,
 }: {
   action: string;
   address: string;
+  check?: string | undefined;
   errors: FieldError[];
   title?: string;
 }) {
@@ -27,7 +29,13 @@ export function MailAddressPage({
     <Layout title={title ?? t('mailAddress.title')} hasErrors={errors.length > 0}>
       <ErrorSummary errors={errors} />
       <Form action={action} class="stack">
-        <MailAddressFields name="address" label={t('mailAddress.address')} address={address} errors={errors} />
+        <MailAddressFields
+          name="address"
+          label={t('mailAddress.address')}
+          address={address}
+          check={check}
+          errors={errors}
+        />
         <FormActions backHref={`${base}/login`} submit={t('mailAddress.submit')} />
       </Form>
     </Layout>

@@ -12,29 +12,41 @@ import {
 import { Layout } from '../../../platform/views/layout.js';
 import { useTenantPage } from '../../tenants/tenant-page.js';
 
-export type LoginNotice = 'loggedOut' | 'sessionEnded' | 'flowEnded' | 'mailAddressSet' | 'secondPasswordSet';
+export type LoginNotice =
+  'loggedOut' | 'loginRequired' | 'sessionEnded' | 'flowEnded' | 'mailAddressSet' | 'secondPasswordSet';
 
 /** L-1: the Student login screen. */
 export function LoginPage({
   userId,
   errors,
   notice,
+  action,
 }: {
   userId: string;
   errors: FieldError[];
   notice?: LoginNotice | undefined;
+  /** Carries the page to return to after login. */
+  action: string;
 }) {
   const { t, tenant, lang, base } = useTenantPage();
   const notes = tenant?.content[lang].loginNotes ?? [];
   return (
     <Layout title={t('login.title')} hasErrors={errors.length > 0} langSwitch={{ keep: {} }}>
       {notice && (
-        <Message kind={notice === 'sessionEnded' || notice === 'flowEnded' ? 'warning' : 'success'}>
+        <Message
+          kind={
+            notice === 'sessionEnded' || notice === 'flowEnded'
+              ? 'warning'
+              : notice === 'loginRequired'
+                ? 'info'
+                : 'success'
+          }
+        >
           {t(`login.notice.${notice}`)}
         </Message>
       )}
       <ErrorSummary errors={errors} />
-      <Form action={`${base}/login`} class="stack">
+      <Form action={action} class="stack">
         <Field
           name="userId"
           label={t('login.userId')}

@@ -9,11 +9,13 @@ export function SetSecondPasswordPage({
   errors,
   button,
   token,
+  kept,
 }: {
   action: string;
   errors: FieldError[];
   button: string;
   token?: string;
+  kept?: { candidate: string; check: string } | undefined;
 }) {
   const { t } = usePage();
   return (
@@ -21,7 +23,12 @@ export function SetSecondPasswordPage({
       <ErrorSummary errors={errors} />
       <Form action={action} class="stack">
         {token && <input type="hidden" name="token" value={token} />}
-        <NewSecondPasswordFields name="secondPassword" label={t('secondPassword.secondPassword')} errors={errors} />
+        <NewSecondPasswordFields
+          name="secondPassword"
+          label={t('secondPassword.secondPassword')}
+          errors={errors}
+          kept={kept}
+        />
         <Button>{button}</Button>
       </Form>
     </Layout>

@@ -42,7 +42,7 @@ export function ReviewPage({
       <Form action={`${base}/orders/place?flow=${encodeURIComponent(flowId)}`} class="stack">
         <p class="review-total">{t('orders.review.total', { total: formatYen(quote.totalYen, lang) })}</p>
         <FormActions
-          backHref={`${base}/orders/new?destination=${draft.destination}`}
+          backHref={`${base}/orders/new?destination=${draft.destination}&flow=${encodeURIComponent(flowId)}`}
           submit={t('orders.review.confirm')}
         />
       </Form>
