@@ -34,9 +34,6 @@ beforeAll(async () => {
   for (const lang of ['en', 'ja'] as const) {
     content[lang].manual = manual[lang];
     content[lang].inquiry.chat = { url: chat[lang], hours: lang === 'en' ? '24 hours' : '24時間' };
-    content[lang].destinations =
-      lang === 'en' ? ['Campus printer', 'Convenience store'] : ['学内印刷機', 'コンビニエンスストア'];
-    content[lang].certificates = lang === 'en' ? ['Certificate of Enrollment'] : ['在学証明書'];
   }
   await h.database.db
     .updateTable('tenants')

@@ -23,7 +23,7 @@ export async function emailKeyRoutes(app: FastifyInstance, { auth }: { auth: Aut
     return sendPage(
       request,
       reply,
-      <KeyPage flowId={flowId} expiresAt={screen.expiresAt} errors={[]} dialog={dialog} />,
+      <KeyPage flowId={flowId} status={screen} errors={[]} dialog={dialog} />,
     );
   });
 
@@ -37,7 +37,7 @@ export async function emailKeyRoutes(app: FastifyInstance, { auth }: { auth: Aut
       return sendPage(
         request,
         reply,
-        <KeyPage flowId={flowId} expiresAt={screen.expiresAt} errors={errors} dialog={dialog} />,
+        <KeyPage flowId={flowId} status={screen} errors={errors} dialog={dialog} />,
         status,
       );
     };
@@ -73,9 +73,9 @@ export async function emailKeyRoutes(app: FastifyInstance, { auth }: { auth: Aut
         reply,
         <KeyPage
           flowId={flowId}
-          expiresAt={screen.expiresAt}
+          status={screen}
           errors={[]}
-          dialog={{ kind: 'cooldown', seconds: result.seconds }}
+          dialog={{ kind: 'cooldown', seconds: result.seconds, reissueAt: result.reissueAt }}
         />,
         429,
       );

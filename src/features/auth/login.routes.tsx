@@ -4,16 +4,13 @@ import { formatDateTime } from '../../platform/format.js';
 import type { FieldError } from '../../platform/views/components.js';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
 import { formField, queryField } from '../../platform/http/form.js';
-import { LandingPage } from './pages/landing.page.js';
 import { LoginPage, type LoginNotice } from './pages/login.page.js';
 import { flowUrl } from './journey.http.js';
 
-/** Login and logout (§2.1–§2.3 step 3): the tenant's landing page, the Login screen and its button. */
+/** Login and logout (§2.1–§2.3 step 3): the Login screen and its button. */
 export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthServices }) {
   const { http } = auth;
   const loginNotices: LoginNotice[] = ['loggedOut', 'sessionEnded', 'flowEnded', 'mailAddressSet', 'secondPasswordSet'];
-
-  app.get('/', async (request, reply) => sendPage(request, reply, <LandingPage />));
 
   app.get('/login', async (request, reply) => {
     if (request.currentSession) return reply.redirect(`${tenantBase(request)}/home`, 303);

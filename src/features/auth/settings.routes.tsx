@@ -79,7 +79,11 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
       reply,
       <MailSentPage
         title={request.t('changeMail.sentTitle')}
-        maskedAddress={request.t('changeMail.newAddressWord')}
+        finish={request.t('changeMail.sentFinish')}
+        maskedAddress={
+          (await auth.settings.pendingEmailChange(request.tenant, session(request).account)) ??
+          request.t('changeMail.newAddressWord')
+        }
         minutes={request.tenant.policy.linkLifetimeMinutes}
         backHref={`${tenantBase(request)}/home`}
         backLabel={request.t('common.toHome')}
@@ -120,7 +124,7 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
       request,
       reply,
       <DoneDialogPage
-        title={request.t('changeMail.changedTitle')}
+        title={request.t('changeMail.title')}
         heading={request.t('changeMail.changedTitle')}
         lines={[request.t('changeMail.changedLine')]}
         okHref={`${tenantBase(request)}/${request.currentSession ? 'home' : 'login'}`}
@@ -163,7 +167,7 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
       request,
       reply,
       <DoneDialogPage
-        title={request.t('changeSecondPassword.changedTitle')}
+        title={request.t('changeSecondPassword.title')}
         heading={request.t('changeSecondPassword.changedTitle')}
         lines={[request.t('changeSecondPassword.changedLine')]}
         okHref={`${tenantBase(request)}/home`}
@@ -225,7 +229,7 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
       request,
       reply,
       <DoneDialogPage
-        title={request.t('twoFactor.changedTitle')}
+        title={request.t('twoFactor.title')}
         heading={request.t('twoFactor.changedTitle')}
         lines={[
           request.t('twoFactor.current', {

@@ -1,5 +1,5 @@
 import { formatYen } from '../../../platform/format.js';
-import { formatDateTime } from '../../../platform/format.js';
+import { formatDateTime, formatReservationNumber } from '../../../platform/format.js';
 import { Button, Form, LinkButton, Message } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
@@ -41,7 +41,7 @@ export function OrderDetailPage({
       {order.reservationNumber && order.state === 'reserved' && !expired && (
         <section class="reservation" aria-labelledby="reservation-title">
           <h2 id="reservation-title">{t('orders.detail.reservationNumber')}</h2>
-          <p class="reservation__number">{order.reservationNumber}</p>
+          <p class="reservation__number">{formatReservationNumber(order.reservationNumber)}</p>
           <p>{t('orders.detail.validUntil', { expiry: formatDateTime(order.reservationExpiresAt ?? 0, lang) })}</p>
           <p>{t(`orders.detail.howTo.${order.destination}`)}</p>
         </section>
@@ -58,9 +58,13 @@ export function OrderDetailPage({
         {order.reservationNumber && (
           <>
             <dt>{t('orders.detail.reservationNumber')}</dt>
-            <dd>{order.reservationNumber}</dd>
-            <dt>{t('orders.detail.expiry')}</dt>
-            <dd>{formatDateTime(order.reservationExpiresAt ?? 0, lang)}</dd>
+            <dd>{formatReservationNumber(order.reservationNumber)}</dd>
+            {order.state === 'reserved' && (
+              <>
+                <dt>{t('orders.detail.expiry')}</dt>
+                <dd>{formatDateTime(order.reservationExpiresAt ?? 0, lang)}</dd>
+              </>
+            )}
           </>
         )}
         {order.trackingNumber && (
