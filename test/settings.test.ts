@@ -601,17 +601,3 @@ describe('§2.5 languages', () => {
   });
 });
 
-describe('L-20 the landing page', () => {
-  it.each(['en', 'ja'] as const)(
-    'L-20 names the certificates and destinations and links to the first registration and login (%s)',
-    async (lang) => {
-      const page = await browserFor(lang).get('/tu/');
-      const text = textOf(page.body);
-      expect(text).toContain(say(lang, 'landing.loginLink'));
-      expect(text).toContain(say(lang, 'landing.otherCertificates'));
-      expect(text).toContain(lang === 'en' ? 'Certificate of Enrollment' : '在学証明書');
-      expect(text).toContain(lang === 'en' ? 'Convenience store' : 'コンビニエンスストア');
-      expect(page.body).toContain('href="/tu/login"');
-    },
-  );
-});

@@ -47,11 +47,11 @@ export function composeMail(
     t('mail.footer.inquiryHeading'),
     t('mail.footer.inquiryAbout'),
     ...(inquiryTitle ? [inquiryTitle] : []),
+    ...(japaneseOnly && content.inquiry.chat ? [t('mail.footer.useChat')] : []),
     ...content.inquiry.phones.map((phone) => `${t('inquiry.phone')}: ${phone.number} ${phone.hours}`),
     ...(content.inquiry.chat
       ? [`${t('inquiry.chat')}: ${content.inquiry.chat.url} ${content.inquiry.chat.hours}`]
       : []),
-    ...(japaneseOnly && content.inquiry.chat ? [t('mail.footer.useChat')] : []),
   ];
   const closing = [t('mail.footer.deleteIfUnknown'), t('mail.footer.sendOnly')];
   const subject = `【${tenantName}】${t(`mail.${event}.subject`, { ...params, tenantName })}`;
