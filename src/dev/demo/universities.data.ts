@@ -15,7 +15,9 @@ function manual(lang: 'ja' | 'en', office: string, digital: boolean): string {
         '・学内印刷機：学内の証明書印刷機で、その場で料金を支払って受け取ります。',
         '・コンビニエンスストア：全国のコンビニエンスストアのマルチコピー機で、その場で料金を支払って受け取ります。',
         '・郵送：大学が印刷し、国内の住所へ郵送します（手数料のほかに郵送料がかかります）。',
-        ...(digital ? ['・電子交付：電子署名付きのPDFを、提出先（企業・他校など）へダウンロード用URL（有効期限90日）で送ります。'] : []),
+        ...(digital
+          ? ['・電子交付：電子署名付きのPDFを、提出先（企業・他校など）へダウンロード用URL（有効期限90日）で送ります。']
+          : []),
       ].join('\n'),
       '3. 申込の手順',
       '発行先を選び、証明書ごとに言語と通数を入力して「次へ」を押します。確認画面で料金（郵送は郵送料を含む合計）を確認し、「確定」を押します。支払い後の返金はできません。',
@@ -44,7 +46,9 @@ function manual(lang: 'ja' | 'en', office: string, digital: boolean): string {
       '- Convenience store: print at the multi-copy machine of a convenience store anywhere in Japan and pay there.',
       '- Postal mail: the university prints the certificates and mails them to an address in Japan (postage is added to the fee).',
       ...(digital
-        ? ['- Digital delivery: a digitally signed PDF is sent to a recipient (an employer, another school) by a download link valid 90 days.']
+        ? [
+            '- Digital delivery: a digitally signed PDF is sent to a recipient (an employer, another school) by a download link valid 90 days.',
+          ]
         : []),
     ].join('\n'),
     '3. How to order',

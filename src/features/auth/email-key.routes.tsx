@@ -20,11 +20,7 @@ export async function emailKeyRoutes(app: FastifyInstance, { auth }: { auth: Aut
       : notice === 'reissued'
         ? { kind: 'reissued' }
         : undefined;
-    return sendPage(
-      request,
-      reply,
-      <KeyPage flowId={flowId} status={screen} errors={[]} dialog={dialog} />,
-    );
+    return sendPage(request, reply, <KeyPage flowId={flowId} status={screen} errors={[]} dialog={dialog} />);
   });
 
   app.post('/login/key', async (request, reply) => {

@@ -49,9 +49,7 @@ export function KeyPage({
           <p>
             {t(
               `key.dialog.${dialog.kind}.body`,
-              dialog.kind === 'cooldown'
-                ? { seconds: dialog.seconds, time: formatTime(dialog.reissueAt, lang) }
-                : {},
+              dialog.kind === 'cooldown' ? { seconds: dialog.seconds, time: formatTime(dialog.reissueAt, lang) } : {},
             )}
           </p>
         </Dialog>

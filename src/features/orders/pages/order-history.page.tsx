@@ -56,7 +56,9 @@ export function HistoryPage({
                   <td data-label={t('orders.detail.state')}>
                     {t(`orders.states.${expired.has(order.id) ? 'expired' : order.state}`)}
                   </td>
-                  <td data-label={t('orders.detail.reservationNumber')}>{order.reservationNumber ? formatReservationNumber(order.reservationNumber) : '—'}</td>
+                  <td data-label={t('orders.detail.reservationNumber')}>
+                    {order.reservationNumber ? formatReservationNumber(order.reservationNumber) : '—'}
+                  </td>
                   <td data-label={t('orders.detail.expiry')}>
                     {order.reservationExpiresAt && order.state === 'reserved'
                       ? formatDateTime(order.reservationExpiresAt, lang)
