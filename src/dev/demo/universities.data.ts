@@ -73,11 +73,11 @@ function manual(lang: 'ja' | 'en', office: string, digital: boolean): string {
 
 const loginNotesJa = [
   '初めてログインする場合は、大学のユーザID・パスワードでログインしてください。初回は第2パスワードは不要です。',
-  '手続き完了後10分以内にメールが届かない場合は、迷惑メールフォルダを確認してください。',
+  '手続き完了後30分経ってもメールが届かない場合は、迷惑メールフォルダを確認してください。',
 ];
 const loginNotesEn = [
   'When you log in for the first time, please log in with your university ID/university password. For the first time, second password is not required.',
-  'If you do not receive an e-mail within 10 minutes after completing the procedure, check your spam folder.',
+  'If you do not receive an e-mail within 30 minutes after completing the procedure, check your spam folder.',
 ];
 
 const demoContent: TenantContent = {
@@ -123,7 +123,7 @@ const demoContent: TenantContent = {
 const minatoContent: TenantContent = {
   ja: {
     loginNotes: loginNotesJa,
-    manual: manual('ja', '学生支援課', false),
+    manual: manual('ja', '各学部窓口', false),
     inquiry: {
       title: '◆港デモ大学 学生支援課 証明書発行窓口',
       phones: [{ number: '045-000-0000', hours: '平日 8:30～17:15' }],
@@ -138,7 +138,7 @@ const minatoContent: TenantContent = {
   },
   en: {
     loginNotes: loginNotesEn,
-    manual: manual('en', 'the Student Support Office', false),
+    manual: manual('en', 'your faculty office', false),
     inquiry: {
       title: '◆Minato Demo University Student Support Office, certificates desk',
       phones: [{ number: '+81-(0)45-000-0000', hours: 'Weekdays 8:30 AM to 5:15 PM' }],

@@ -28,16 +28,20 @@ export function LandingPage({ items, destinations }: { items: CatalogueItem[]; d
           ))}
         </ol>
         <p>{t('landing.otherCertificates')}</p>
-        <h3>{t('landing.certificatesHeading')}</h3>
-        <ul>
-          {items.map((item) => (
-            <li key={item.type}>
-              {t('landing.itemFee', { name: item.name[lang], fee: formatYen(item.feeYen, lang) })}
-            </li>
-          ))}
-        </ul>
-        <h3>{t('landing.rulesHeading')}</h3>
-        <EligibilityRules items={items} />
+        {items.length > 0 && (
+          <>
+            <h3>{t('landing.certificatesHeading')}</h3>
+            <ul>
+              {items.map((item) => (
+                <li key={item.type}>
+                  {t('landing.itemFee', { name: item.name[lang], fee: formatYen(item.feeYen, lang) })}
+                </li>
+              ))}
+            </ul>
+            <h3>{t('landing.rulesHeading')}</h3>
+            <EligibilityRules items={items} />
+          </>
+        )}
         <p>
           <a class="button button--primary" href={`${base}/login`}>
             {t('landing.loginLink')}

@@ -2,7 +2,7 @@ import { formatYen } from '../../../platform/format.js';
 import { formatDateTime, formatReservationNumber } from '../../../platform/format.js';
 import { Button, Form, LinkButton, Message } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
-import { usePage } from '../../../platform/views/page-context.js';
+import { useTenantPage } from '../../tenants/tenant-page.js';
 import type { Order } from '../order.model.js';
 import { AddressBlock } from './order.components.js';
 
@@ -30,7 +30,7 @@ export function OrderDetailPage({
   delivery: DeliveryStatus | undefined;
   notice?: 'placed' | 'cancelled' | 'notCancellable' | undefined;
 }) {
-  const { t, lang, base } = usePage();
+  const { t, lang, base, tenant } = useTenantPage();
   return (
     <Layout title={t('orders.detail.title')}>
       {notice && (
@@ -44,6 +44,12 @@ export function OrderDetailPage({
           <p class="reservation__number">{formatReservationNumber(order.reservationNumber)}</p>
           <p>{t('orders.detail.validUntil', { expiry: formatDateTime(order.reservationExpiresAt ?? 0, lang) })}</p>
           <p>{t(`orders.detail.howTo.${order.destination}`)}</p>
+        </section>
+      )}
+      {order.state === 'submitted' && (
+        <section class="message message--info" aria-labelledby="payment-title">
+          <h2 id="payment-title">{t('orders.review.paymentHeading')}</h2>
+          <p>{tenant?.content[lang].payment || t(`orders.review.payment.${order.destination}`)}</p>
         </section>
       )}
       <dl class="summary">
