@@ -107,6 +107,7 @@ describe('C-9 digital delivery end to end (#4)', () => {
         'copies-enrollment-ja': '1',
         ...digitalRecipient,
         recipientEmail,
+        recipientLang: lang,
       });
       expect(drafted.status).toBe(303);
       const review = textOf((await student.browser.get(drafted.location!)).body);
@@ -129,7 +130,7 @@ describe('C-9 digital delivery end to end (#4)', () => {
         feeYen: 600,
         postageYen: 0,
         reservationNumber: null,
-        recipient: { name: digitalRecipient.recipientName, email: recipientEmail },
+        recipient: { name: digitalRecipient.recipientName, email: recipientEmail, lang },
       });
       const submitted = await h.smtp.waitFor(student.email, { since });
       expect(submitted.subject).toContain(say(lang, 'mail.orderStatus.subject_digital_submitted'));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatDateTime } from '../src/platform/format.js';
+import { formatDateTime, formatTime } from '../src/platform/format.js';
 import { browsers } from './factories/browser.js';
 import { type Harness, TestBrowser, startHarness, textOf } from './helpers/harness.js';
 import {
@@ -275,7 +275,9 @@ describe.each(['en', 'ja'] as const)('§2.6 failed key entries in %s', (lang) =>
     expect(early.status).toBe(429);
     expect(early.headers['retry-after']).toBe('30');
     expect(dialogText(early.body)).toContain(say(lang, 'key.dialog.cooldown.title'));
-    expect(dialogText(early.body)).toContain(say(lang, 'key.dialog.cooldown.body', { seconds: 30 }));
+    expect(dialogText(early.body)).toContain(
+      say(lang, 'key.dialog.cooldown.body', { seconds: 30, time: formatTime(h.clock.now() + 30_000, lang) }),
+    );
     expect(await mailsTo(h, student.email, since)).toHaveLength(0);
     // The key still works.
     expect((await enterKey(browser, url, key)).location).toBe('/tu/login/authenticated');

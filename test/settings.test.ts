@@ -34,9 +34,6 @@ beforeAll(async () => {
   for (const lang of ['en', 'ja'] as const) {
     content[lang].manual = manual[lang];
     content[lang].inquiry.chat = { url: chat[lang], hours: lang === 'en' ? '24 hours' : '24時間' };
-    content[lang].destinations =
-      lang === 'en' ? ['Campus printer', 'Convenience store'] : ['学内印刷機', 'コンビニエンスストア'];
-    content[lang].certificates = lang === 'en' ? ['Certificate of Enrollment'] : ['在学証明書'];
   }
   await h.database.db
     .updateTable('tenants')
@@ -604,17 +601,3 @@ describe('§2.5 languages', () => {
   });
 });
 
-describe('L-20 the landing page', () => {
-  it.each(['en', 'ja'] as const)(
-    'L-20 names the certificates and destinations and links to the first registration and login (%s)',
-    async (lang) => {
-      const page = await browserFor(lang).get('/tu/');
-      const text = textOf(page.body);
-      expect(text).toContain(say(lang, 'landing.loginLink'));
-      expect(text).toContain(say(lang, 'landing.otherCertificates'));
-      expect(text).toContain(lang === 'en' ? 'Certificate of Enrollment' : '在学証明書');
-      expect(text).toContain(lang === 'en' ? 'Convenience store' : 'コンビニエンスストア');
-      expect(page.body).toContain('href="/tu/login"');
-    },
-  );
-});

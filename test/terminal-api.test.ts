@@ -1,3 +1,4 @@
+import { formatYen } from '../src/platform/format.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -522,7 +523,7 @@ describe('C-5 the terminal simulator page (#4)', () => {
         number: `${number.slice(0, 4)}-${number.slice(4)}`,
       });
       expect(looked.status).toBe(200);
-      expect(textOf(looked.body)).toContain(say(lang, 'orders.simulator.pay', { amount: 300 }));
+      expect(textOf(looked.body)).toContain(say(lang, 'orders.simulator.pay', { amount: formatYen(300, lang) }));
       const paid = await browser.post('/simulator/pay', { terminal: 'sim-store', number, amount: '300' });
       expect(paid.status).toBe(200);
       expect(textOf(paid.body)).toContain(say(lang, 'orders.simulator.paid'));

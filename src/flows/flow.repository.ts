@@ -125,6 +125,21 @@ export class FlowRepository {
       .execute();
   }
 
+  /** The newest live flow of a kind for an account: what a "sent" page may repeat back (#10). */
+  async findOpen<C>(tenantId: string, subjectId: string, kind: FlowKind, now: number): Promise<Flow<C> | undefined> {
+    const row = await this.db
+      .selectFrom('flows')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('subject_id', '=', subjectId)
+      .where('kind', '=', kind)
+      .where('state', '!=', 'completed')
+      .where('expires_at', '>', now)
+      .orderBy('issued_at', 'desc')
+      .executeTakeFirst();
+    return row && toFlow<C>(row);
+  }
+
   async deleteExpiredBefore(cutoff: number): Promise<number> {
     const result = await this.db.deleteFrom('flows').where('expires_at', '<', cutoff).executeTakeFirst();
     return Number(result.numDeletedRows);

@@ -53,3 +53,41 @@ export function formatDate(isoDate: string, lang: Lang): string {
 export function formatYen(amount: number, lang: Lang): string {
   return lang === 'ja' ? `${amount.toLocaleString('ja-JP')}円` : `¥${amount.toLocaleString('en-US')}`;
 }
+
+/** A 12-digit reservation number grouped for keying in at a machine: 1234-5678-9012 (#10). */
+export function formatReservationNumber(number: string): string {
+  return /^\d{12}$/.test(number) ? `${number.slice(0, 4)}-${number.slice(4, 8)}-${number.slice(8)}` : number;
+}
+
+/**
+ * A reservation number as typed or sent: full-width digits, spaces and hyphens of any width
+ * are accepted, so 1234-5678-9012 and 123456789012 are the same number (#10).
+ */
+export function canonicalReservationNumber(typed: string): string {
+  return typed.normalize('NFKC').replace(/[\s\-‐‑‒–—―ー−]/g, '');
+}
+
+/** A day of the year ('MM-DD') as people write it: 4月1日 / April 1. */
+export function formatMonthDay(monthDay: string, lang: Lang): string {
+  const [month, day] = monthDay.split('-').map(Number);
+  if (!month || !day) return monthDay;
+  return lang === 'ja'
+    ? `${month}月${day}日`
+    : new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'long', day: 'numeric' }).format(
+        new Date(Date.UTC(2001, month - 1, day)),
+      );
+}
+
+const timeFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
+/** A moment within the next minutes, to the second, in Japan time: 18:42:10（日本時間） / 18:42:10 (JST). */
+export function formatTime(ms: number, lang: Lang): string {
+  const text = timeFormat.format(new Date(ms));
+  return lang === 'ja' ? `${text}（日本時間）` : `${text} (JST)`;
+}

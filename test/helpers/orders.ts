@@ -205,11 +205,11 @@ export function terminalCall(
   });
 }
 
-/** The reservation number on an order's page. */
+/** The reservation number on an order's page, shown grouped (1234-5678-9012, #10); its 12 digits. */
 export function reservationNumberIn(html: string): string {
-  const match = /<p class="reservation__number">(\d+)<\/p>/.exec(html);
-  if (!match?.[1]) throw new Error('no reservation number on the page');
-  return match[1];
+  const match = /<p class="reservation__number">(\d{4}-\d{4}-\d{4})<\/p>/.exec(html);
+  if (!match?.[1]) throw new Error('no grouped reservation number on the page');
+  return match[1].replace(/-/g, '');
 }
 
 export async function orderRow(h: Harness, orderId: string) {

@@ -118,9 +118,9 @@ describe('#4 demo records', () => {
     expect(check('s2026001', 'expected_graduation')).toEqual({ available: true });
     expect(check('s2026005', 'expected_graduation')).toEqual({ available: true });
     expect(check('s2026006', 'expected_graduation')).toEqual({ available: false, reason: 'finalYearOnly' });
-    expect(check('s2026003', 'enrollment')).toEqual({ available: false, reason: 'status' });
+    expect(check('s2026003', 'enrollment')).toEqual({ available: false, reason: 'status', status: 'leave_of_absence' });
     expect(check('s2026003', 'transcript')).toEqual({ available: true });
-    expect(check('s2026101', 'transcript')).toEqual({ available: false, reason: 'status' });
+    expect(check('s2026101', 'transcript')).toEqual({ available: false, reason: 'status', status: 'withdrawn' });
     expect(check('s2026102', 'transcript')).toEqual({ available: true });
     expect(check('s2026106', 'expected_graduation')).toEqual({
       available: false,

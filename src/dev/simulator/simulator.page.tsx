@@ -7,6 +7,7 @@ import {
   LinkButton,
   Message,
 } from '../../platform/views/components.js';
+import { formatReservationNumber, formatYen } from '../../platform/format.js';
 import { Layout } from '../../platform/views/layout.js';
 import { usePage } from '../../platform/views/page-context.js';
 import type { SimulatorTerminal } from './simulator.terminals.js';
@@ -98,7 +99,7 @@ export function SimulatorPage({
                 value={state.number}
                 errors={state.errors}
                 inputMode="numeric"
-                maxLength={14}
+                maxLength={20}
                 autocomplete="off"
               />
               <Button>{t('orders.simulator.lookUp')}</Button>
@@ -108,7 +109,7 @@ export function SimulatorPage({
         {state.step !== 'enter' && (
           <dl class="summary">
             <dt>{t('orders.detail.reservationNumber')}</dt>
-            <dd>{state.reservation.reservationNumber}</dd>
+            <dd>{formatReservationNumber(state.reservation.reservationNumber)}</dd>
             {state.reservation.items.map((item) => (
               <>
                 <dt>{item.name[lang]}</dt>
@@ -119,7 +120,7 @@ export function SimulatorPage({
             ))}
             <dt>{t('orders.form.total')}</dt>
             <dd>
-              <strong>{t('orders.simulator.amount', { amount: state.reservation.amountYen })}</strong>
+              <strong>{formatYen(state.reservation.amountYen, lang)}</strong>
             </dd>
           </dl>
         )}
@@ -131,7 +132,7 @@ export function SimulatorPage({
               <LinkButton href={`/simulator?terminal=${terminal.id}`} variant="secondary">
                 {t('common.back')}
               </LinkButton>
-              <Button>{t('orders.simulator.pay', { amount: state.reservation.amountYen })}</Button>
+              <Button>{t('orders.simulator.pay', { amount: formatYen(state.reservation.amountYen, lang) })}</Button>
             </div>
           </Form>
         )}

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { UnitOfWork } from '../../db/unit-of-work.js';
 import type { TerminalService } from '../../features/orders/terminal.service.js';
 import type { SecretHasher } from '../../platform/crypto.js';
+import { canonicalReservationNumber } from '../../platform/format.js';
 import { sendPage } from '../../platform/views/render.js';
 import { formField, queryField } from '../../platform/http/form.js';
 import { type ApiDocument, type ApiReservation, SimulatorPage, type Step } from './simulator.page.js';
@@ -97,7 +98,7 @@ export async function simulatorRoutes(
 
   app.post('/lookup', async (request, reply) => {
     const { terminal } = await chosen(formField(request.body, 'terminal', 80));
-    const number = formField(request.body, 'number', 20).normalize('NFKC').replace(/[\s-]/g, '');
+    const number = canonicalReservationNumber(formField(request.body, 'number', 40));
     const result = await api(terminal, 'GET', `/reservations/${encodeURIComponent(number)}`);
     if (result.status !== 200) return refused(request, reply, terminal, number, result.json.error);
     return render(request, reply, terminal, { step: 'confirm', reservation: result.json as unknown as ApiReservation });

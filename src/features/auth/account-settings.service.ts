@@ -98,6 +98,17 @@ export class AccountSettingsService {
     return { status: 'sent', email };
   }
 
+  /** The address a pending change was mailed to, masked, for the "sent" screen (#10). */
+  async pendingEmailChange(tenant: Tenant, account: Account): Promise<string | undefined> {
+    const flow = await this.deps.uow.repos.flows.findOpen<EmailChangeContext>(
+      tenant.id,
+      account.id,
+      'email_change',
+      this.deps.clock.now(),
+    );
+    return flow && maskEmail(flow.context.newEmail);
+  }
+
   inspectEmailChange(tenant: Tenant, token: string): Promise<LinkStatus<EmailChangeContext>> {
     return this.deps.flows.inspectLink<EmailChangeContext>(this.deps.uow.repos, tenant.id, 'email_change', token);
   }

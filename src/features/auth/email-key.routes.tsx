@@ -23,7 +23,7 @@ export async function emailKeyRoutes(app: FastifyInstance, { auth }: { auth: Aut
     const kind = kept?.extra?.kind ?? (screen.invalidated ? 'invalidated' : notice === 'reissued' ? 'reissued' : '');
     const dialog: KeyDialog | undefined =
       kind === 'cooldown'
-        ? { kind, seconds: kept?.retryAfterSeconds ?? 1 }
+        ? { kind, seconds: kept?.retryAfterSeconds ?? 1, reissueAt: screen.reissueAt }
         : kind === 'invalidated' || kind === 'expired' || kind === 'reissued'
           ? { kind }
           : undefined;
@@ -32,7 +32,7 @@ export async function emailKeyRoutes(app: FastifyInstance, { auth }: { auth: Aut
       reply,
       <KeyPage
         flowId={flowId}
-        expiresAt={screen.expiresAt}
+        status={screen}
         errors={kept?.errors ?? []}
         dialog={dialog}
         next={returnPath(request)}

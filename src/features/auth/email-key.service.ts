@@ -19,8 +19,22 @@ export type KeyFlowContext = BoundContext;
 /** How long the key screen stays usable; each key inside it lives for the tenant's key lifetime. */
 const KEY_FLOW_LIFETIME_MS = 30 * 60_000;
 
+/**
+ * What the key screen shows (L-8, #10): the key's state — live, invalidated by wrong entries, or
+ * expired — and from when Reissue will answer, so a dead key never reads as "key sent".
+ */
 export type KeyScreen =
-  { status: 'ok'; flow: Flow<KeyFlowContext>; expiresAt: number; invalidated: boolean } | { status: 'gone' };
+  | {
+      status: 'ok';
+      flow: Flow<KeyFlowContext>;
+      expiresAt: number;
+      keyState: 'live' | 'invalidated' | 'expired';
+      invalidated: boolean;
+      reissueAt: number;
+      /** 0 when Reissue answers now. */
+      reissueInSeconds: number;
+    }
+  | { status: 'gone' };
 
 export type AuthenticateResult =
   | { status: 'authenticated'; sessionToken: string; trustToken: string | undefined; deviceToken: string }
@@ -30,7 +44,9 @@ export type AuthenticateResult =
   | { status: 'gone' };
 
 export type ReissueResult =
-  { status: 'sent'; expiresAt: number } | { status: 'cooldown'; seconds: number } | { status: 'gone' };
+  | { status: 'sent'; expiresAt: number }
+  | { status: 'cooldown'; seconds: number; reissueAt: number }
+  | { status: 'gone' };
 
 /**
  * Email two-factor authentication (§2.3 steps 4–7, §2.6, L-7, L-8, L-19). The key belongs to one
@@ -64,11 +80,17 @@ export class EmailKeyService {
     if (!flow) return { status: 'gone' };
     const key = await this.deps.uow.repos.keys.findCurrent(tenant.id, flow.id);
     if (!key) return { status: 'gone' };
+    const invalidated = key.failedAttempts >= tenant.policy.keyMaxAttempts;
+    const now = this.deps.clock.now();
+    const reissueAt = key.issuedAt + tenant.policy.keyReissueCooldownSeconds * 1000;
     return {
       status: 'ok',
       flow,
       expiresAt: key.expiresAt,
-      invalidated: key.failedAttempts >= tenant.policy.keyMaxAttempts,
+      keyState: invalidated ? 'invalidated' : key.expiresAt <= now ? 'expired' : 'live',
+      invalidated,
+      reissueAt,
+      reissueInSeconds: Math.max(0, Math.ceil((reissueAt - now) / 1000)),
     };
   }
 
@@ -151,7 +173,8 @@ export class EmailKeyService {
     const now = this.deps.clock.now();
     const current = await uow.repos.keys.findCurrent(tenant.id, flow.id);
     if (current && current.issuedAt + cooldownMs > now) {
-      return { status: 'cooldown', seconds: Math.ceil((current.issuedAt + cooldownMs - now) / 1000) };
+      const reissueAt = current.issuedAt + cooldownMs;
+      return { status: 'cooldown', seconds: Math.ceil((reissueAt - now) / 1000), reissueAt };
     }
     await this.deps.limits.consume('keyReissuesPerAccount', `${tenant.id}:${account.id}`);
     const expiresAt = await uow.run(actor, async (tx) => {
@@ -160,7 +183,8 @@ export class EmailKeyService {
       const carried = retired.failedAttempts >= tenant.policy.keyMaxAttempts ? 0 : retired.failedAttempts;
       return this.issue(tx, tenant, account, flow.id, carried);
     });
-    if (expiresAt === undefined) return { status: 'cooldown', seconds: Math.max(1, Math.ceil(cooldownMs / 1000)) };
+    if (expiresAt === undefined)
+      return { status: 'cooldown', seconds: Math.max(1, Math.ceil(cooldownMs / 1000)), reissueAt: now + cooldownMs };
     this.deps.metrics.login(tenant.slug, 'key_sent');
     return { status: 'sent', expiresAt };
   }

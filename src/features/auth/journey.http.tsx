@@ -26,7 +26,7 @@ export function sendSecondPasswordComplete(request: FastifyRequest, reply: Fasti
     request,
     reply,
     <DoneDialogPage
-      title={request.t('secondPassword.complete.title')}
+      title={request.t('secondPassword.setTitle')}
       heading={request.t('secondPassword.complete.title')}
       lines={[request.t('secondPassword.complete.line')]}
       okHref={`${tenantBase(request)}/login?notice=secondPasswordSet`}

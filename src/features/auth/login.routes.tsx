@@ -4,12 +4,11 @@ import { formatDateTime } from '../../platform/format.js';
 import type { FieldError } from '../../platform/views/components.js';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
 import { formField, queryField } from '../../platform/http/form.js';
-import { LandingPage } from './pages/landing.page.js';
 import { LoginPage, type LoginNotice } from './pages/login.page.js';
 import { returnPath, withReturn } from './auth.http.js';
 import { flowUrl } from './journey.http.js';
 
-/** Login and logout (§2.1–§2.3 step 3): the tenant's landing page, the Login screen and its button. */
+/** Login and logout (§2.1–§2.3 step 3): the Login screen and its button. */
 export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthServices }) {
   const { http } = auth;
   const loginNotices: LoginNotice[] = [
@@ -20,8 +19,6 @@ export async function loginRoutes(app: FastifyInstance, { auth }: { auth: AuthSe
     'mailAddressSet',
     'secondPasswordSet',
   ];
-
-  app.get('/', async (request, reply) => sendPage(request, reply, <LandingPage />));
 
   app.get('/login', async (request, reply) => {
     const next = returnPath(request);

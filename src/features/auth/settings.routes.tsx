@@ -73,7 +73,11 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
       reply,
       <MailSentPage
         title={request.t('changeMail.sentTitle')}
-        maskedAddress={request.t('changeMail.newAddressWord')}
+        finish={request.t('changeMail.sentFinish')}
+        maskedAddress={
+          (await auth.settings.pendingEmailChange(request.tenant, session(request).account)) ??
+          request.t('changeMail.newAddressWord')
+        }
         minutes={request.tenant.policy.linkLifetimeMinutes}
         backHref={`${tenantBase(request)}/home`}
         backLabel={request.t('common.toHome')}
@@ -115,7 +119,7 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
       request,
       reply,
       <DoneDialogPage
-        title={request.t('changeMail.changedTitle')}
+        title={request.t('changeMail.title')}
         heading={request.t('changeMail.changedTitle')}
         lines={[request.t('changeMail.changedLine')]}
         okHref={`${tenantBase(request)}/${request.currentSession ? 'home' : 'login'}`}
@@ -164,7 +168,7 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
       request,
       reply,
       <DoneDialogPage
-        title={request.t('changeSecondPassword.changedTitle')}
+        title={request.t('changeSecondPassword.title')}
         heading={request.t('changeSecondPassword.changedTitle')}
         lines={[request.t('changeSecondPassword.changedLine')]}
         okHref={`${tenantBase(request)}/home`}
@@ -228,7 +232,7 @@ export async function settingsRoutes(app: FastifyInstance, { auth }: { auth: Aut
       request,
       reply,
       <DoneDialogPage
-        title={request.t('twoFactor.changedTitle')}
+        title={request.t('twoFactor.title')}
         heading={request.t('twoFactor.changedTitle')}
         lines={[
           request.t('twoFactor.current', {

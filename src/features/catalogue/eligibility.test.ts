@@ -37,6 +37,8 @@ const as = (status: StudentRecord['status'], base = finalYear): EligibilityRecor
 const yes: Availability = { available: true };
 const no = (reason: Exclude<Availability, { available: true }>['reason'], availableFrom?: string): Availability =>
   availableFrom ? { available: false, reason, availableFrom } : { available: false, reason };
+/** #10: a refusal by status names the student's status, so the screen can say it. */
+const notWith = (status: StudentRecord['status']): Availability => ({ available: false, reason: 'status', status });
 
 describe('C-10 availability', () => {
   const cases: [string, CatalogueItem, EligibilityRecord, Parameters<typeof availability>[2], string, Availability][] =
@@ -84,13 +86,27 @@ describe('C-10 availability', () => {
         '2026-11-22',
         yes,
       ],
-      ['withdrawn student, enrollment', enrollment, as('withdrawn'), 'campus', '2026-11-22', no('status')],
-      ['withdrawn student, transcript', transcript, as('withdrawn'), 'campus', '2026-11-22', no('status')],
-      ['withdrawn student, expected graduation', expected, as('withdrawn'), 'campus', '2026-11-22', no('status')],
-      ['withdrawn student, course application', courseForm, as('withdrawn'), 'campus', '2026-11-22', no('status')],
-      ['suspended student, enrollment', enrollment, as('suspended'), 'campus', '2026-11-22', no('status')],
-      ['suspended student, transcript', transcript, as('suspended'), 'campus', '2026-11-22', no('status')],
-      ['graduated student, enrollment', enrollment, as('graduated'), 'campus', '2026-11-22', no('status')],
+      ['withdrawn student, enrollment', enrollment, as('withdrawn'), 'campus', '2026-11-22', notWith('withdrawn')],
+      ['withdrawn student, transcript', transcript, as('withdrawn'), 'campus', '2026-11-22', notWith('withdrawn')],
+      [
+        'withdrawn student, expected graduation',
+        expected,
+        as('withdrawn'),
+        'campus',
+        '2026-11-22',
+        notWith('withdrawn'),
+      ],
+      [
+        'withdrawn student, course application',
+        courseForm,
+        as('withdrawn'),
+        'campus',
+        '2026-11-22',
+        notWith('withdrawn'),
+      ],
+      ['suspended student, enrollment', enrollment, as('suspended'), 'campus', '2026-11-22', notWith('suspended')],
+      ['suspended student, transcript', transcript, as('suspended'), 'campus', '2026-11-22', notWith('suspended')],
+      ['graduated student, enrollment', enrollment, as('graduated'), 'campus', '2026-11-22', notWith('graduated')],
       [
         'graduated student, transcript (the tenant allows it)',
         transcript,
@@ -105,10 +121,17 @@ describe('C-10 availability', () => {
         as('leave_of_absence', secondYear),
         'campus',
         '2026-11-22',
-        no('status'),
+        notWith('leave_of_absence'),
       ],
       ['student on leave, transcript', transcript, as('leave_of_absence', secondYear), 'campus', '2026-11-22', yes],
-      ['status is told before final year', expected, as('withdrawn', secondYear), 'campus', '2026-11-22', no('status')],
+      [
+        'status is told before final year',
+        expected,
+        as('withdrawn', secondYear),
+        'campus',
+        '2026-11-22',
+        notWith('withdrawn'),
+      ],
       ['final year is told before the opening day', expected, secondYear, 'campus', '2020-01-01', no('finalYearOnly')],
       ['course application by post', courseForm, finalYear, 'postal', '2026-11-22', no('destination')],
       ['course application by digital delivery', courseForm, finalYear, 'digital', '2026-11-22', no('destination')],

@@ -12,14 +12,27 @@
  *   language       the type is not issued in the chosen language
  */
 import type { Lang } from '../../platform/i18n.js';
-import { type IsoDate, type StudentRecord, isFinalYear, isIsoDate } from '../records/record.model.js';
+import {
+  type IsoDate,
+  type StudentRecord,
+  type StudentStatus,
+  isFinalYear,
+  isIsoDate,
+} from '../records/record.model.js';
 import type { CatalogueItem, CertificateType, Destination } from './catalogue.model.js';
 
 export type UnavailableReason = 'status' | 'finalYearOnly' | 'notYet' | 'destination' | 'language' | 'inactive';
 
 export type Availability =
   | { available: true }
-  | { available: false; reason: UnavailableReason; /** 'YYYY-MM-DD', with 'notYet'. */ availableFrom?: IsoDate };
+  | {
+      available: false;
+      reason: UnavailableReason;
+      /** 'YYYY-MM-DD', with 'notYet'. */
+      availableFrom?: IsoDate;
+      /** The student's status, with 'status': the refusal names it (#10). */
+      status?: StudentStatus;
+    };
 
 /** The parts of a record the rules read. */
 export type EligibilityRecord = Pick<StudentRecord, 'status' | 'year' | 'programYears' | 'expectedGraduationDate'>;
@@ -54,7 +67,8 @@ export function availability(
 ): Availability {
   if (!isIsoDate(today)) throw new RangeError(`today must be YYYY-MM-DD, got ${today}`);
   if (!item.active) return { available: false, reason: 'inactive' };
-  if (!item.eligibility.statuses.includes(record.status)) return { available: false, reason: 'status' };
+  if (!item.eligibility.statuses.includes(record.status))
+    return { available: false, reason: 'status', status: record.status };
   if (item.eligibility.finalYearOnly && !isFinalYear(record)) return { available: false, reason: 'finalYearOnly' };
   const from = availableFromDate(item, record);
   if (from !== undefined && today < from) return { available: false, reason: 'notYet', availableFrom: from };

@@ -19,7 +19,12 @@ export interface Directory {
   reachable(tenant: Tenant): Promise<boolean>;
 }
 
-/** University IDs arrive typed on phones and Japanese keyboards: full-width digits become ASCII. */
+/**
+ * University IDs arrive typed on phones and Japanese keyboards: NFKC makes full-width letters and
+ * digits ASCII. Case is the directory's business (#10): the local roster matches without regard
+ * to case, LDAP and Active Directory by their attribute's own rule (uid and sAMAccountName ignore
+ * case), and either answers with the ID as it spells it.
+ */
 export function normalizeUserId(raw: string): string {
   return raw.normalize('NFKC').trim();
 }

@@ -1,17 +1,29 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
 export class RosterRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /**
+   * The roster's user IDs are matched without regard to case (#10): "S2026006" is s2026006. The
+   * exact spelling wins if the roster holds two that differ only in case; otherwise such an ID
+   * matches nobody rather than a guess.
+   */
   async findActive(tenantId: string, userId: string): Promise<{ userId: string; passwordHash: string } | undefined> {
-    const row = await this.db
+    const active = this.db
       .selectFrom('roster')
       .select(['user_id', 'password_hash'])
       .where('tenant_id', '=', tenantId)
-      .where('user_id', '=', userId)
-      .where('active', '=', 1)
-      .executeTakeFirst();
+      .where('active', '=', 1);
+    // The exact spelling first, by the key's index; only a miss pays for the case-blind scan.
+    const exact = await active.where('user_id', '=', userId).executeTakeFirst();
+    const rows = exact
+      ? [exact]
+      : await active
+          .where(sql<string>`lower(user_id)`, '=', userId.toLowerCase())
+          .limit(2)
+          .execute();
+    const row = rows.length === 1 ? rows[0] : undefined;
     return row && { userId: row.user_id, passwordHash: row.password_hash };
   }
 

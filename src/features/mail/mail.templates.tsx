@@ -41,10 +41,13 @@ export function composeMail(
   const content = tenant.content[lang];
   const tenantName = tenant.name[lang];
   const body = t(`mail.${event}.body`, { ...params, tenantName });
+  const japaneseOnly = lang !== 'ja' && content.inquiry.phonesJapaneseOnly && content.inquiry.phones.length > 0;
+  const inquiryTitle = [content.inquiry.title, ...(japaneseOnly ? [t('inquiry.onlyJapanese')] : [])].join(' ').trim();
   const inquiryLines = [
     t('mail.footer.inquiryHeading'),
     t('mail.footer.inquiryAbout'),
-    ...(content.inquiry.title ? [content.inquiry.title] : []),
+    ...(inquiryTitle ? [inquiryTitle] : []),
+    ...(japaneseOnly && content.inquiry.chat ? [t('mail.footer.useChat')] : []),
     ...content.inquiry.phones.map((phone) => `${t('inquiry.phone')}: ${phone.number} ${phone.hours}`),
     ...(content.inquiry.chat
       ? [`${t('inquiry.chat')}: ${content.inquiry.chat.url} ${content.inquiry.chat.hours}`]

@@ -48,16 +48,17 @@ export class DeliveryService {
       this.deps.secrets.hash(PURPOSE, token),
     );
     const record = await tx.records.findByStudentNumber(tenant.id, order.studentNumber);
-    const t = translator(order.lang);
+    const lang = order.recipient.lang ?? order.lang;
+    const t = translator(lang);
     await this.deps.mailer.queue(tx, tenant, {
       event: 'digitalDelivery',
-      lang: order.lang,
+      lang,
       to: order.recipient.email,
       params: {
         recipient: order.recipient.name,
-        studentName: order.lang === 'ja' ? (record?.name.kanji ?? '') : (record?.name.roman ?? ''),
+        studentName: lang === 'ja' ? (record?.name.kanji ?? '') : (record?.name.roman ?? ''),
         documents: certificates.map((c) => `- ${t(`certificates.types.${c.type}`)} (${c.serial})`).join('\n'),
-        expiry: formatDateTime(expiresAt, order.lang),
+        expiry: formatDateTime(expiresAt, lang),
         url: `${tenantLink(tenant, '/delivery')}?token=${encodeURIComponent(token)}`,
         verifyUrl: tenantLink(tenant, '/verify'),
       },

@@ -1,9 +1,10 @@
 import type { Work } from '../../db/unit-of-work.js';
-import { formatDateTime } from '../../platform/format.js';
+import { formatDateTime, formatReservationNumber, formatYen } from '../../platform/format.js';
 import type { Account } from '../auth/account.model.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Tenant } from '../tenants/tenant.model.js';
-import type { Order } from './order.model.js';
+import { translator } from '../../platform/i18n.js';
+import { type Order, addressLines } from './order.model.js';
 
 /** Tells the student where their order stands (C-8), in the language they ordered in. */
 export async function mailOrderStatus(
@@ -21,11 +22,13 @@ export async function mailOrderStatus(
     to: account.email,
     params: {
       context: `${order.destination}_${order.state}`,
-      reservationNumber: order.reservationNumber ?? '',
+      reservationNumber: order.reservationNumber ? formatReservationNumber(order.reservationNumber) : '',
       expiry: order.reservationExpiresAt ? formatDateTime(order.reservationExpiresAt, lang) : '',
-      total: order.feeYen + order.postageYen,
+      total: formatYen(order.feeYen + order.postageYen, lang),
       tracking: order.trackingNumber ?? '',
       recipient: order.recipient?.name ?? '',
+      address: order.shippingAddress ? addressLines(order.shippingAddress, lang).join('\n') : '',
+      payment: tenant.content[lang].payment || translator(lang)(`orders.review.payment.${order.destination}`),
       userId: account.userId,
     },
   });

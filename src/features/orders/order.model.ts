@@ -13,6 +13,8 @@ export interface ShippingAddress {
 export interface DigitalRecipient {
   name: string;
   email: string;
+  /** The language of the mail the recipient gets, chosen by the student (#10); older orders lack it. */
+  lang?: Lang;
 }
 
 export interface OrderItem {
@@ -103,4 +105,13 @@ export const prefectures = [
 export function prefectureName(code: string, lang: Lang): string | undefined {
   const entry = prefectures.find(([c]) => c === code);
   return entry ? (lang === 'ja' ? entry[1] : entry[2]) : undefined;
+}
+
+/** A shipping address as the review, the order detail and the order mail write it (#10). */
+export function addressLines(address: ShippingAddress, lang: Lang): string[] {
+  const postalCode = address.postalCode.replace(/^(\d{3})-?(\d{4})$/, '$1-$2');
+  const place = [prefectureName(address.prefecture, lang), address.city, address.street, address.building]
+    .filter(Boolean)
+    .join(' ');
+  return [`〒${postalCode} ${place}`, address.recipient];
 }

@@ -10,6 +10,7 @@ import type { DraftLine, OrderDraft } from './order.rules.js';
 import type { OrderingService } from './ordering.service.js';
 import { canTake, isDestination } from './order.state.js';
 import { DestinationPage } from './pages/destination.page.js';
+import { LandingPage } from './pages/landing.page.js';
 import { OrderDetailPage } from './pages/order-detail.page.js';
 import { type OrderFormValues, OrderFormPage, emptyFormValues } from './pages/order-form.page.js';
 import { HistoryPage } from './pages/order-history.page.js';
@@ -38,6 +39,7 @@ function formValues(body: unknown, catalogue: readonly CatalogueItem[]): OrderFo
     recipient: {
       name: formField(body, 'recipientName', 200).trim(),
       email: formField(body, 'recipientEmail', 300).trim(),
+      lang: formField(body, 'recipientLang', 2) === 'en' ? 'en' : 'ja',
     },
     recipientAccepts: formField(body, 'recipientAccepts') === 'yes',
   };
@@ -66,7 +68,9 @@ function draftValues(draft: OrderDraft): OrderFormValues {
   return {
     copies: Object.fromEntries(draft.lines.map((line) => [`copies-${line.type}-${line.lang}`, String(line.copies)])),
     address: draft.address ?? emptyFormValues.address,
-    recipient: draft.recipient ?? emptyFormValues.recipient,
+    recipient: draft.recipient
+      ? { ...draft.recipient, lang: draft.recipient.lang ?? emptyFormValues.recipient.lang }
+      : emptyFormValues.recipient,
     recipientAccepts: draft.recipientAccepts ?? false,
   };
 }
@@ -83,7 +87,7 @@ function draftLines(values: OrderFormValues, catalogue: readonly CatalogueItem[]
   return lines;
 }
 
-/** The Select Printing Destination screen, ordering, history and cancel (C-1, C-4, C-8, C-10). */
+/** The landing page, the Select Printing Destination screen, ordering, history and cancel (L-20, C-1, C-4, C-8, C-10). */
 export async function orderRoutes(
   app: FastifyInstance,
   { auth, orders, deliveries }: { auth: AuthServices; orders: OrderingService; deliveries: DeliveryService },
@@ -94,6 +98,14 @@ export async function orderRoutes(
     const catalogue = await orders.catalogue(request.tenant);
     return Object.fromEntries(catalogue.map((item) => [item.type, item.name[request.lang]]));
   };
+
+  app.get('/', async (request, reply) =>
+    sendPage(
+      request,
+      reply,
+      <LandingPage items={await orders.catalogue(request.tenant)} destinations={orders.destinations(request.tenant)} />,
+    ),
+  );
 
   app.get('/home', loggedIn, async (request, reply) => {
     const { account } = session(request);
@@ -127,7 +139,13 @@ export async function orderRoutes(
     return sendPage(
       request,
       reply,
-      <OrderFormPage destination={destination} offerings={offerings} values={values} errors={kept?.errors ?? []} />,
+      <OrderFormPage
+        destination={destination}
+        offerings={offerings}
+        values={values}
+        errors={kept?.errors ?? []}
+        postageYen={request.tenant.policy.postageYen}
+      />,
       kept?.status,
     );
   });

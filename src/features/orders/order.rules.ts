@@ -57,7 +57,11 @@ export function orderViolations(
     }
     const verdict = availability(item, record, draft.destination, today, line.lang);
     if (!verdict.available)
-      violations.push({ code: `unavailable.${verdict.reason}`, path, params: { date: verdict.availableFrom ?? '' } });
+      violations.push({
+        code: `unavailable.${verdict.reason}`,
+        path,
+        params: { date: verdict.availableFrom ?? '', status: verdict.status ?? '' },
+      });
     const sameType = draft.lines
       .filter((other) => other.type === line.type)
       .reduce((sum, other) => sum + other.copies, 0);

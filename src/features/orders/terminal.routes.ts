@@ -122,7 +122,7 @@ export async function terminalRoutes(
       reservationNumber: order.reservationNumber,
       documents: certificates.map((certificate) =>
         documentView(
-          numberOf(request),
+          order.reservationNumber ?? numberOf(request),
           certificate,
           order.items.find((item) => item.seq === certificate.itemSeq)?.copies ?? 1,
         ),

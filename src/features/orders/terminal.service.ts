@@ -2,6 +2,7 @@ import type { Infrastructure } from '../../infrastructure.js';
 import { operatorActor } from '../../platform/actor.js';
 import { randomToken } from '../../platform/crypto.js';
 import { AppError, type ErrorCode, errorStatus } from '../../platform/errors.js';
+import { canonicalReservationNumber } from '../../platform/format.js';
 import type { Issuer } from '../certificates/issuance.service.js';
 import type { IssuedCertificate } from '../certificates/issued-certificate.model.js';
 import type { Order } from './order.model.js';
@@ -120,7 +121,8 @@ export class TerminalService {
   }
 
   /** A reservation this terminal may see: its own university's campus orders, or any store order for a gateway. */
-  async lookup(terminal: Terminal, reservationNumber: string): Promise<Order> {
+  async lookup(terminal: Terminal, typedNumber: string): Promise<Order> {
+    const reservationNumber = canonicalReservationNumber(typedNumber);
     if (!RESERVATION_PATTERN.test(reservationNumber)) throw new AppError('reservation_not_found');
     const order = await this.deps.uow.repos.orders.findByReservationNumber(reservationNumber);
     const visible =

@@ -45,11 +45,15 @@ const localizedContentSchema = z.object({
       title: z.string().default(''),
       phones: z.array(z.object({ number: z.string(), hours: z.string() })).default([]),
       chat: z.object({ url: z.string().url(), hours: z.string() }).optional(),
+      /** The manual's "(Only available in Japanese)": English pages then point to chat (#10). */
+      phonesJapaneseOnly: z.boolean().default(true),
     })
-    .default({ title: '', phones: [] }),
-  /** The landing page (L-20): certificates issued here and destinations. */
-  certificates: z.array(z.string()).default([]),
-  destinations: z.array(z.string()).default([]),
+    .default({ title: '', phones: [], phonesJapaneseOnly: true }),
+  /**
+   * How and by when postal and digital orders are paid (#10), until payment numbers (A-8) say it:
+   * shown on the review and in the order mail.
+   */
+  payment: z.string().default(''),
   /** The issuer printed on certificates (C-6): the title alone (学長 / President) and the name. */
   presidentTitle: z.string().default(''),
   presidentName: z.string().default(''),

@@ -226,6 +226,9 @@ export function Menu() {
       <nav aria-label={t('menu.open')}>
         <ul>
           <li>
+            <a href={`${base}/orders`}>{t('menu.orders')}</a>
+          </li>
+          <li>
             <a href={`${base}/settings/mail-address`}>{t('menu.changeMailAddress')}</a>
           </li>
           <li>
@@ -261,11 +264,19 @@ export function InquiryBlock() {
   const { t, tenant, lang } = usePage();
   if (!tenant) return null;
   const inquiry = tenant.content[lang].inquiry;
+  // The manual's "(Only available in Japanese)": say it on pages in other languages, and point to chat.
+  const japaneseOnly = lang !== 'ja' && inquiry.phonesJapaneseOnly && inquiry.phones.length > 0;
   return (
     <section class="inquiry" aria-labelledby="inquiry-title">
       <h2 id="inquiry-title">{t('inquiry.heading')}</h2>
       <p>{t('inquiry.about')}</p>
-      {inquiry.title && <p class="inquiry-title">{inquiry.title}</p>}
+      {(inquiry.title || japaneseOnly) && (
+        <p class="inquiry-title">
+          {inquiry.title}
+          {japaneseOnly && ` ${t('inquiry.onlyJapanese')}`}
+        </p>
+      )}
+      {japaneseOnly && inquiry.chat && <p>{t('inquiry.useChat')}</p>}
       <dl>
         {inquiry.phones.map((phone) => (
           <div key={phone.number}>

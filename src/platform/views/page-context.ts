@@ -16,6 +16,8 @@ export interface PageTenant {
       inquiry: {
         title: string;
         phones: Array<{ number: string; hours: string }>;
+        /** The call centre answers in Japanese only (the manual's "(Only available in Japanese)"). */
+        phonesJapaneseOnly: boolean;
         chat?: { url: string; hours: string } | undefined;
       };
     }

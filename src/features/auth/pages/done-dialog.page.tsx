@@ -2,7 +2,10 @@ import { Dialog, LinkButton } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
 
-/** The manuals' "…complete" dialogs with an OK button. */
+/**
+ * The manuals' "…complete" dialogs with an OK button. The page is titled by the journey (Change
+ * second password) and the dialog by its outcome (Second password changed), never twice the same (#10).
+ */
 export function DoneDialogPage({
   title,
   heading,

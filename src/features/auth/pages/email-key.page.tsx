@@ -1,4 +1,4 @@
-import { formatDateTime } from '../../../platform/format.js';
+import { formatDateTime, formatTime } from '../../../platform/format.js';
 import {
   BulletList,
   Button,
@@ -8,24 +8,36 @@ import {
   Field,
   type FieldError,
   Form,
+  Message,
   Notes,
 } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
 
 export type KeyDialog =
-  { kind: 'invalidated' } | { kind: 'reissued' } | { kind: 'cooldown'; seconds: number } | { kind: 'expired' };
+  | { kind: 'invalidated' }
+  | { kind: 'reissued' }
+  | { kind: 'cooldown'; seconds: number; reissueAt: number }
+  | { kind: 'expired' };
+
+/** The key's state as the screen tells it (L-8, #10). */
+export interface KeyStatus {
+  expiresAt: number;
+  keyState: 'live' | 'invalidated' | 'expired';
+  reissueAt: number;
+  reissueInSeconds: number;
+}
 
 /** §2.3 steps 4–6 and §2.6: the authentication key input screen, with Reissue and Authenticate. */
 export function KeyPage({
   flowId,
-  expiresAt,
+  status,
   errors,
   dialog,
   next,
 }: {
   flowId: string;
-  expiresAt: number;
+  status: KeyStatus;
   errors: FieldError[];
   dialog?: KeyDialog | undefined;
   /** The page to return to after login, carried through both forms. */
@@ -38,13 +50,34 @@ export function KeyPage({
     <Layout title={t('key.title')} hasErrors={errors.length > 0}>
       {dialog && (
         <Dialog title={t(`key.dialog.${dialog.kind}.title`)}>
-          <p>{t(`key.dialog.${dialog.kind}.body`, dialog.kind === 'cooldown' ? { seconds: dialog.seconds } : {})}</p>
+          <p>
+            {t(
+              `key.dialog.${dialog.kind}.body`,
+              dialog.kind === 'cooldown' ? { seconds: dialog.seconds, time: formatTime(dialog.reissueAt, lang) } : {},
+            )}
+          </p>
         </Dialog>
       )}
       <ErrorSummary errors={errors} />
-      <p>{t('key.intro1')}</p>
-      <p>{t('key.intro2')}</p>
-      <p class="key-expiry">{t('key.expiry', { expiry: formatDateTime(expiresAt, lang) })}</p>
+      {status.keyState === 'live' ? (
+        <>
+          <p>{t('key.intro1')}</p>
+          <p>{t('key.intro2')}</p>
+          <p class="key-expiry">{t('key.expiry', { expiry: formatDateTime(status.expiresAt, lang) })}</p>
+        </>
+      ) : (
+        <Message kind="warning">
+          <p class="key-state">{t(`key.state.${status.keyState}`)}</p>
+          <p>
+            {status.reissueInSeconds > 0
+              ? t('key.state.reissueAt', {
+                  time: formatTime(status.reissueAt, lang),
+                  seconds: status.reissueInSeconds,
+                })
+              : t('key.state.reissueNow')}
+          </p>
+        </Message>
+      )}
       <Form action={action} class="stack">
         <Field
           name="key"

@@ -5,12 +5,15 @@ import { usePage } from '../../../platform/views/page-context.js';
 /** §2.1 step 6 and §2.4a: "A confirmation mail has been sent." */
 export function MailSentPage({
   title,
+  finish,
   maskedAddress,
   minutes,
   backHref,
   backLabel,
 }: {
   title: string;
+  /** What the URL completes: setting the address (§2.1) or changing it (§2.4a). */
+  finish?: string;
   maskedAddress: string;
   minutes: number;
   backHref: string;
@@ -21,7 +24,7 @@ export function MailSentPage({
     <Layout title={title}>
       <Message kind="success">
         <p>{t('mailAddress.sent.line1')}</p>
-        <p>{t('mailAddress.sent.line2')}</p>
+        <p>{finish ?? t('mailAddress.sent.line2')}</p>
       </Message>
       <p>{t('mailAddress.sent.address', { address: maskedAddress })}</p>
       <p>{t('mailAddress.sent.validFor', { minutes })}</p>

@@ -26,7 +26,7 @@ export function TrustedBrowsersPage({
       ) : (
         <>
           <div class="table-wrap">
-            <table>
+            <table class="stack-table">
               <thead>
                 <tr>
                   <th scope="col">{t('browsers.browser')}</th>
@@ -41,10 +41,10 @@ export function TrustedBrowsersPage({
               <tbody>
                 {browsers.map((browser) => (
                   <tr key={browser.id}>
-                    <td>{describeUserAgent(browser.userAgent)}</td>
-                    <td>{formatDateTime(browser.createdAt, lang)}</td>
-                    <td>{formatDateTime(browser.lastUsedAt, lang)}</td>
-                    <td>{formatDateTime(browser.expiresAt, lang)}</td>
+                    <td data-label={t('browsers.browser')}>{describeUserAgent(browser.userAgent)}</td>
+                    <td data-label={t('browsers.since')}>{formatDateTime(browser.createdAt, lang)}</td>
+                    <td data-label={t('browsers.lastUsed')}>{formatDateTime(browser.lastUsedAt, lang)}</td>
+                    <td data-label={t('browsers.until')}>{formatDateTime(browser.expiresAt, lang)}</td>
                     <td>
                       <Form action={`${base}/settings/browsers/revoke`}>
                         <input type="hidden" name="browser" value={browser.id} />

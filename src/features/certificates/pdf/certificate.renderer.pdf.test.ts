@@ -96,7 +96,7 @@ function expectedTexts(data: CertificateData): string[] {
       '令和8年11月22日',
       '経済学部',
       '経済学科',
-      '検証コード',
+      '照合コード',
       'https://shomei.demo.example/t/demo/verify',
       data.type === 'course_application' ? 'デモ大学長殿' : 'デモ大学長鈴木一郎',
     ];

@@ -1,8 +1,8 @@
 import { formatYen } from '../../../platform/format.js';
-import { formatDateTime } from '../../../platform/format.js';
+import { formatDateTime, formatReservationNumber } from '../../../platform/format.js';
 import { Button, Form, LinkButton, Message } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
-import { usePage } from '../../../platform/views/page-context.js';
+import { useTenantPage } from '../../tenants/tenant-page.js';
 import type { Order } from '../order.model.js';
 import { AddressBlock } from './order.components.js';
 
@@ -30,7 +30,7 @@ export function OrderDetailPage({
   delivery: DeliveryStatus | undefined;
   notice?: 'placed' | 'cancelled' | 'notCancellable' | undefined;
 }) {
-  const { t, lang, base } = usePage();
+  const { t, lang, base, tenant } = useTenantPage();
   return (
     <Layout title={t('orders.detail.title')}>
       {notice && (
@@ -41,9 +41,15 @@ export function OrderDetailPage({
       {order.reservationNumber && order.state === 'reserved' && !expired && (
         <section class="reservation" aria-labelledby="reservation-title">
           <h2 id="reservation-title">{t('orders.detail.reservationNumber')}</h2>
-          <p class="reservation__number">{order.reservationNumber}</p>
+          <p class="reservation__number">{formatReservationNumber(order.reservationNumber)}</p>
           <p>{t('orders.detail.validUntil', { expiry: formatDateTime(order.reservationExpiresAt ?? 0, lang) })}</p>
           <p>{t(`orders.detail.howTo.${order.destination}`)}</p>
+        </section>
+      )}
+      {order.state === 'submitted' && (
+        <section class="message message--info" aria-labelledby="payment-title">
+          <h2 id="payment-title">{t('orders.review.paymentHeading')}</h2>
+          <p>{tenant?.content[lang].payment || t(`orders.review.payment.${order.destination}`)}</p>
         </section>
       )}
       <dl class="summary">
@@ -58,9 +64,13 @@ export function OrderDetailPage({
         {order.reservationNumber && (
           <>
             <dt>{t('orders.detail.reservationNumber')}</dt>
-            <dd>{order.reservationNumber}</dd>
-            <dt>{t('orders.detail.expiry')}</dt>
-            <dd>{formatDateTime(order.reservationExpiresAt ?? 0, lang)}</dd>
+            <dd>{formatReservationNumber(order.reservationNumber)}</dd>
+            {order.state === 'reserved' && (
+              <>
+                <dt>{t('orders.detail.expiry')}</dt>
+                <dd>{formatDateTime(order.reservationExpiresAt ?? 0, lang)}</dd>
+              </>
+            )}
           </>
         )}
         {order.trackingNumber && (

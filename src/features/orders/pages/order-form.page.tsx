@@ -1,6 +1,6 @@
-import { formatYen } from '../../../platform/format.js';
+import { formatDate, formatYen } from '../../../platform/format.js';
+import { type Lang, languages } from '../../../platform/i18n.js';
 import type { Offering } from '../../catalogue/eligibility.js';
-import { formatDate } from '../../../platform/format.js';
 import {
   BulletList,
   ErrorSummary,
@@ -15,18 +15,19 @@ import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import { type ShippingAddress, prefectureName, prefectures } from '../order.model.js';
 import type { Destination } from '../order.state.js';
+import { EligibilityRules } from './order.components.js';
 
 export interface OrderFormValues {
   copies: Record<string, string>;
   address: ShippingAddress;
-  recipient: { name: string; email: string };
+  recipient: { name: string; email: string; lang: Lang };
   recipientAccepts: boolean;
 }
 
 export const emptyFormValues: OrderFormValues = {
   copies: {},
   address: { postalCode: '', prefecture: '', city: '', street: '', building: '', recipient: '' },
-  recipient: { name: '', email: '' },
+  recipient: { name: '', email: '', lang: 'ja' },
   recipientAccepts: false,
 };
 
@@ -36,9 +37,12 @@ export function OrderFormPage({
   offerings,
   values,
   errors,
+  postageYen,
 }: {
   destination: Destination;
   offerings: Offering[];
+  /** Postal only: the postage added to every order, shown before the review (#10). */
+  postageYen: number;
   values: OrderFormValues;
   errors: FieldError[];
 }) {
@@ -88,6 +92,7 @@ export function OrderFormPage({
                       <p class="unavailable">
                         {t(`orders.unavailable.${availability.reason}`, {
                           date: availability.availableFrom ? formatDate(availability.availableFrom, lang) : '',
+                          status: availability.status ?? '',
                         })}
                       </p>
                     )}
@@ -97,10 +102,15 @@ export function OrderFormPage({
             </tbody>
           </table>
         </div>
+        {destination === 'postal' && (
+          <p class="postage">{t('orders.form.postageNote', { postage: formatYen(postageYen, lang) })}</p>
+        )}
         {destination === 'postal' && <AddressFields address={values.address} errors={errors} />}
         {destination === 'digital' && <RecipientFields values={values} errors={errors} />}
         <Notes>
           <BulletList items={[t(`orders.destinations.${destination}.note`), t('orders.form.noteOtherCertificates')]} />
+          <h3>{t('orders.rules.heading')}</h3>
+          <EligibilityRules items={offerings.map((offering) => offering.item)} />
         </Notes>
         <FormActions backHref={`${base}/home`} submit={t('orders.form.next')} />
       </Form>
@@ -195,6 +205,16 @@ function RecipientFields({ values, errors }: { values: OrderFormValues; errors: 
         inputMode="email"
         maxLength={254}
       />
+      <div class="field">
+        <label for={fieldId('recipientLang')}>{t('orders.recipient.lang')}</label>
+        <select id={fieldId('recipientLang')} name="recipientLang">
+          {languages.map((code) => (
+            <option key={code} value={code} selected={code === values.recipient.lang}>
+              {t(`common.languageName.${code}`)}
+            </option>
+          ))}
+        </select>
+      </div>
       <div class={accepts.length ? 'field field--error' : 'field'} id={fieldId('recipientAccepts')}>
         {accepts.length > 0 && <p class="field-error">{t(accepts[0]?.message ?? '')}</p>}
         <label class="checkbox">

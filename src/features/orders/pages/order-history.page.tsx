@@ -1,4 +1,4 @@
-import { formatDateTime } from '../../../platform/format.js';
+import { formatDateTime, formatReservationNumber } from '../../../platform/format.js';
 import { LinkButton } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
@@ -44,15 +44,25 @@ export function HistoryPage({
                   </td>
                   <td data-label={t('orders.history.items')}>
                     {order.items
-                      .map((item) => `${names[item.type] ?? item.type} ×${item.copies}`)
+                      .map((item) =>
+                        t('orders.history.item', {
+                          name: names[item.type] ?? item.type,
+                          language: t(`orders.form.language.${item.lang}`),
+                          copies: item.copies,
+                        }),
+                      )
                       .join(lang === 'ja' ? '、' : ', ')}
                   </td>
                   <td data-label={t('orders.detail.state')}>
                     {t(`orders.states.${expired.has(order.id) ? 'expired' : order.state}`)}
                   </td>
-                  <td data-label={t('orders.detail.reservationNumber')}>{order.reservationNumber ?? '—'}</td>
+                  <td data-label={t('orders.detail.reservationNumber')}>
+                    {order.reservationNumber ? formatReservationNumber(order.reservationNumber) : '—'}
+                  </td>
                   <td data-label={t('orders.detail.expiry')}>
-                    {order.reservationExpiresAt ? formatDateTime(order.reservationExpiresAt, lang) : '—'}
+                    {order.reservationExpiresAt && order.state === 'reserved'
+                      ? formatDateTime(order.reservationExpiresAt, lang)
+                      : '—'}
                   </td>
                 </tr>
               ))}

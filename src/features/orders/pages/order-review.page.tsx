@@ -2,6 +2,7 @@ import { formatYen } from '../../../platform/format.js';
 import { ErrorSummary, type FieldError, Form, FormActions, Message } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
+import { useTenantPage } from '../../tenants/tenant-page.js';
 import type { OrderDraft, Quote } from '../order.rules.js';
 import { AddressBlock } from './order.components.js';
 
@@ -17,7 +18,8 @@ export function ReviewPage({
   quote: Quote;
   errors: FieldError[];
 }) {
-  const { t, lang, base } = usePage();
+  const { t, lang, base, tenant } = useTenantPage();
+  const paidLater = draft.destination === 'postal' || draft.destination === 'digital';
   return (
     <Layout title={t('orders.review.title')} hasErrors={errors.length > 0}>
       <ErrorSummary errors={errors} />
@@ -33,10 +35,13 @@ export function ReviewPage({
           <dd>{draft.recipient.name}</dd>
           <dt>{t('orders.recipient.email')}</dt>
           <dd>{draft.recipient.email}</dd>
+          <dt>{t('orders.review.recipientLang')}</dt>
+          <dd>{t(`common.languageName.${draft.recipient.lang ?? lang}`)}</dd>
         </dl>
       )}
       <Message kind="warning">
-        <p>{t(`orders.review.payment.${draft.destination}`)}</p>
+        {paidLater && <h2>{t('orders.review.paymentHeading')}</h2>}
+        <p>{(paidLater && tenant?.content[lang].payment) || t(`orders.review.payment.${draft.destination}`)}</p>
         <p>{t('orders.review.noRefund')}</p>
       </Message>
       <Form action={`${base}/orders/place?flow=${encodeURIComponent(flowId)}`} class="stack">
@@ -54,7 +59,7 @@ function QuoteTable({ quote }: { quote: Quote }) {
   const { t, lang } = usePage();
   return (
     <div class="table-wrap">
-      <table>
+      <table class="stack-table">
         <thead>
           <tr>
             <th scope="col">{t('orders.form.certificate')}</th>
@@ -66,10 +71,10 @@ function QuoteTable({ quote }: { quote: Quote }) {
         <tbody>
           {quote.lines.map((line) => (
             <tr key={`${line.type}-${line.lang}`}>
-              <td>{line.name}</td>
-              <td>{t(`orders.form.language.${line.lang}`)}</td>
-              <td>{line.copies}</td>
-              <td>{formatYen(line.subtotalYen, lang)}</td>
+              <td data-label={t('orders.form.certificate')}>{line.name}</td>
+              <td data-label={t('orders.form.languageHeading')}>{t(`orders.form.language.${line.lang}`)}</td>
+              <td data-label={t('orders.form.copies')}>{line.copies}</td>
+              <td data-label={t('orders.form.subtotal')}>{formatYen(line.subtotalYen, lang)}</td>
             </tr>
           ))}
         </tbody>

@@ -163,12 +163,12 @@ export class Blocks {
     const x = qrX + qrSide + 18;
     const width = PAGE_W - MARGIN - x;
     let y = qrTop + 11;
-    const label = this.ja ? '検証コード' : 'Verification code';
+    const label = this.ja ? '照合コード' : 'Verification code';
     const labelWidth = s.text(label, x, y, { size: 9, font: 'gothic', color: grey });
     s.text(data.verificationCode, x + labelWidth + 10, y + 0.5, { size: 13, font: 'gothic' });
     y += 18;
     const instruction = this.ja
-      ? 'この証明書が本学の発行したものであること、改ざんされていないこと、失効していないことは、QRコードを読み取るか、次のページで検証コードを入力して確認できます。'
+      ? 'この証明書が本学の発行したものであること、改ざんされていないこと、失効していないことは、QRコードを読み取るか、次のページで照合コードを入力して確認できます。'
       : `To confirm that this certificate was issued by ${data.university.name.en}, has not been altered and has not been revoked, scan the QR code or enter the verification code at:`;
     y = s.paragraph(instruction, x, y, width, 12, { size: 8, color: grey }) + 13;
     s.text(verificationPage(data.verificationUrl), x, y, { size: 9, font: 'gothic' });
