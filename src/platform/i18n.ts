@@ -34,6 +34,8 @@ type Tree = { readonly [key: string]: string | Tree };
 type Compiled = string | readonly string[];
 
 const PLACEHOLDER = /\{\{\s*(.+?)\s*\}\}/g;
+const NESTED = /\$t\(([^)]*)\)/g;
+const NESTS = /\$t\(/;
 
 function compile(text: string): Compiled {
   const parts = text.split(PLACEHOLDER);
@@ -91,11 +93,15 @@ function compileTranslator(lang: Lang): Translate {
     }
     return undefined;
   };
-  return (key, params) => {
+  const translate: Translate = (key, params) => {
     const text = params?.count === undefined && params?.context === undefined ? texts.get(key) : lookup(key, params);
     if (text === undefined) return key;
-    return typeof text === 'string' ? text : interpolate(text, params);
+    const out = typeof text === 'string' ? text : interpolate(text, params);
+    // i18next's nesting, after interpolation as there: `$t(orders.status.{{status}})` names the
+    // status in the page's language; a key not found stays as its name.
+    return NESTS.test(out) ? out.replace(NESTED, (_, nested: string) => translate(nested.trim())) : out;
   };
+  return translate;
 }
 
 const translators = { ja: compileTranslator('ja'), en: compileTranslator('en') } satisfies Record<Lang, Translate>;
