@@ -12,39 +12,27 @@
  * The last lines compare each figure with issue #11's goals.
  * Run: npm run bench:login   (prints the figures; docs/PERFORMANCE.md explains them)
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
-import { loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/database.js';
-import { migrateToLatest } from '../src/db/migrate.js';
-import { UnitOfWork } from '../src/db/unit-of-work.js';
-import { TenantService } from '../src/features/tenants/tenant.service.js';
-import { systemClock } from '../src/platform/clock.js';
-import { newId } from '../src/platform/crypto.js';
-import { PasswordHasher } from '../src/platform/password-hasher.js';
+import {
+  CORES,
+  SECOND_PASSWORD,
+  UNIVERSITY_PASSWORD,
+  median,
+  prepareBenchDatabase,
+  processCpuMs,
+  rssMb,
+  startShomei,
+  studentId,
+} from './bench-server.js';
 
 const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
-const CORES = os.availableParallelism();
 const STUDENTS = 50;
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const QUEUE_LIMIT = 16;
 const ROUNDS = 3;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * (1) Hashing alone, with as many verifications in flight as the server allows (one per core):
@@ -53,7 +41,7 @@ async function freePort(): Promise<number> {
 async function pureHash(
   seconds: number,
 ): Promise<{ perSecond: number; cpuMsPerLogin: number; mainMsPerLogin: number }> {
-  const stored = await hash('Campus-pass-bench', ARGON2);
+  const stored = await hash(UNIVERSITY_PASSWORD, ARGON2);
   const deadline = Date.now() + seconds * 1000;
   let verifications = 0;
   const mainBefore = processCpuMs(process.pid).main;
@@ -62,7 +50,7 @@ async function pureHash(
   await Promise.all(
     Array.from({ length: CORES }, async () => {
       while (Date.now() < deadline) {
-        await verify(stored, 'Campus-pass-bench');
+        await verify(stored, UNIVERSITY_PASSWORD);
         verifications++;
       }
     }),
@@ -75,18 +63,6 @@ async function pureHash(
     cpuMsPerLogin: (cpu.user + cpu.system) / 1000 / logins,
     mainMsPerLogin: main / logins,
   };
-}
-
-/**
- * CPU milliseconds used so far, from /proc: the whole server process (all threads), and its main
- * thread alone — the event loop, where everything but hashing happens.
- */
-function processCpuMs(pid: number): { all: number; main: number } {
-  const read = (file: string) => {
-    const fields = fs.readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  };
-  return { all: read(`/proc/${pid}/stat`), main: read(`/proc/${pid}/task/${pid}/stat`) };
 }
 
 /**
@@ -143,82 +119,13 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 }
 
-function rssMb(pid: number): number {
-  const line = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(line?.[1] ?? 0) / 1024;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shomei-bench-'));
-  const databaseUrl = `sqlite:${path.join(dir, 'bench.sqlite')}`;
-  const database = openDatabase(databaseUrl);
-  await migrateToLatest(database.db);
-  const uow = new UnitOfWork(database.db, systemClock);
-  const hasher = new PasswordHasher({ concurrency: CORES, queueLimit: 10_000 });
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, PUBLIC_URL: 'https://bench.test' });
-  const tenants = new TenantService({ uow, clock: systemClock, hasher, config });
-  const tenant = await tenants.create({
-    slug: 'bench',
-    name: { ja: 'ベンチ大学', en: 'Bench University' },
-    policy: { twoFactorDefaultOn: false },
-  });
-  const universityHash = await hasher.hash('Campus-pass-bench');
-  const secondHash = await hasher.hash('Bench2026Second');
-  const now = Date.now();
-  for (let i = 0; i < STUDENTS; i++) {
-    const userId = `b${String(i).padStart(4, '0')}`;
-    await uow.repos.roster.upsert(tenant.id, userId, universityHash, now);
-    const account = await uow.repos.accounts.findOrCreate(
-      tenant.id,
-      newId(),
-      userId,
-      { twoFactorEnabled: false, lang: 'ja' },
-      now,
-    );
-    await uow.repos.accounts.setVerifiedEmail(tenant.id, account.id, `${userId}@bench.test`, now);
-    await uow.repos.accounts.setSecondPassword(tenant.id, account.id, secondHash, now);
-  }
-  await database.close();
+  const { dir, databaseUrl } = await prepareBenchDatabase(STUDENTS);
 
-  const port = await freePort();
-  const server = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
-      '--import',
-      'tsx',
-      'src/server.ts',
-    ],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        PORT: String(port),
-        DATABASE_URL: databaseUrl,
-        SMTP_URL: 'smtp://127.0.0.1:9',
-        SECRET_KEY: 'bench-secret-key-0123456789abcdefghijklmnop',
-        PUBLIC_URL: 'https://bench.test',
-        LOG_LEVEL: 'silent',
-        HASH_QUEUE_LIMIT: String(QUEUE_LIMIT),
-        ...(process.env.BENCH_HASH_CONCURRENCY ? { HASH_CONCURRENCY: process.env.BENCH_HASH_CONCURRENCY } : {}),
-      },
-      stdio: 'inherit',
-    },
-  );
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/readyz`)).ok) break;
-    } catch {
-      if (i > 150) throw new Error('server did not start');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const { process: server, base } = await startShomei(databaseUrl, {
+    HASH_QUEUE_LIMIT: String(QUEUE_LIMIT),
+    ...(process.env.BENCH_HASH_CONCURRENCY ? { HASH_CONCURRENCY: process.env.BENCH_HASH_CONCURRENCY } : {}),
+  });
 
   // One CSRF secret and token serve every login (the token is valid for the cookie it came with).
   const page = await fetch(`${base}/bench/login`, { headers: { 'x-forwarded-proto': 'https' } });
@@ -233,9 +140,9 @@ async function main() {
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
     body: new URLSearchParams({
       _csrf: token,
-      userId: `b${String(i).padStart(4, '0')}`,
-      password: 'Campus-pass-bench',
-      secondPassword: 'Bench2026Second',
+      userId: studentId(i),
+      password: UNIVERSITY_PASSWORD,
+      secondPassword: SECOND_PASSWORD,
     }).toString(),
   }));
 

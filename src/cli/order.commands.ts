@@ -55,7 +55,9 @@ export const orderCommands: CliCommand[] = [
         text(values, 'tracking'),
       );
       if (moved.status === 'invalid') {
-        console.error(`order ${orderId} cannot move to ${to} (unknown order, wrong state, or no --tracking for shipped)`);
+        console.error(
+          `order ${orderId} cannot move to ${to} (unknown order, wrong state, or no --tracking for shipped)`,
+        );
         return 1;
       }
       console.log(`order ${moved.order.id} is now ${moved.order.state}; the student has been mailed`);
