@@ -136,7 +136,8 @@ async function placeOrder(run: Run, user: VirtualUser, browser: HttpBrowser): Pr
     browser.post(review.replace('/orders/review', '/orders/place'), {}),
   );
   const page = await run.recorder.time('page', 200, () => browser.get(`${baseOf(run)}${placed.location}`));
-  const number = /<p class="reservation__number">(\d+)<\/p>/.exec(page.body)?.[1];
+  // Shown grouped for keying in (1234-5678-9012); the API takes it either way.
+  const number = /<p class="reservation__number">([\d-]+)<\/p>/.exec(page.body)?.[1]?.replaceAll('-', '');
   const id = /\/orders\/([^/?]+)/.exec(placed.location ?? '')?.[1];
   if (!number || !id) throw new Error('no reservation number on the placed order');
   user.orders.push(id);
