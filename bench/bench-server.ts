@@ -159,3 +159,24 @@ export function cookiesOf(response: Response): string {
     .map((c) => c.split(';')[0])
     .join('; ');
 }
+
+/**
+ * The form posts of a full login for each of `students`, under one CSRF secret and token (the
+ * token is valid for the cookie it came with), so a load generator can replay them.
+ */
+export async function loginRequests(base: string, students: number) {
+  const page = await fetch(`${base}/bench/login`, { headers: { 'x-forwarded-proto': 'https' } });
+  const csrfCookie = cookiesOf(page);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  return Array.from({ length: students }, (_, i) => ({
+    method: 'POST' as const,
+    path: '/bench/login',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+    body: new URLSearchParams({
+      _csrf: token,
+      userId: studentId(i),
+      password: UNIVERSITY_PASSWORD,
+      secondPassword: SECOND_PASSWORD,
+    }).toString(),
+  }));
+}

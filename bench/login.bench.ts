@@ -18,14 +18,13 @@ import { Algorithm, hash, verify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import {
   CORES,
-  SECOND_PASSWORD,
   UNIVERSITY_PASSWORD,
+  loginRequests,
   median,
   prepareBenchDatabase,
   processCpuMs,
   rssMb,
   startShomei,
-  studentId,
 } from './bench-server.js';
 
 const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -127,24 +126,7 @@ async function main() {
     ...(process.env.BENCH_HASH_CONCURRENCY ? { HASH_CONCURRENCY: process.env.BENCH_HASH_CONCURRENCY } : {}),
   });
 
-  // One CSRF secret and token serve every login (the token is valid for the cookie it came with).
-  const page = await fetch(`${base}/bench/login`, { headers: { 'x-forwarded-proto': 'https' } });
-  const csrfCookie = page.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  const loginRequests = Array.from({ length: STUDENTS }, (_, i) => ({
-    method: 'POST' as const,
-    path: '/bench/login',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-    body: new URLSearchParams({
-      _csrf: token,
-      userId: studentId(i),
-      password: UNIVERSITY_PASSWORD,
-      secondPassword: SECOND_PASSWORD,
-    }).toString(),
-  }));
+  const loginPosts = await loginRequests(base, STUDENTS);
 
   const run = (options: Omit<autocannon.Options, 'url'>) =>
     new Promise<autocannon.Result>((resolve, reject) =>
@@ -172,7 +154,7 @@ async function main() {
   for (let round = 0; round < ROUNDS; round++) {
     const hashing = await pureHash(DURATION / ROUNDS);
     const cpuBefore = processCpuMs(server.pid ?? 0);
-    const logins = await run({ connections: CORES * 4, duration: DURATION / ROUNDS, requests: loginRequests });
+    const logins = await run({ connections: CORES * 4, duration: DURATION / ROUNDS, requests: loginPosts });
     const cpuAfter = processCpuMs(server.pid ?? 0);
     loginStatus = logins.statusCodeStats as Record<string, { count: number }>;
     loginP99 = Math.max(loginP99, logins.latency.p99);
@@ -197,7 +179,7 @@ async function main() {
 
   // (3) The login page, at a student-like 20 requests/s, while logins saturate the CPU.
   const [, busyPage] = await Promise.all([
-    run({ connections: CORES * 4, duration: DURATION / 2, requests: loginRequests }),
+    run({ connections: CORES * 4, duration: DURATION / 2, requests: loginPosts }),
     run({
       connections: 2,
       duration: DURATION / 2,
@@ -211,7 +193,7 @@ async function main() {
     base,
     200,
     Math.max(3, DURATION / 2),
-    loginRequests.map((r) => ({ path: r.path, headers: r.headers, body: r.body })),
+    loginPosts.map((r) => ({ path: r.path, headers: r.headers, body: r.body })),
   );
   const refusals = overload.get(503) ?? [];
   const admitted = overload.get(303) ?? [];

@@ -18,6 +18,7 @@ import {
   cookiesOf,
   freePort,
   load,
+  loginRequests,
   median,
   prepareBenchDatabase,
   processCpuMs,
@@ -135,20 +136,7 @@ async function ratios(shomei: Server, bare: Server, pages: Page[]): Promise<void
 /** The three pages and logins at once, for `seconds`, printing the server's RSS as it goes. */
 async function soak(shomei: ChildProcess, base: string, pages: Page[], seconds: number): Promise<void> {
   const pid = shomei.pid ?? 0;
-  const page = await fetch(`${base}/bench/login`);
-  const csrfCookie = cookiesOf(page);
-  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  const logins = Array.from({ length: STUDENTS }, (_, i) => ({
-    method: 'POST' as const,
-    path: '/bench/login',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-    body: new URLSearchParams({
-      _csrf: token,
-      userId: studentId(i),
-      password: UNIVERSITY_PASSWORD,
-      secondPassword: SECOND_PASSWORD,
-    }).toString(),
-  }));
+  const logins = await loginRequests(base, STUDENTS);
   const started = Date.now();
   const samples: Array<{ second: number; rss: number }> = [{ second: 0, rss: rssMb(pid) }];
   console.log(`soak: ${seconds}s of mixed load (pages at full speed, logins at 10/s); RSS of the server`);

@@ -3,6 +3,18 @@ import type { Database } from '../../db/schema.js';
 import type { TerminalKind, Terminal } from './terminal.model.js';
 
 /** Terminals are the deployment's, not one tenant's: a gateway serves them all. */
+function newRow(terminal: Terminal, now: number) {
+  return {
+    id: terminal.id,
+    tenant_id: terminal.tenantId,
+    kind: terminal.kind,
+    name: terminal.name,
+    secret_hash: terminal.secretHash,
+    active: 1,
+    created_at: now,
+  };
+}
+
 export class TerminalRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -42,15 +54,7 @@ export class TerminalRepository {
   async insert(terminal: Terminal, now: number): Promise<void> {
     await this.db
       .insertInto('terminals')
-      .values({
-        id: terminal.id,
-        tenant_id: terminal.tenantId,
-        kind: terminal.kind,
-        name: terminal.name,
-        secret_hash: terminal.secretHash,
-        active: 1,
-        created_at: now,
-      })
+      .values(newRow(terminal, now))
       .execute();
   }
 
@@ -78,15 +82,7 @@ export class TerminalRepository {
   async upsert(terminal: Terminal, now: number): Promise<void> {
     await this.db
       .insertInto('terminals')
-      .values({
-        id: terminal.id,
-        tenant_id: terminal.tenantId,
-        kind: terminal.kind,
-        name: terminal.name,
-        secret_hash: terminal.secretHash,
-        active: 1,
-        created_at: now,
-      })
+      .values(newRow(terminal, now))
       .onConflict((oc) =>
         oc.column('id').doUpdateSet({ secret_hash: terminal.secretHash, name: terminal.name, active: 1 }),
       )
