@@ -52,10 +52,7 @@ export class TerminalRepository {
   }
 
   async insert(terminal: Terminal, now: number): Promise<void> {
-    await this.db
-      .insertInto('terminals')
-      .values(newRow(terminal, now))
-      .execute();
+    await this.db.insertInto('terminals').values(newRow(terminal, now)).execute();
   }
 
   /** A new secret; the old one stops working with this update. */
