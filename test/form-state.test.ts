@@ -186,6 +186,14 @@ describe.each(['en', 'ja'] as const)('#10 §1 error answers are redirects (post/
     for (const field of ['postalCode', 'city', 'street', 'building', 'recipient'] as const)
       expect(valueOf(form.body, field)).toBe(postalAddress[field]);
     expect(form.body).toMatch(/<option value="13" selected/);
+
+    // The browser's own Back from the review reloads the plain form page (no-store): it is filled too.
+    const plain = await browser.get('/tu/orders/new?destination=postal');
+    expect(valueOf(plain.body, 'copies-enrollment-en')).toBe('1');
+    expect(valueOf(plain.body, 'street')).toBe(postalAddress.street);
+    // Another destination's form is not filled from this draft.
+    const campus = await browser.get('/tu/orders/new?destination=campus');
+    expect(valueOf(campus.body, 'copies-enrollment-ja') ?? '').not.toBe('2');
   });
 
   it('#10 a verification code left empty answers 303; the page shows the error', async () => {

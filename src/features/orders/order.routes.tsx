@@ -131,11 +131,13 @@ export async function orderRoutes(
       flowId && !kept
         ? await orders.review(request.tenant, session(request).account, flowId, http.actor(request, reply))
         : undefined;
-    const values =
-      kept?.values ??
-      (review?.status === 'ok' && review.draft.destination === destination
-        ? draftValues(review.draft)
-        : emptyFormValues);
+    const draft =
+      review?.status === 'ok' && review.draft.destination === destination
+        ? review.draft
+        : kept
+          ? undefined
+          : await orders.openDraft(request.tenant, session(request).account, destination, http.actor(request, reply));
+    const values = kept?.values ?? (draft ? draftValues(draft) : emptyFormValues);
     return sendPage(
       request,
       reply,

@@ -89,6 +89,26 @@ export class OrderingService {
     };
   }
 
+  /**
+   * The student's newest draft not yet placed, from this browser, for this destination: the form
+   * the browser's Back returns to from the review shows it filled (#10 §1).
+   */
+  async openDraft(
+    tenant: Tenant,
+    account: Account,
+    destination: Destination,
+    actor: Actor,
+  ): Promise<OrderDraft | undefined> {
+    const flow = await this.deps.uow.repos.flows.findOpen<DraftContext>(
+      tenant.id,
+      account.id,
+      'order_draft',
+      this.deps.clock.now(),
+    );
+    const usable = flow?.context.binding === actor.binding && flow.context.destination === destination;
+    return usable ? flow.context : undefined;
+  }
+
   /** Confirm: the draft flow is used up by one conditional update, so a double confirm places one order. */
   async place(tenant: Tenant, account: Account, flowId: string, actor: Actor): Promise<PlaceResult> {
     const flow = await this.liveDraft(tenant, account, flowId, actor);
