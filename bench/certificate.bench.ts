@@ -19,6 +19,7 @@ import {
   type CertificateSigner,
   createDevelopmentSigner,
 } from '../src/features/certificates/pdf/certificate.signing.js';
+import { openPkcs12Signer } from '../src/features/certificates/signing/pkcs12-signer.js';
 import { sampleCertificate, sampleIssuedAt } from '../test/helpers/certificate-fixtures.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -70,8 +71,7 @@ async function emptyPage(): Promise<Uint8Array> {
 async function workerMain(input: WorkerInput): Promise<void> {
   const renderer = new CertificateRenderer();
   const signer: CertificateSigner = {
-    p12: Buffer.from(input.p12Base64, 'base64'),
-    passphrase: input.passphrase,
+    key: openPkcs12Signer(Buffer.from(input.p12Base64, 'base64'), input.passphrase),
     name: 'デモ大学',
   };
   for (let i = 0; i < 20; i++) await renderer.render(certificate(i), sampleIssuedAt, signer);
@@ -114,8 +114,7 @@ async function allCores(development: { p12Base64: string; passphrase: string }):
 async function main(): Promise<void> {
   const development = createDevelopmentSigner('デモ大学 証明書発行（開発用）', 'デモ大学', sampleIssuedAt);
   const signer: CertificateSigner = {
-    p12: Buffer.from(development.p12Base64, 'base64'),
-    passphrase: development.passphrase,
+    key: openPkcs12Signer(Buffer.from(development.p12Base64, 'base64'), development.passphrase),
     name: 'デモ大学',
   };
 

@@ -12,6 +12,7 @@ import type { CertificateData, CertificateType } from './certificate.model.js';
 import type { CertificateStatement, IssuedCertificate } from './issued-certificate.model.js';
 import type { CertificateRenderer } from './pdf/certificate.renderer.js';
 import { type CertificateSigner, createDevelopmentSigner } from './pdf/certificate.signing.js';
+import { openPkcs12Signer } from './signing/pkcs12-signer.js';
 import { isDevelopmentSigner } from './signing-key.model.js';
 
 function sha256(bytes: Uint8Array): string {
@@ -176,8 +177,7 @@ export class IssuanceService implements Issuer {
       });
     }
     return {
-      p12: Buffer.from(stored.p12Base64, 'base64'),
-      passphrase,
+      key: openPkcs12Signer(Buffer.from(stored.p12Base64, 'base64'), passphrase),
       name: tenant.name.ja,
       reason: '証明書発行 / Certificate issuance',
       location: tenant.name.en,

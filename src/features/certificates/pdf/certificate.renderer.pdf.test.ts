@@ -14,6 +14,7 @@ import {
 } from '../../../../test/helpers/poppler.js';
 import { CertificateRenderer } from './certificate.renderer.js';
 import { type CertificateSigner, createDevelopmentSigner } from './certificate.signing.js';
+import { openPkcs12Signer } from '../signing/pkcs12-signer.js';
 import { CertificateTextError } from './data-checks.js';
 import { readCertificateIds } from './document-info.js';
 import { certificateBody } from './wording.js';
@@ -28,7 +29,7 @@ let signer: CertificateSigner;
 beforeAll(() => {
   renderer = new CertificateRenderer();
   const dev = createDevelopmentSigner('Demo University (development)', 'Demo University', sampleIssuedAt);
-  signer = { p12: Buffer.from(dev.p12Base64, 'base64'), passphrase: dev.passphrase, name: 'デモ大学' };
+  signer = { key: openPkcs12Signer(Buffer.from(dev.p12Base64, 'base64'), dev.passphrase), name: 'デモ大学' };
 });
 
 const rendered = new Map<string, Promise<Uint8Array>>();

@@ -17,11 +17,11 @@ import { SignPdf } from '@signpdf/signpdf';
 import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import forge from 'node-forge';
 import type { PDFDocument } from 'pdf-lib';
+import type { KeySigner } from '../signing/key-signer.js';
 
-/** The tenant's signing identity: a PKCS#12 (.p12/.pfx) with an RSA key and its certificate. */
+/** The tenant's signing identity: its key (wherever it lives) and how readers see the signer. */
 export interface CertificateSigner {
-  p12: Buffer;
-  passphrase: string;
+  key: KeySigner;
   /** Who signs, shown by PDF readers in the signature panel (e.g. the university's name). */
   name: string;
   reason?: string;
@@ -98,66 +98,6 @@ export function createDevelopmentSigner(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Opening the PKCS#12 (once per signer)
-// ---------------------------------------------------------------------------------------------
-
-interface SigningIdentity {
-  key: crypto.KeyObject;
-  /** DER of the signer's certificate, then the rest of the chain found in the PKCS#12. */
-  certificates: Buffer[];
-  issuer: forge.asn1.Asn1;
-  serialNumber: forge.asn1.Asn1;
-  signatureBytes: number;
-}
-
-const identities = new WeakMap<Buffer, Map<string, SigningIdentity>>();
-
-function certificateDer(cert: forge.pki.Certificate): Buffer {
-  return Buffer.from(asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
-}
-
-function openIdentity(p12: Buffer, passphrase: string): SigningIdentity {
-  let byPassphrase = identities.get(p12);
-  const cached = byPassphrase?.get(passphrase);
-  if (cached) return cached;
-
-  const parsed = forge.pkcs12.pkcs12FromAsn1(asn1.fromDer(p12.toString('binary')), false, passphrase);
-  const keyBag =
-    parsed.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!]?.[0] ??
-    parsed.getBags({ bagType: forge.pki.oids.keyBag! })[forge.pki.oids.keyBag!]?.[0];
-  const forgeKey = keyBag?.key as forge.pki.rsa.PrivateKey | undefined;
-  if (!forgeKey) throw new Error('the PKCS#12 holds no RSA private key');
-  const certs = (parsed.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? [])
-    .map((bag) => bag.cert)
-    .filter((cert): cert is forge.pki.Certificate => cert !== undefined);
-  const own = certs.find((cert) => {
-    const pub = cert.publicKey as forge.pki.rsa.PublicKey;
-    return pub.n?.compareTo(forgeKey.n) === 0 && pub.e?.compareTo(forgeKey.e) === 0;
-  });
-  if (!own) throw new Error('the PKCS#12 holds no certificate for its private key');
-
-  const ownDer = certificateDer(own);
-  const tbs = (asn1.fromDer(ownDer.toString('binary')).value as forge.asn1.Asn1[])[0]!;
-  const fields = tbs.value as forge.asn1.Asn1[];
-  const offset = fields[0]!.tagClass === asn1.Class.CONTEXT_SPECIFIC ? 1 : 0; // [0] version
-  const key = crypto.createPrivateKey(forge.pki.privateKeyToPem(forgeKey));
-  const certificates = [ownDer, ...certs.filter((cert) => cert !== own).map(certificateDer)];
-  const identity: SigningIdentity = {
-    key,
-    certificates,
-    serialNumber: fields[offset]!,
-    issuer: fields[offset + 2]!,
-    signatureBytes: forgeKey.n.bitLength() / 8,
-  };
-  if (!byPassphrase) {
-    byPassphrase = new Map();
-    identities.set(p12, byPassphrase);
-  }
-  byPassphrase.set(passphrase, identity);
-  return identity;
-}
-
-// ---------------------------------------------------------------------------------------------
 // The CMS (CAdES-BES) signature
 // ---------------------------------------------------------------------------------------------
 
@@ -174,21 +114,27 @@ const der = (node: forge.asn1.Asn1) => asn1.toDer(node).getBytes();
 
 /** A @signpdf Signer that returns a detached CAdES-BES SignedData over the given bytes. */
 export class CadesSigner extends Signer {
-  private readonly identity: SigningIdentity;
+  private readonly issuer: forge.asn1.Asn1;
+  private readonly serialNumber: forge.asn1.Asn1;
 
-  constructor(p12: Buffer, passphrase: string) {
+  constructor(private readonly key: KeySigner) {
     super();
-    this.identity = openIdentity(p12, passphrase);
+    const tbs = (asn1.fromDer(key.certificates[0]!.toString('binary')).value as forge.asn1.Asn1[])[0]!;
+    const fields = tbs.value as forge.asn1.Asn1[];
+    const offset = fields[0]!.tagClass === asn1.Class.CONTEXT_SPECIFIC ? 1 : 0; // [0] version
+    this.serialNumber = fields[offset]!;
+    this.issuer = fields[offset + 2]!;
   }
 
   /** Bytes the signature may take: the certificates, two signatures' worth, and room. */
   get estimatedLength(): number {
-    const certs = this.identity.certificates.reduce((sum, cert) => sum + cert.length, 0);
-    return certs + 2 * this.identity.signatureBytes + 1024;
+    const certs = this.key.certificates.reduce((sum, cert) => sum + cert.length, 0);
+    return certs + 2 * this.key.maxSignatureBytes + 1024;
   }
 
   override async sign(pdf: Buffer): Promise<Buffer> {
-    const { key, certificates, issuer, serialNumber } = this.identity;
+    const { certificates } = this.key;
+    const { issuer, serialNumber } = this;
     const messageDigest = crypto.createHash('sha256').update(pdf).digest();
     const certHash = crypto.createHash('sha256').update(certificates[0]!).digest();
     const issuerSerial = seq([seq([asn1.create(asn1.Class.CONTEXT_SPECIFIC, 4, true, [issuer])]), serialNumber]);
@@ -205,8 +151,8 @@ export class CadesSigner extends Signer {
       .map(({ node }) => node);
     // The signature covers the attributes encoded as a SET; the SignerInfo carries them as [0].
     const signedAttributes = Buffer.from(der(set(attributes)), 'binary');
-    const signature = crypto.sign('sha256', signedAttributes, key);
-    const isRsa = key.asymmetricKeyType === 'rsa';
+    const signature = await this.key.sign(signedAttributes);
+    const isRsa = this.key.keyType === 'rsa';
 
     const signerInfo = seq([
       integer(1),
@@ -266,7 +212,7 @@ export async function signDocument(
   signer: CertificateSigner,
   options: { signingTime: Date; contactInfo?: string },
 ): Promise<Uint8Array> {
-  const cades = new CadesSigner(signer.p12, signer.passphrase);
+  const cades = new CadesSigner(signer.key);
   pdflibAddPlaceholder({
     pdfDoc: doc,
     reason: pdfTextLiteral(signer.reason ?? 'Certificate issued'),
