@@ -290,6 +290,39 @@ describe('MailWorker (Q-2: durable outbox, retried until delivered)', () => {
     expect(smtp.mails.map((m) => m.subject)).toEqual(['Kicked']);
   });
 
+  it('#8 the database lost between claim and send: the holder sends the mail on its next pass, not after the lease', async () => {
+    await enqueue('Claimed before the restart');
+    let failures = 1;
+    outbox = Object.assign(Object.create(OutboxRepository.prototype) as OutboxRepository, outbox, {
+      renewLease: async (...args: Parameters<OutboxRepository['renewLease']>) => {
+        if (failures-- > 0) throw new Error('Connection terminated unexpectedly');
+        return OutboxRepository.prototype.renewLease.apply(outbox, args);
+      },
+    });
+    const w = worker(smtp.url, { concurrency: 2 });
+    await expect(w.drain()).rejects.toThrow('Connection terminated');
+    expect(smtp.mails).toHaveLength(0);
+    expect(await w.drain()).toBe(1);
+    expect(smtp.mails.map((m) => m.subject)).toEqual(['Claimed before the restart']);
+  });
+
+  it('#8 a mail SMTP accepted is recorded as sent through a database outage, and never sent again', async () => {
+    const id = await enqueue('Sent during the restart');
+    let failures = 2;
+    outbox = Object.assign(Object.create(OutboxRepository.prototype) as OutboxRepository, outbox, {
+      markSent: async (...args: Parameters<OutboxRepository['markSent']>) => {
+        if (failures-- > 0) throw new Error('Connection terminated unexpectedly');
+        return OutboxRepository.prototype.markSent.apply(outbox, args);
+      },
+    });
+    const w = worker(smtp.url);
+    expect(await w.drain()).toBe(1);
+    expect((await row(id)).sent_at).toBe(T0);
+    clock.advance(24 * 60 * 60 * 1000);
+    expect(await w.drain()).toBe(0);
+    expect(smtp.mails).toHaveLength(1);
+  });
+
   it('Q-2 without an SMTP URL (dev mailbox) drain marks the mail sent without sending', async () => {
     const id = await enqueue('Dev');
     expect(await worker(undefined).drain()).toBe(1);

@@ -57,7 +57,16 @@ interface Lane {
   urgentOnly: boolean;
   running: Promise<number> | undefined;
   again: boolean;
+  /**
+   * A mail this lane claimed and has not handed to SMTP, kept when the pass failed (the database
+   * went away between the claim and the send): the lane tries it first on its next pass, as the
+   * lease's holder, instead of leaving it to wait out the lease.
+   */
+  held: ClaimedMail | undefined;
 }
+
+/** Waits between tries to record a mail already handed to SMTP (about 30 s in all, within the lease). */
+const RECORD_SENT_WAITS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 15_000];
 
 /**
  * Delivers the outbox over SMTP, several mails at a time; one lane takes only keys and one-time
@@ -88,6 +97,7 @@ export class MailWorker {
       urgentOnly: index === 0,
       running: undefined,
       again: false,
+      held: undefined,
     }));
   }
 
@@ -135,9 +145,11 @@ export class MailWorker {
   private async runLane(lane: Lane): Promise<number> {
     let delivered = 0;
     for (;;) {
-      const mail = await this.outbox.claimNext(this.id, this.clock.now(), this.leaseMs, lane.urgentOnly);
+      const mail = lane.held ?? (await this.outbox.claimNext(this.id, this.clock.now(), this.leaseMs, lane.urgentOnly));
       if (!mail) return delivered;
-      if (await this.deliver(mail)) delivered++;
+      lane.held = mail;
+      if (await this.deliver(mail, () => (lane.held = undefined))) delivered++;
+      lane.held = undefined;
     }
   }
 
@@ -150,7 +162,8 @@ export class MailWorker {
     this.timer.unref();
   }
 
-  private async deliver(mail: ClaimedMail): Promise<boolean> {
+  /** `handedOver` is called once the mail is with SMTP: from then on it must never be sent again. */
+  private async deliver(mail: ClaimedMail, handedOver: () => void): Promise<boolean> {
     let body: ComposedMail | undefined;
     try {
       body = openMail(this.box, mail);
@@ -168,13 +181,34 @@ export class MailWorker {
     }
     try {
       if (this.transport) await this.whileHoldingLease(mail, this.send(this.transport, mail, body));
-      await this.outbox.markSent(mail.tenantId, mail.id, this.clock.now(), { keepBody: !this.transport });
-      this.options.metrics?.mailDelivery(mail.priority, 'sent');
-      this.log.info({ mailId: mail.id, tenantId: mail.tenantId, event: mail.event }, 'mail delivered');
-      return true;
     } catch (error) {
       await this.failed(mail, error);
       return false;
+    }
+    handedOver();
+    await this.recordSent(mail);
+    this.options.metrics?.mailDelivery(mail.priority, 'sent');
+    this.log.info({ mailId: mail.id, tenantId: mail.tenantId, event: mail.event }, 'mail delivered');
+    return true;
+  }
+
+  /**
+   * A mail SMTP accepted is recorded as sent even if the database is away for a while (a restart):
+   * treated as a failed send, it would be retried and reach the student twice.
+   */
+  private async recordSent(mail: ClaimedMail): Promise<void> {
+    for (const wait of [...RECORD_SENT_WAITS_MS, undefined]) {
+      try {
+        await this.outbox.markSent(mail.tenantId, mail.id, this.clock.now(), { keepBody: !this.transport });
+        return;
+      } catch (error) {
+        if (wait === undefined) {
+          this.log.error({ err: error, mailId: mail.id }, 'a sent mail could not be recorded; it may go out twice');
+          return;
+        }
+        this.log.warn({ err: error, mailId: mail.id }, 'recording a sent mail failed; trying again');
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
     }
   }
 
