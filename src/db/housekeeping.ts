@@ -8,7 +8,8 @@ const DAY = 24 * HOUR;
 /**
  * Removes rows nobody can use any more: ended sessions and kept form states, flows a week past their expiry (their
  * keys go with them), delivered mail after a week, and mail that never went out (given up, or
- * queued over a week ago): staff see failures for that week. Runs on every instance; the
+ * queued over a week ago): staff see failures for that week; trusted browsers a week after they
+ * expired or were revoked (the audit log keeps what happened). Runs on every instance; the
  * deletes are idempotent.
  */
 export class Housekeeping {
@@ -32,7 +33,14 @@ export class Housekeeping {
     if (this.timer) clearInterval(this.timer);
   }
 
-  async run(): Promise<{ sessions: number; flows: number; mails: number; undeliverable: number; forms: number }> {
+  async run(): Promise<{
+    sessions: number;
+    flows: number;
+    mails: number;
+    undeliverable: number;
+    forms: number;
+    trustedBrowsers: number;
+  }> {
     const now = this.clock.now();
     const repos = this.uow.repos;
     const result = {
@@ -41,6 +49,7 @@ export class Housekeeping {
       mails: await repos.outbox.deleteSentBefore(now - 7 * DAY),
       undeliverable: await repos.outbox.deleteUndeliverableBefore(now - 7 * DAY),
       forms: await repos.formStates.deleteExpired(now),
+      trustedBrowsers: await repos.trustedBrowsers.deleteEndedBefore(now - 7 * DAY),
     };
     this.log.info(result, 'housekeeping done');
     return result;

@@ -335,6 +335,20 @@ describe('TrustedBrowserRepository', () => {
     expect(await repos.trustedBrowsers.listActive(a.id, acc.id, T0 + 30 * DAY)).toEqual([]);
   });
 
+  it('#13 housekeeping deletes browsers a week after they expired or were revoked, and keeps the rest', async () => {
+    const revoked = { ...browser, id: newId() };
+    const expiredLately = { ...browser, id: newId(), expiresAt: T0 + 40 * DAY };
+    await repos.trustedBrowsers.insert(a.id, revoked, 'revoked-hash');
+    const inB = await account(b.id);
+    await repos.trustedBrowsers.insert(b.id, { ...browser, id: newId(), accountId: inB.id }, 'other-tenant-hash');
+    await repos.trustedBrowsers.insert(a.id, expiredLately, 'late-hash');
+    await repos.trustedBrowsers.revoke(a.id, acc.id, revoked.id, T0 + DAY);
+    // Now T0 + 41 days: `browser` (and B's) expired 11 days ago, `revoked` 40 days ago, `expiredLately` 1 day ago.
+    expect(await repos.trustedBrowsers.deleteEndedBefore(T0 + 34 * DAY)).toBe(3);
+    const left = await database.db.selectFrom('trusted_browsers').select('id').execute();
+    expect(left.map((row) => row.id)).toEqual([expiredLately.id]);
+  });
+
   it('L-19 revoke removes one browser once; revokeAll the rest', async () => {
     const second = { ...browser, id: newId(), createdAt: T0 + 1 };
     const third = { ...browser, id: newId(), createdAt: T0 + 2 };

@@ -4,7 +4,10 @@ import { type Kysely, sql } from 'kysely';
 // urgent mail (keys, one-time links) is claimed before bulk mail; a permanent refusal is recorded
 // as failed instead of being retried forever.
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('mail_outbox').addColumn('priority', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable('mail_outbox')
+    .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
   await db.schema.alterTable('mail_outbox').addColumn('failed_at', 'bigint').execute();
   await db.schema
     .createIndex('mail_outbox_claim_idx')

@@ -70,6 +70,15 @@ export class TrustedBrowserRepository {
     return result.numUpdatedRows === 1n;
   }
 
+  /** Browsers expired or revoked before `before`, in every university: they can never be trusted again. */
+  async deleteEndedBefore(before: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('trusted_browsers')
+      .where((eb) => eb.or([eb('expires_at', '<', before), eb('revoked_at', '<', before)]))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async revokeAll(tenantId: string, accountId: string, now: number): Promise<number> {
     const result = await this.db
       .updateTable('trusted_browsers')
