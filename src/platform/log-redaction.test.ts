@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactAddresses, redactUrl } from './log-redaction.js';
+import { redactAddresses, redactUrl, redactDirectoryMessage } from './log-redaction.js';
 
 describe('#8 request URLs in the logs', () => {
   it('#8 hide one-time tokens, verification codes and flow ids, however the name is encoded', () => {
@@ -27,5 +27,20 @@ describe('#13 messages from the mail relay in the logs', () => {
       'RCPT TO:[address] failed; to "[address]"',
     );
     expect(redactAddresses('connect ECONNREFUSED 127.0.0.1:2525')).toBe('connect ECONNREFUSED 127.0.0.1:2525');
+  });
+});
+
+describe('#13 messages from the directory in the logs', () => {
+  it('#13 carry no user ID or address from a distinguished name, and keep the rest', () => {
+    expect(
+      redactDirectoryMessage('0x22 (Invalid DN syntax): uid=s1234567,ou=people,dc=example,dc=ac,dc=jp; timeout=5000'),
+    ).toBe(
+      '0x22 (Invalid DN syntax): uid=[redacted],ou=[redacted],dc=[redacted],dc=[redacted],dc=[redacted]; timeout=5000',
+    );
+    expect(redactDirectoryMessage('no such object CN="Sato, Taro",O=Uni')).toBe(
+      'no such object CN=[redacted],O=[redacted]',
+    );
+    expect(redactDirectoryMessage('bind failed for mail=taro@example.ac.jp')).toBe('bind failed for mail=[redacted]');
+    expect(redactDirectoryMessage('connect ECONNREFUSED 127.0.0.1:389')).toBe('connect ECONNREFUSED 127.0.0.1:389');
   });
 });

@@ -35,3 +35,16 @@ const MAIL_ADDRESS = /[^\s<>()[\]"',;:@]+@[^\s<>()[\]"',;:@]+/g;
 export function redactAddresses(text: string): string {
   return text.replace(MAIL_ADDRESS, '[address]');
 }
+
+/**
+ * The values of a distinguished name's parts (RFC 4514 names, and the ones directories use for
+ * people): an LDAP error quotes the DN it failed on, and with a bind template that DN holds the
+ * student's user ID.
+ */
+const DN_VALUE =
+  /\b(cn|uid|ou|o|dc|l|st|c|street|mail|samaccountname|userprincipalname|employeenumber)=(?:"[^"]*"|[^,+;\s]+)/gi;
+
+/** A directory's error message as it may be logged: no user IDs in DNs, no mail addresses. */
+export function redactDirectoryMessage(text: string): string {
+  return redactAddresses(text.replace(DN_VALUE, '$1=[redacted]'));
+}

@@ -1,6 +1,7 @@
 import { Client, EqualityFilter, InvalidCredentialsError, DN, type Entry } from 'ldapts';
 import type { Logger } from 'pino';
 import { AppError } from '../../platform/errors.js';
+import { redactDirectoryMessage } from '../../platform/log-redaction.js';
 import type { LdapDirectoryConfig, Tenant } from '../tenants/tenant.model.js';
 import type { Directory, DirectoryResult } from './directory.js';
 
@@ -32,7 +33,7 @@ export class LdapDirectory implements Directory {
     } catch (error) {
       if (error instanceof DirectoryUnreachable || !(error instanceof InvalidCredentialsError)) {
         this.log.error(
-          { tenant: tenant.slug, err: error instanceof Error ? error.message : String(error) },
+          { tenant: tenant.slug, err: redactDirectoryMessage(error instanceof Error ? error.message : String(error)) },
           'directory not answering',
         );
         throw new AppError('directory_unavailable', { cause: error });
@@ -146,7 +147,7 @@ export class LdapDirectory implements Directory {
         if (!isConnectionError(error)) throw error;
         lastError = error;
         this.log.warn(
-          { url, err: error instanceof Error ? error.message : String(error) },
+          { url, err: redactDirectoryMessage(error instanceof Error ? error.message : String(error)) },
           'directory server not answering, trying the next',
         );
       } finally {
