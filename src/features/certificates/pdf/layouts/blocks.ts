@@ -8,7 +8,27 @@ import type { Fonts } from '../fonts.js';
 import { drawQrCode } from '../qr.js';
 import { drawSeal, type SealGlyphs } from '../seal.js';
 import { CONTENT_W, FOOTER_TOP, frame, grey, MARGIN, PAGE_H, PAGE_W, rule, Sheet } from '../sheet.js';
+import type { FittedText } from '../text-fit.js';
 import { titles, verificationPage, type Wording } from '../wording.js';
+
+/** Sizes of the holder's name: the name, the other form of it, the kana, and how they sit. */
+export interface NameSizes {
+  name: number;
+  other: number;
+  kana: number;
+  /** Between the name and the other form beside it. */
+  gap: number;
+  /** From the name's baseline up to the kana's. */
+  kanaRise: number;
+}
+
+export interface NameLayout {
+  main: FittedText;
+  mainWidth: number;
+  other: FittedText;
+  beside: boolean;
+  kana: FittedText | undefined;
+}
 
 export class Blocks {
   readonly ja: boolean;
@@ -73,38 +93,85 @@ export class Blocks {
     s.spaced(title, PAGE_W / 2, y, fitted * spacingRatio, { size: fitted });
   }
 
-  /** Label / value rows of the holder's data; returns the baseline of the last row. */
+  /**
+   * Label / value rows of the holder's data, each value fitted into the width left of it (a long
+   * faculty name shrinks, then wraps and pushes the rows below down). Returns the last baseline.
+   */
   holderRows(s: Sheet, rows: Array<[string, string]>, x: number, y: number, step: number): number {
     const labelSize = this.ja ? 11 : 10;
     const labelWidth = this.ja ? 6 * labelSize : 118;
     const valueX = x + labelWidth + (this.ja ? 30 : 14);
-    rows.forEach(([label, value], i) => {
-      const baseline = y + i * step;
+    const size = this.ja ? 12 : 11.5;
+    let baseline = y - step;
+    for (const [label, value] of rows) {
+      baseline += step;
       if (this.ja) s.distributed(label, x, baseline, labelWidth, { size: labelSize });
       else s.text(label, x, baseline, { size: labelSize, color: grey });
-      s.text(value, valueX, baseline, { size: this.ja ? 12 : 11.5 });
-    });
-    return y + (rows.length - 1) * step;
+      baseline = s.fitted(value, valueX, baseline, { size, minSize: 9, maxWidth: PAGE_W - MARGIN - valueX });
+    }
+    return baseline;
   }
 
-  /** The name with kana above (Japanese) or the name in Japanese beside it (English). */
-  nameRow(s: Sheet, x: number, y: number): void {
+  /**
+   * How the holder's name is set in a cell `width` wide: the name (kanji on Japanese certificates,
+   * roman on English ones) fitted, the other form beside it when both fit on one line, else on
+   * lines of its own below; on Japanese certificates the kana above the name.
+   */
+  nameLayout(s: Sheet, width: number, sizes: NameSizes): NameLayout {
     const { holder } = this.data;
-    if (this.ja) {
-      const labelWidth = 6 * 11;
-      const valueX = x + labelWidth + 30;
-      s.distributed('氏名', x, y, labelWidth, { size: 11 });
-      const kanjiWidth = s.width(holder.nameKanji, 17);
-      // フリガナ over the name, centred on it.
-      s.text(holder.nameKana, valueX + kanjiWidth / 2, y - 19, { size: 8, align: 'center', color: grey });
-      s.text(holder.nameKanji, valueX, y + 1, { size: 17 });
-      s.text(holder.nameRoman, valueX + kanjiWidth + 18, y, { size: 10.5, color: grey });
-    } else {
-      const valueX = x + 118 + 14;
-      s.text('Name', x, y, { size: 10, color: grey });
-      const width = s.text(holder.nameRoman, valueX, y + 1, { size: 15 });
-      s.text(`(${holder.nameKanji})`, valueX + width + 10, y, { size: 10.5, color: grey });
+    const [main, other] = this.ja ? [holder.nameKanji, holder.nameRoman] : [holder.nameRoman, `(${holder.nameKanji})`];
+    const mainFit = s.fit(main, { size: sizes.name, minSize: Math.round(sizes.name * 0.7), maxWidth: width });
+    const mainWidth = s.width(mainFit.lines[0] ?? '', mainFit.size);
+    const otherWidth = s.width(other, sizes.other);
+    const beside = mainFit.lines.length === 1 && mainWidth + sizes.gap + otherWidth <= width;
+    return {
+      main: mainFit,
+      mainWidth,
+      other: beside
+        ? { size: sizes.other, lines: [other] }
+        : s.fit(other, { size: sizes.other, minSize: Math.min(sizes.other, 7.5), maxWidth: width }),
+      beside,
+      kana: this.ja ? s.fit(holder.nameKana, { size: sizes.kana, minSize: Math.min(sizes.kana, 6), maxWidth: width }) : undefined,
+    };
+  }
+
+  /** Draws the name laid out by nameLayout with its first baseline at y; returns the last baseline. */
+  drawName(s: Sheet, layout: NameLayout, x: number, y: number, width: number, sizes: NameSizes): number {
+    const { main, other, kana } = layout;
+    if (kana) {
+      // フリガナ over the name, centred on its first line, kept inside the cell; extra lines go up.
+      const kanaStep = kana.size * 1.25;
+      kana.lines.forEach((line, i) => {
+        const lineWidth = s.width(line, kana.size);
+        const left = Math.min(Math.max(x, x + layout.mainWidth / 2 - lineWidth / 2), x + width - lineWidth);
+        s.text(line, left, y - sizes.kanaRise - (kana.lines.length - 1 - i) * kanaStep, { size: kana.size, color: grey });
+      });
     }
+    const mainStep = main.size * 1.25;
+    main.lines.forEach((line, i) => s.text(line, x, y + i * mainStep, { size: main.size }));
+    let last = y + (main.lines.length - 1) * mainStep;
+    if (layout.beside) {
+      s.text(other.lines[0] ?? '', x + layout.mainWidth + sizes.gap, last, { size: other.size, color: grey });
+      return last;
+    }
+    const otherStep = other.size * 1.3;
+    other.lines.forEach((line) => {
+      last += otherStep;
+      s.text(line, x, last, { size: other.size, color: grey });
+    });
+    return last;
+  }
+
+  /** The name row with its label: kana above (Japanese) or the name in Japanese after it (English). Returns the last baseline. */
+  nameRow(s: Sheet, x: number, y: number): number {
+    const valueX = this.ja ? x + 6 * 11 + 30 : x + 118 + 14;
+    const width = PAGE_W - MARGIN - valueX;
+    const sizes: NameSizes = this.ja
+      ? { name: 17, other: 10.5, kana: 8, gap: 18, kanaRise: 19 }
+      : { name: 15, other: 10.5, kana: 0, gap: 10, kanaRise: 0 };
+    if (this.ja) s.distributed('氏名', x, y, 6 * 11, { size: 11 });
+    else s.text('Name', x, y, { size: 10, color: grey });
+    return this.drawName(s, this.nameLayout(s, width, sizes), valueX, y, width, sizes);
   }
 
   holderData(): Array<[string, string]> {
