@@ -126,6 +126,11 @@ export class Sheet {
     });
   }
 
+  vline(x: number, y1: number, y2: number, thickness = 0.5, color: Color = rule): void {
+    if (!this.drawing) return;
+    this.page.drawLine({ start: { x, y: PAGE_H - y1 }, end: { x, y: PAGE_H - y2 }, thickness, color });
+  }
+
   /** A rectangle given by its top-left corner. */
   box(
     x: number,

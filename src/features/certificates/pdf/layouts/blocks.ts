@@ -11,10 +11,27 @@ import { CONTENT_W, FOOTER_TOP, frame, grey, MARGIN, PAGE_H, PAGE_W, rule, Sheet
 import type { FittedText } from '../text-fit.js';
 import { titles, verificationPage, type Wording } from '../wording.js';
 
+/**
+ * The loosest spacing (1 natural, 0 tightest) at which a page's content ends by `lowest`: `layout`
+ * runs the page on a measuring sheet and returns where it ends. Lines wrap differently as sizes
+ * change, so the answer is searched for rather than solved.
+ */
+export function squeezeToFit(layout: (squeeze: number) => number, lowest: number): number {
+  if (layout(1) <= lowest) return 1;
+  let [tight, loose] = [0, 1];
+  for (let i = 0; i < 7; i++) {
+    const middle = (tight + loose) / 2;
+    if (layout(middle) <= lowest) tight = middle;
+    else loose = middle;
+  }
+  return tight;
+}
+
 /** Sizes of the holder's name: the name, the other form of it, the kana, and how they sit. */
 export interface NameSizes {
   name: number;
   other: number;
+  /** 0 where the kana are printed elsewhere (the application's own フリガナ row). */
   kana: number;
   /** Between the name and the other form beside it. */
   gap: number;
@@ -55,27 +72,43 @@ export class Blocks {
   serialLine(s: Sheet, y: number): void {
     const { data } = this;
     const right = PAGE_W - MARGIN;
+    const serialStyle = {
+      size: 9,
+      minSize: 6,
+      maxWidth: CONTENT_W / 2,
+      maxLines: 1,
+      align: 'right',
+      color: grey,
+    } as const;
     if (this.ja) {
       const label = data.type === 'course_application' ? '整理番号' : '証明書番号';
-      s.text(`${label}　${data.serial}`, right, y, { size: 9, align: 'right', color: grey });
+      s.fitted(`${label}　${data.serial}`, right, y, serialStyle);
     } else {
-      s.text(`No. ${data.serial}`, right, y, { size: 9, align: 'right', color: grey });
+      s.fitted(`No. ${data.serial}`, right, y, serialStyle);
     }
-  }
-
-  /** Where the letterhead's rule is (English certificates). */
-  letterheadBottom(): number {
-    return 86 + (this.data.university.address ? 17 : 0) + 12;
   }
 
   /** English certificates open with the university as a letterhead. */
   letterhead(s: Sheet): number {
     const { university } = this.data;
-    s.text(university.name.en, PAGE_W / 2, 86, { size: 19, align: 'center' });
+    s.fitted(university.name.en, PAGE_W / 2, 86, {
+      size: 19,
+      minSize: 12,
+      maxWidth: CONTENT_W,
+      maxLines: 1,
+      align: 'center',
+    });
     let y = 86;
     if (university.address) {
       y += 17;
-      s.text(university.address.en, PAGE_W / 2, y, { size: 8.5, align: 'center', color: grey });
+      s.fitted(university.address.en, PAGE_W / 2, y, {
+        size: 8.5,
+        minSize: 6,
+        maxWidth: CONTENT_W,
+        maxLines: 1,
+        align: 'center',
+        color: grey,
+      });
     }
     y += 12;
     s.hline(MARGIN, PAGE_W - MARGIN, y, 0.8, frame);
@@ -131,7 +164,10 @@ export class Blocks {
         ? { size: sizes.other, lines: [other] }
         : s.fit(other, { size: sizes.other, minSize: Math.min(sizes.other, 7.5), maxWidth: width }),
       beside,
-      kana: this.ja ? s.fit(holder.nameKana, { size: sizes.kana, minSize: Math.min(sizes.kana, 6), maxWidth: width }) : undefined,
+      kana:
+        this.ja && sizes.kana > 0
+          ? s.fit(holder.nameKana, { size: sizes.kana, minSize: Math.min(sizes.kana, 6), maxWidth: width })
+          : undefined,
     };
   }
 
@@ -144,7 +180,10 @@ export class Blocks {
       kana.lines.forEach((line, i) => {
         const lineWidth = s.width(line, kana.size);
         const left = Math.min(Math.max(x, x + layout.mainWidth / 2 - lineWidth / 2), x + width - lineWidth);
-        s.text(line, left, y - sizes.kanaRise - (kana.lines.length - 1 - i) * kanaStep, { size: kana.size, color: grey });
+        s.text(line, left, y - sizes.kanaRise - (kana.lines.length - 1 - i) * kanaStep, {
+          size: kana.size,
+          color: grey,
+        });
       });
     }
     const mainStep = main.size * 1.25;
@@ -205,14 +244,29 @@ export class Blocks {
     const r = 28;
     const right = PAGE_W - MARGIN - 2 * r + 4;
     if (this.ja) {
-      if (university.address)
-        s.text(university.address.ja, right - 14, y - 30, { size: 9, align: 'right', color: grey });
-      s.text(this.w.issuerLine, right, y, { size: 15, align: 'right' });
+      const one = { maxLines: 1, align: 'right' } as const;
+      if (university.address) {
+        s.fitted(university.address.ja, right - 14, y - 30, {
+          size: 9,
+          minSize: 6,
+          maxWidth: right - 14 - MARGIN,
+          color: grey,
+          ...one,
+        });
+      }
+      s.fitted(this.w.issuerLine, right, y, { size: 15, minSize: 9, maxWidth: right - MARGIN, ...one });
       if (seal) drawSeal(s, this.sealGlyphs, university.name.ja, right + r - 9, y - 5.5, r);
     } else {
       const nameY = y - 14;
-      s.text(university.presidentName.en, right, nameY, { size: 14, align: 'right' });
-      s.text(this.w.issuerLine, right, nameY + 18, { size: 10.5, align: 'right', color: grey });
+      const one = { maxLines: 1, align: 'right' } as const;
+      s.fitted(university.presidentName.en, right, nameY, { size: 14, minSize: 9, maxWidth: right - MARGIN, ...one });
+      s.fitted(this.w.issuerLine, right, nameY + 18, {
+        size: 10.5,
+        minSize: 7,
+        maxWidth: right - MARGIN,
+        color: grey,
+        ...one,
+      });
       if (seal) drawSeal(s, this.sealGlyphs, university.name.ja, right + r - 4, nameY - 8, r);
     }
   }
@@ -237,16 +291,25 @@ export class Blocks {
     const instruction = this.ja
       ? 'この証明書が本学の発行したものであること、改ざんされていないこと、失効していないことは、QRコードを読み取るか、次のページで照合コードを入力して確認できます。'
       : `To confirm that this certificate was issued by ${data.university.name.en}, has not been altered and has not been revoked, scan the QR code or enter the verification code at:`;
-    y = s.paragraph(instruction, x, y, width, 12, { size: 8, color: grey }) + 13;
-    s.text(verificationPage(data.verificationUrl), x, y, { size: 9, font: 'gothic' });
+    // Three lines at most (a long university name), so the footer stays above the page number.
+    y =
+      s.fitted(instruction, x, y, { size: 8, minSize: 8, maxWidth: width, maxLines: 3, leading: 1.5, color: grey }) +
+      13;
+    s.fitted(verificationPage(data.verificationUrl), x, y, {
+      size: 9,
+      minSize: 6,
+      maxWidth: width,
+      maxLines: 1,
+      font: 'gothic',
+    });
     y += 13;
-    s.text(
+    s.fitted(
       this.ja
         ? 'PDFで交付された証明書には、発行者の電子署名が付されています。'
         : "A certificate delivered as a PDF file carries the issuer's digital signature.",
       x,
       y,
-      { size: 8, color: grey },
+      { size: 8, minSize: 6, maxWidth: width, maxLines: 1, color: grey },
     );
     if (pageNumber) {
       s.text(`${pageNumber.index} / ${pageNumber.count}`, PAGE_W / 2, PAGE_H - 42, {

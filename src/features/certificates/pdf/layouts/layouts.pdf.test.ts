@@ -86,11 +86,14 @@ function layoutFaults(pages: TextBox[][]): string[] {
       if (box.left < MARGIN - EPSILON || box.right > PAGE_W - MARGIN + EPSILON) {
         faults.push(`outside the side margins: ${describeBox(box)}`);
       }
-      if (box.top < FRAME_INSET || box.bottom > PAGE_H - FRAME_INSET) faults.push(`outside the frame: ${describeBox(box)}`);
+      if (box.top < FRAME_INSET || box.bottom > PAGE_H - FRAME_INSET)
+        faults.push(`outside the frame: ${describeBox(box)}`);
+      if (box.top < FOOTER_TOP && box.bottom > FOOTER_TOP) faults.push(`across the footer's rule: ${describeBox(box)}`);
     }
     for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
-        if (overlaps(boxes[i]!, boxes[j]!)) faults.push(`overlap: ${describeBox(boxes[i]!)} and ${describeBox(boxes[j]!)}`);
+        if (overlaps(boxes[i]!, boxes[j]!))
+          faults.push(`overlap: ${describeBox(boxes[i]!)} and ${describeBox(boxes[j]!)}`);
       }
     }
   }
@@ -114,8 +117,10 @@ function seeded(seed: number) {
 }
 type Random = ReturnType<typeof seeded>;
 
-const kanji = '山田佐藤鈴木高橋渡辺伊中小林加吉松井上清水森池橋本阿部石川前岡村長坂遠近藤太郎花子一二三健翔美優陽菜結愛大輝蓮樹';
-const kana = 'アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワンガギグゲゴパピプペポ';
+const kanji =
+  '山田佐藤鈴木高橋渡辺伊中小林加吉松井上清水森池橋本阿部石川前岡村長坂遠近藤太郎花子一二三健翔美優陽菜結愛大輝蓮樹';
+const kana =
+  'アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワンガギグゲゴパピプペポ';
 const roman = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const nameKinds = ['kanji', 'kana', 'roman', 'mixed'] as const;
 
@@ -128,7 +133,22 @@ function nameOf(r: Random, kind: (typeof nameKinds)[number], length: number): st
   return name.join('');
 }
 
-const courseWords = ['Advanced', 'Seminar', 'Topics', 'International', 'Comparative', 'Environmental', 'Analysis', 'Policy', 'and', 'of', 'Economics', 'Law', 'Engineering', '(Intensive)'];
+const courseWords = [
+  'Advanced',
+  'Seminar',
+  'Topics',
+  'International',
+  'Comparative',
+  'Environmental',
+  'Analysis',
+  'Policy',
+  'and',
+  'of',
+  'Economics',
+  'Law',
+  'Engineering',
+  '(Intensive)',
+];
 
 /** Courses as the fixture has them, every few with a long name (Japanese and English). */
 function coursesOf(r: Random, count: number) {
@@ -155,9 +175,41 @@ function generated(r: Random, type: CertificateType, lang: 'ja' | 'en', index: n
   data.holder.nameKanji = nameOf(r, kind, length);
   data.holder.nameKana = nameOf(r, kind === 'roman' ? 'roman' : 'kana', Math.min(60, length * r.int(1, 2)));
   data.holder.nameRoman = nameOf(r, 'roman', index < 4 ? 60 : r.int(1, 60));
+  if (index === 2 || index === 5) {
+    data.university = {
+      name: {
+        ja: '国立大学法人東京国際文化芸術工科大学',
+        en: 'Tokyo International University of Culture, Arts and Technology',
+      },
+      presidentTitle: { ja: '学長', en: 'President' },
+      presidentName: { ja: '長谷川 左右衛門太郎', en: 'HASEGAWA Sauemontaro Alexander' },
+      address: {
+        ja: '〒100-0001　東京都千代田区千代田1-1-1　国際文化芸術工科大学本部棟',
+        en: '1-1-1 Chiyoda, Chiyoda-ku, Tokyo 100-0001, Japan (Headquarters Building, Main Campus)',
+      },
+    };
+  }
   if (r.next() < 0.3) {
-    data.holder.faculty = { ja: '国際文化交流学部', en: 'Faculty of International and Intercultural Communication Studies' };
-    data.holder.department = { ja: '国際コミュニケーション学科', en: 'Department of Global Communication and Cross-Cultural Mediation' };
+    data.holder.faculty = {
+      ja: '国際文化交流学部',
+      en: 'Faculty of International and Intercultural Communication Studies',
+    };
+    data.holder.department = {
+      ja: '国際コミュニケーション学科',
+      en: 'Department of Global Communication and Cross-Cultural Mediation',
+    };
+  }
+  if (type === 'course_application' && index % 2 === 1) {
+    data.courseApplication = {
+      courseName: {
+        ja: r.chars(kanji + kana, r.int(20, 70)),
+        en: Array.from({ length: r.int(6, 16) }, () => r.pick(courseWords)).join(' '),
+      },
+      note: {
+        ja: r.chars(kanji + kana + '、。', r.int(40, 160)),
+        en: Array.from({ length: r.int(20, 50) }, () => r.pick(courseWords)).join(' '),
+      },
+    };
   }
   if (type === 'transcript') {
     const count = index === 0 ? 0 : index === 1 ? 120 : r.int(0, 120);
@@ -170,22 +222,27 @@ const langs = ['ja', 'en'] as const;
 const DOCUMENTS_PER_KIND = 6;
 
 describe('#9 §2 layout: text fits, nothing overlaps, nothing leaves the frame', () => {
-  describe.each(certificateTypes.flatMap((type) => langs.map((lang) => [type, lang] as const)))('%s in %s', (type, lang) => {
-    it(`#9: ${DOCUMENTS_PER_KIND} generated holders${type === 'transcript' ? ' and course lists' : ''}: no text overlaps or leaves the margins`, async () => {
-      const r = seeded(certificateTypes.indexOf(type) * 2 + langs.indexOf(lang) + 1);
-      const faults: string[] = [];
-      for (let index = 0; index < DOCUMENTS_PER_KIND; index++) {
-        const data = generated(r, type, lang, index);
-        const found = layoutFaults(await textBoxes(data));
-        if (found.length > 0) faults.push(`document ${index} (${data.holder.nameKanji.length} chars): ${found.slice(0, 3).join('; ')}`);
-      }
-      expect(faults).toEqual([]);
-    });
-  });
+  describe.each(certificateTypes.flatMap((type) => langs.map((lang) => [type, lang] as const)))(
+    '%s in %s',
+    (type, lang) => {
+      it(`#9: ${DOCUMENTS_PER_KIND} generated holders${type === 'transcript' ? ' and course lists' : ''}: no text overlaps or leaves the margins`, async () => {
+        const r = seeded(certificateTypes.indexOf(type) * 2 + langs.indexOf(lang) + 1);
+        const faults: string[] = [];
+        for (let index = 0; index < DOCUMENTS_PER_KIND; index++) {
+          const data = generated(r, type, lang, index);
+          const found = layoutFaults(await textBoxes(data));
+          if (found.length > 0)
+            faults.push(`document ${index} (${data.holder.nameKanji.length} chars): ${found.slice(0, 3).join('; ')}`);
+        }
+        expect(faults).toEqual([]);
+      });
+    },
+  );
 
   it('#9: the sample certificates (fixture) lay out without faults', async () => {
     for (const type of certificateTypes) {
-      for (const lang of langs) expect(layoutFaults(await textBoxes(sampleCertificate(type, lang))), `${type}/${lang}`).toEqual([]);
+      for (const lang of langs)
+        expect(layoutFaults(await textBoxes(sampleCertificate(type, lang))), `${type}/${lang}`).toEqual([]);
     }
   });
 
@@ -194,7 +251,8 @@ describe('#9 §2 layout: text fits, nothing overlaps, nothing leaves the frame',
       for (const count of [40, 52, 60, 75, 110]) {
         const pages = await textBoxes(sampleCertificate('transcript', lang, { courses: count }));
         pages.slice(0, -1).forEach((boxes, index) => {
-          const tableTop = index === 0 ? boxes.find((box) => box.text === (lang === 'ja' ? '科目名' : 'Course'))!.top : MARGIN;
+          const tableTop =
+            index === 0 ? boxes.find((box) => box.text === (lang === 'ja' ? '科目名' : 'Course'))!.top : MARGIN;
           const lowest = Math.max(...boxes.filter((box) => box.bottom < FOOTER_TOP).map((box) => box.bottom));
           const empty = (FOOTER_TOP - lowest) / (FOOTER_TOP - tableTop);
           expect(empty, `${lang}, ${count} courses, page ${index + 1} of ${pages.length}`).toBeLessThan(0.15);

@@ -1,7 +1,7 @@
 /** 在学証明書 and 卒業見込み証明書 (enrollment, expected graduation): one page, the holder and one sentence. */
 import { FOOTER_TOP, grey, MARGIN, PAGE_W, type Sheet } from '../sheet.js';
 import { certificateBody } from '../wording.js';
-import type { Blocks } from './blocks.js';
+import { type Blocks, squeezeToFit } from './blocks.js';
 
 /**
  * Where the text above the issuer may end at the latest: room for the issuer and the seal above
@@ -16,12 +16,7 @@ export function drawStatement(b: Blocks): void {
   const lang = b.ja ? 'ja' : 'en';
   // A long name or faculty takes more lines: the space between the blocks gives way (squeeze 0
   // is the tightest spacing, 1 the natural one), so the page never runs into its footer.
-  const natural = drawHolderAndBody(b, s.measuring(), 1);
-  let squeeze = 1;
-  if (natural > TEXT_LOWEST[lang]) {
-    const tightest = drawHolderAndBody(b, s.measuring(), 0);
-    squeeze = Math.max(0, (TEXT_LOWEST[lang] - tightest) / (natural - tightest));
-  }
+  const squeeze = squeezeToFit((value) => drawHolderAndBody(b, s.measuring(), value), TEXT_LOWEST[lang]);
   const y = drawHolderAndBody(b, s, squeeze);
   if (b.ja) b.issuer(s, Math.min(Math.max(y + 68, 548), ISSUER_LOWEST.ja), true);
   else b.issuer(s, Math.min(Math.max(y + 96, 590), ISSUER_LOWEST.en), true);

@@ -48,7 +48,7 @@ export function drawTranscript(b: Blocks): void {
   const rows: TableRow[] = courses.map((course) => {
     const nameLines = wrapText(b.fonts.kit.mincho, course.name[data.lang], fontSize, wName - 6);
     const term = fitText(b.fonts.kit.mincho, termText(course), termStyle);
-    const lines = Math.max(nameLines.length, term.lines.length * (term.size * 1.25) / lineStep);
+    const lines = Math.max(nameLines.length, (term.lines.length * (term.size * 1.25)) / lineStep);
     return { course, nameLines, term, height: 4.5 + lines * lineStep };
   });
 
@@ -88,7 +88,8 @@ export function drawTranscript(b: Blocks): void {
     // A page that continues is filled (#9: page 1 was left 40 % empty); when the rest of the
     // list would fit but the closing block would not, the last few rows go on with it.
     const full = fill(start, bottom - top);
-    const page = full.next === rows.length ? fill(start, bottom - top, Math.max(start + 1, rows.length - CARRIED_ROWS)) : full;
+    const page =
+      full.next === rows.length ? fill(start, bottom - top, Math.max(start + 1, rows.length - CARRIED_ROWS)) : full;
     pages.push(page.columns);
     start = page.next;
   } while (pages.length < 1000);
