@@ -284,7 +284,8 @@ function transcriptClosing(b: Blocks, s: Sheet | undefined, tableBottom: number)
   const { data, w } = b;
   const transcript = data.transcript!;
   const right = MARGIN + CONTENT_W;
-  const noteStyle = { size: 7.5, color: grey };
+  // A note a little too long for the line is set a little smaller rather than left a word on a line of its own.
+  const noteStyle = { size: 7.5, minSize: 7, maxWidth: CONTENT_W, color: grey };
   let y = tableBottom + 34;
   const totals = b.ja
     ? `修得単位数合計　${transcript.creditsEarned}単位　　GPA　${transcript.gpa.toFixed(2)}`
@@ -292,8 +293,8 @@ function transcriptClosing(b: Blocks, s: Sheet | undefined, tableBottom: number)
   s?.text(totals, right, y, { size: 11, align: 'right' });
   y += 19;
   for (const note of transcriptNotes(b)) {
-    const lines = wrapText(b.fonts.kit.mincho, note, noteStyle.size, CONTENT_W);
-    lines.forEach((line, i) => s?.text(line, MARGIN, y + i * 11, noteStyle));
+    const { size, lines } = fitText(b.fonts.kit.mincho, note, noteStyle);
+    lines.forEach((line, i) => s?.text(line, MARGIN, y + i * 11, { ...noteStyle, size }));
     y += lines.length * 11;
   }
   y += 22;
