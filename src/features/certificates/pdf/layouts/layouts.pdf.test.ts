@@ -100,6 +100,22 @@ function layoutFaults(pages: TextBox[][]): string[] {
   return faults;
 }
 
+const flat = (text: string) => text.replace(/[\s　]+/g, '');
+
+/** Text that fitting must never drop: the whole name and every course, however they wrap. */
+function missingTexts(data: CertificateData, pages: TextBox[][]): string[] {
+  const drawnText = flat(
+    pages
+      .flat()
+      .map((box) => box.text)
+      .join(''),
+  );
+  const { holder } = data;
+  const expected = [holder.nameKanji, holder.nameRoman, ...(data.lang === 'ja' ? [holder.nameKana] : [])];
+  for (const course of data.transcript?.courses ?? []) expected.push(course.name[data.lang]);
+  return expected.filter((text) => !drawnText.includes(flat(text)));
+}
+
 /** A small seeded generator (mulberry32), so every run draws the same documents. */
 function seeded(seed: number) {
   let state = seed >>> 0;
@@ -230,7 +246,11 @@ describe('#9 §2 layout: text fits, nothing overlaps, nothing leaves the frame',
         const faults: string[] = [];
         for (let index = 0; index < DOCUMENTS_PER_KIND; index++) {
           const data = generated(r, type, lang, index);
-          const found = layoutFaults(await textBoxes(data));
+          const pages = await textBoxes(data);
+          const found = [
+            ...layoutFaults(pages),
+            ...missingTexts(data, pages).map((text) => `not printed whole: ${text}`),
+          ];
           if (found.length > 0)
             faults.push(`document ${index} (${data.holder.nameKanji.length} chars): ${found.slice(0, 3).join('; ')}`);
         }

@@ -222,17 +222,16 @@ function transcriptHead(b: Blocks, s: Sheet): number {
   const size = b.ja ? 11 : 10.5;
   const step = b.ja ? 22 : 19;
   const half = MARGIN + CONTENT_W / 2 + 16;
-  // The narrower of the two columns, so an item fits in either.
-  const halfWidth = Math.min(half - 12 - (MARGIN + valueOffset), PAGE_W - MARGIN - (half + valueOffset));
+  const halfWidths = [half - 12 - (MARGIN + valueOffset), PAGE_W - MARGIN - (half + valueOffset)] as const;
   const fullWidth = PAGE_W - MARGIN - (MARGIN + valueOffset);
   const nameSizes: NameSizes = b.ja
     ? { name: 14, other: 9.5, kana: 7.5, gap: 12, kanaRise: 15 }
     : { name: 13, other: 9.5, kana: 0, gap: 8, kanaRise: 0 };
   const valueStyle = (maxWidth: number) => ({ size, minSize: size * 0.8, maxWidth });
-  const fitsHalf = (item: HolderItem) => {
+  const fitsIn = (item: HolderItem, width: number) => {
     if (item.full) return false;
-    if (item.value !== NAME) return s.fit(item.value, valueStyle(halfWidth)).lines.length <= 1;
-    const name = b.nameLayout(s, halfWidth, nameSizes);
+    if (item.value !== NAME) return s.fit(item.value, valueStyle(width)).lines.length <= 1;
+    const name = b.nameLayout(s, width, nameSizes);
     return name.main.lines.length === 1 && name.other.lines.length === 1 && (name.kana?.lines.length ?? 0) <= 1;
   };
   const draw = (item: HolderItem, lx: number, baseline: number, width: number): number => {
@@ -245,15 +244,14 @@ function transcriptHead(b: Blocks, s: Sheet): number {
   let last = y;
   let column = 0;
   for (const item of items) {
-    const inHalf = fitsHalf(item);
-    if (column === 1 && !inHalf) column = 2; // a whole-width item starts a new row
-    if (column === 2) {
+    // A row is full after two halves or one whole-width item; an item too wide for the right half starts a row.
+    if (column === 2 || (column === 1 && !fitsIn(item, halfWidths[1]))) {
       y = last + step;
       column = 0;
     }
-    const lx = column === 0 ? MARGIN : half;
-    const bottom = draw(item, lx, y, inHalf ? halfWidth : fullWidth);
-    last = Math.max(last, bottom);
+    const width = halfWidths[column === 0 ? 0 : 1];
+    const inHalf = fitsIn(item, width);
+    last = Math.max(last, draw(item, column === 0 ? MARGIN : half, y, inHalf ? width : fullWidth));
     column = inHalf ? column + 1 : 2;
   }
   return last;
