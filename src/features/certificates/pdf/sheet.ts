@@ -34,7 +34,10 @@ export class Sheet {
     private readonly drawing = true,
   ) {}
 
-  /** The same page for a trial run: text, lines and boxes are measured, not drawn. */
+  /**
+   * The same page for a trial run: text, lines and boxes are measured, not drawn. The seal and the
+   * QR code write to the page itself, so a trial run stops short of them.
+   */
   measuring(): Sheet {
     return new Sheet(this.page, this.fonts, false);
   }

@@ -243,8 +243,8 @@ export class Blocks {
     const { university } = this.data;
     const r = 28;
     const right = PAGE_W - MARGIN - 2 * r + 4;
+    const one = { maxLines: 1, align: 'right' } as const;
     if (this.ja) {
-      const one = { maxLines: 1, align: 'right' } as const;
       if (university.address) {
         s.fitted(university.address.ja, right - 14, y - 30, {
           size: 9,
@@ -258,7 +258,6 @@ export class Blocks {
       if (seal) drawSeal(s, this.sealGlyphs, university.name.ja, right + r - 9, y - 5.5, r);
     } else {
       const nameY = y - 14;
-      const one = { maxLines: 1, align: 'right' } as const;
       s.fitted(university.presidentName.en, right, nameY, { size: 14, minSize: 9, maxWidth: right - MARGIN, ...one });
       s.fitted(this.w.issuerLine, right, nameY + 18, {
         size: 10.5,
