@@ -4,7 +4,7 @@
  */
 import { rgb, type Color, type PDFPage } from 'pdf-lib';
 import type { FontKey, Fonts } from './fonts.js';
-import { widthOf, wrapText } from './text-fit.js';
+import { type FitOptions, type FittedText, fitText, widthOf, wrapText } from './text-fit.js';
 
 // A4 in points, and the grid everything sits on.
 export const PAGE_W = 595.28;
@@ -30,7 +30,17 @@ export class Sheet {
   constructor(
     readonly page: PDFPage,
     readonly fonts: Fonts,
+    /** False on a sheet that only measures where things would go (see measuring()). */
+    private readonly drawing = true,
   ) {}
+
+  /**
+   * The same page for a trial run: text, lines and boxes are measured, not drawn. The seal and the
+   * QR code write to the page itself, so a trial run stops short of them.
+   */
+  measuring(): Sheet {
+    return new Sheet(this.page, this.fonts, false);
+  }
 
   width(text: string, size: number, font: FontKey = 'mincho'): number {
     return widthOf(this.fonts.kit[font], text, size);
@@ -41,7 +51,7 @@ export class Sheet {
     const font = style.font ?? 'mincho';
     const width = this.width(text, style.size, font);
     const left = style.align === 'center' ? x - width / 2 : style.align === 'right' ? x - width : x;
-    if (text) {
+    if (text && this.drawing) {
       this.page.drawText(text, {
         x: left,
         y: PAGE_H - y,
@@ -51,6 +61,27 @@ export class Sheet {
       });
     }
     return width;
+  }
+
+  /** How text would be set to fit a width (shrunk, then wrapped), without drawing it. */
+  fit(text: string, options: FitOptions, font: FontKey = 'mincho'): FittedText {
+    return fitText(this.fonts.kit[font], text, options);
+  }
+
+  /**
+   * Draws text fitted into a width (#9): shrunk down to minSize, then wrapped, each line
+   * `leading` × its size below the last. Returns the baseline of the last line.
+   */
+  fitted(
+    text: string,
+    x: number,
+    y: number,
+    style: TextStyle & Omit<FitOptions, 'size'> & { leading?: number },
+  ): number {
+    const { size, lines } = this.fit(text, style, style.font);
+    const step = size * (style.leading ?? 1.3);
+    lines.forEach((line, i) => this.text(line, x, y + i * step, { ...style, size }));
+    return y + Math.max(0, lines.length - 1) * step;
   }
 
   /** Characters spread evenly over a width (均等割り), as labels on Japanese certificates are. */
@@ -89,12 +120,18 @@ export class Sheet {
   }
 
   hline(x1: number, x2: number, y: number, thickness = 0.5, color: Color = rule): void {
+    if (!this.drawing) return;
     this.page.drawLine({
       start: { x: x1, y: PAGE_H - y },
       end: { x: x2, y: PAGE_H - y },
       thickness,
       color,
     });
+  }
+
+  vline(x: number, y1: number, y2: number, thickness = 0.5, color: Color = rule): void {
+    if (!this.drawing) return;
+    this.page.drawLine({ start: { x, y: PAGE_H - y1 }, end: { x, y: PAGE_H - y2 }, thickness, color });
   }
 
   /** A rectangle given by its top-left corner. */
@@ -105,6 +142,7 @@ export class Sheet {
     h: number,
     options: { fill?: Color; border?: Color; borderWidth?: number },
   ): void {
+    if (!this.drawing) return;
     this.page.drawRectangle({
       x,
       y: PAGE_H - y - h,

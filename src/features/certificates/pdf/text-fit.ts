@@ -28,40 +28,51 @@ export function widthOf(font: FontkitFont, text: string, size: number): number {
 /**
  * Breaks text into lines no wider than maxWidth. Japanese breaks between any two characters but
  * keeps dates, numbers, words and URLs whole and honours 禁則; English breaks at spaces. A token
- * wider than the line (a long URL) is cut where it must be.
+ * wider than the line (a long URL) is cut where it must be. A closing mark that does not fit takes
+ * the token before it to the next line (追い出し) rather than hanging past the edge: the lines are
+ * set in boxes (table cells, the frame) that nothing may leave (#9).
  */
 export function wrapText(font: FontkitFont, text: string, size: number, maxWidth: number): string[] {
   const tokens = text.match(unbreakable) ?? [];
   const lines: string[] = [];
-  let line = '';
+  let line: string[] = [];
   let lineWidth = 0; // including trailing spaces
   const push = () => {
-    if (line.trim() !== '') lines.push(line.trimEnd());
-    line = '';
+    const joined = line.join('').trimEnd();
+    if (joined.trim() !== '') lines.push(joined);
+    line = [];
     lineWidth = 0;
   };
   const append = (token: string) => {
-    line += token;
+    line.push(token);
     lineWidth += widthOf(font, token, size);
   };
   const fits = (token: string) => lineWidth + widthOf(font, token.trimEnd(), size) <= maxWidth + 0.01;
+  /** Tokens taken off the end of the line to start the next one with. */
+  const carryFor = (token: string): string[] => {
+    const carried: string[] = [];
+    if (noLineStart.has(token)) {
+      while (line.length > 1 && (carried.length === 0 || noLineStart.has(carried[0]!))) carried.unshift(line.pop()!);
+    }
+    while (line.length > 1 && noLineEnd.has(line.at(-1)!)) carried.unshift(line.pop()!);
+    return carried;
+  };
   for (const token of tokens) {
-    if (line === '' && /^ +$/.test(token)) continue;
+    if (line.length === 0 && /^ +$/.test(token)) continue;
     if (fits(token)) {
       append(token);
       continue;
     }
-    if (line !== '' && noLineStart.has(token)) {
-      // ぶら下げ: a closing mark hangs past the edge rather than starting the next line.
-      append(token);
-      continue;
-    }
-    if (line !== '') {
-      const last = [...line].at(-1) ?? '';
-      const carry = noLineEnd.has(last) ? last : '';
-      if (carry) line = line.slice(0, -carry.length);
+    if (line.length > 0) {
+      const carried = carryFor(token);
+      lineWidth = widthOf(font, line.join(''), size);
       push();
-      if (carry) append(carry);
+      for (const piece of carried) append(piece);
+      if (carried.length > 0 && fits(token)) {
+        append(token);
+        continue;
+      }
+      if (carried.length > 0) push();
     }
     const trimmed = token.replace(/^ +/, '');
     if (fits(trimmed)) {
@@ -69,10 +80,47 @@ export function wrapText(font: FontkitFont, text: string, size: number, maxWidth
       continue;
     }
     for (const char of trimmed) {
-      if (line !== '' && !fits(char)) push();
+      if (line.length > 0 && !fits(char)) push();
       append(char);
     }
   }
   push();
   return lines;
+}
+
+/** Text set to fit a width: its size and its lines. */
+export interface FittedText {
+  size: number;
+  lines: string[];
+}
+
+export interface FitOptions {
+  /** The size the text is set in when it fits. */
+  size: number;
+  /** It shrinks down to this size on one line before it wraps. */
+  minSize: number;
+  maxWidth: number;
+  /** When it needs more lines than this at minSize, it shrinks further until it fits them. */
+  maxLines?: number;
+}
+
+/**
+ * Fits text into a width: at its size when it fits, else shrunk to one line down to the floor,
+ * else wrapped at the floor; when even that takes more than maxLines, smaller still, since an
+ * official document must print every character of a name rather than cut it.
+ */
+export function fitText(font: FontkitFont, text: string, options: FitOptions): FittedText {
+  const { size, minSize, maxWidth, maxLines = Number.POSITIVE_INFINITY } = options;
+  const natural = widthOf(font, text, size);
+  if (natural <= maxWidth) return { size, lines: text ? [text] : [] };
+  // Width grows with size in proportion; the 0.999 keeps rounding on the inside of the edge.
+  const shrunk = Math.floor(((size * maxWidth) / natural) * 0.999 * 100) / 100;
+  if (shrunk >= minSize) return { size: shrunk, lines: [text] };
+  let smaller = minSize;
+  let lines = wrapText(font, text, smaller, maxWidth);
+  while (lines.length > maxLines && smaller > 3) {
+    smaller = Math.round((smaller - 0.25) * 100) / 100;
+    lines = wrapText(font, text, smaller, maxWidth);
+  }
+  return { size: smaller, lines };
 }

@@ -5,15 +5,19 @@
 import { type CourseGrade, japaneseGrades, type TranscriptCourse } from '../../certificate.model.js';
 import { formatJapaneseAcademicYear } from '../dates.js';
 import { CONTENT_W, FOOTER_TOP, frame, grey, headerFill, MARGIN, PAGE_W, rule, type Sheet } from '../sheet.js';
-import { wrapText } from '../text-fit.js';
+import { fitText, type FittedText, wrapText } from '../text-fit.js';
 import { certificateBody, titles } from '../wording.js';
-import type { Blocks } from './blocks.js';
+import type { Blocks, NameSizes } from './blocks.js';
 
 interface TableRow {
   course: TranscriptCourse;
   nameLines: string[];
+  term: FittedText;
   height: number;
 }
+
+/** Rows carried to the last page when only the closing block would not fit: it never stands alone. */
+const CARRIED_ROWS = 2;
 
 /**
  * The course table runs in two columns per page (left column first), as Japanese transcripts
@@ -36,23 +40,35 @@ export function drawTranscript(b: Blocks): void {
   const fontSize = b.ja ? 8.5 : 8;
   const lineStep = 10.5;
   const headerHeight = 16;
+  const termStyle = { size: 7.5, minSize: 6, maxWidth: wTerm - 6 };
+  const termText = (course: TranscriptCourse) =>
+    b.ja
+      ? `${formatJapaneseAcademicYear(course.academicYear, data.calendar)}${course.term.ja}`
+      : `${course.academicYear} ${course.term.en}`;
   const rows: TableRow[] = courses.map((course) => {
     const nameLines = wrapText(b.fonts.kit.mincho, course.name[data.lang], fontSize, wName - 6);
-    return { course, nameLines, height: 4.5 + nameLines.length * lineStep };
+    const term = fitText(b.fonts.kit.mincho, termText(course), termStyle);
+    const lines = Math.max(nameLines.length, (term.lines.length * (term.size * 1.25)) / lineStep);
+    return { course, nameLines, term, height: 4.5 + lines * lineStep };
   });
 
-  const firstTop = b.ja ? 236 : b.letterheadBottom() + 176;
-  const nextTop = 126;
+  // The holder block is drawn first: how many lines a long name takes decides where the table starts.
+  const first = b.newPage();
+  const firstTop = transcriptHead(b, first) + (b.ja ? 28 : 19);
+  const heading = continuationHeading(b);
+  const headingStyle = { size: 11, minSize: 8, maxWidth: CONTENT_W, leading: 1.3 };
+  const headingFit = first.fit(heading, headingStyle);
+  const nextTop = 100 + (headingFit.lines.length - 1) * headingFit.size * headingStyle.leading + 26;
   const bottom = FOOTER_TOP - 22;
   const closingHeight = transcriptClosing(b, undefined, 0);
 
-  /** Rows from `start` that fit two columns of `height`; returns where the page stops. */
-  const fill = (start: number, height: number): { columns: TableRow[][]; next: number } => {
+  /** Rows from `start` (before `end`) that fit two columns of `height`; returns where the page stops. */
+  const fill = (start: number, height: number, end = rows.length): { columns: TableRow[][]; next: number } => {
     const columns: TableRow[][] = [[], []];
     let index = start;
     for (const column of columns) {
       let used = 0;
-      while (index < rows.length && (used + rows[index]!.height <= height || column.length === 0)) {
+      while (index < end && (used + rows[index]!.height <= height || column.length === 0)) {
         used += rows[index]!.height;
         column.push(rows[index]!);
         index++;
@@ -64,35 +80,30 @@ export function drawTranscript(b: Blocks): void {
   let start = 0;
   do {
     const top = (pages.length === 0 ? firstTop : nextTop) + headerHeight;
-    const full = fill(start, bottom - top);
     const closing = fill(start, bottom - top - closingHeight);
     if (closing.next === rows.length) {
       pages.push(closing.columns); // the last page: rows and the closing block fit
       break;
     }
-    const page = full.next === rows.length ? closing : full;
+    // A page that continues is filled (#9: page 1 was left 40 % empty); when the rest of the
+    // list would fit but the closing block would not, the last few rows go on with it.
+    const full = fill(start, bottom - top);
+    const page =
+      full.next === rows.length ? fill(start, bottom - top, Math.max(start + 1, rows.length - CARRIED_ROWS)) : full;
     pages.push(page.columns);
     start = page.next;
   } while (pages.length < 1000);
 
   const gradeText = (grade: CourseGrade) => (b.ja ? japaneseGrades[grade] : grade);
-  const termText = (course: TranscriptCourse) =>
-    b.ja
-      ? `${formatJapaneseAcademicYear(course.academicYear, data.calendar)}${course.term.ja}`
-      : `${course.academicYear} ${course.term.en}`;
   const count = pages.length;
   pages.forEach((columns, index) => {
-    const s = b.newPage();
+    const s = index === 0 ? first : b.newPage();
     let top: number;
     if (index === 0) {
-      transcriptHead(b, s);
       top = firstTop;
     } else {
       b.serialLine(s, 62);
-      const heading = b.ja
-        ? `${titles.transcript.ja}（続き）　${data.holder.nameKanji}　学籍番号 ${data.holder.studentNumber}`
-        : `${titles.transcript.en} (continued) — ${data.holder.nameRoman}, Student Number ${data.holder.studentNumber}`;
-      s.text(heading, MARGIN, 100, { size: 11 });
+      s.fitted(heading, MARGIN, 100, headingStyle);
       top = nextTop;
     }
     let tableBottom = top + headerHeight;
@@ -120,7 +131,8 @@ export function drawTranscript(b: Blocks): void {
           previous.term.en !== course.term.en ||
           previous.term.ja !== course.term.ja
         ) {
-          s.text(termText(course), xs.term + 4, baseline, { size: 7.5, color: grey });
+          const { size, lines } = row.term;
+          lines.forEach((line, i) => s.text(line, xs.term + 4, baseline + i * size * 1.25, { size, color: grey }));
         }
         row.nameLines.forEach((line, i) => s.text(line, xs.name + 3, baseline + i * lineStep, { size: fontSize }));
         s.text(String(course.credits), centres[2]!, baseline, { size: fontSize, align: 'center' });
@@ -134,12 +146,14 @@ export function drawTranscript(b: Blocks): void {
       s.hline(x, x + colW, y, 0.8, frame);
     });
     if (index === count - 1) {
+      let endMark = lastRowEnd.y + 11;
+      if (courses.length === 0) {
+        s.text(b.ja ? '（記載する科目はありません）' : '(no courses to list)', lastRowEnd.x, endMark, { size: 9 });
+        endMark += 12;
+      }
       // 以下余白: nothing more is listed after the last course.
-      s.text(b.ja ? '以下余白' : '(end of record)', lastRowEnd.x, lastRowEnd.y + 11, {
-        size: 7.5,
-        color: grey,
-      });
-      transcriptClosing(b, s, tableBottom, courses.length === 0);
+      s.text(b.ja ? '以下余白' : '(end of record)', lastRowEnd.x, endMark, { size: 7.5, color: grey });
+      transcriptClosing(b, s, tableBottom);
     } else {
       s.text(b.ja ? '（次頁に続く）' : '(continued on the next page)', MARGIN + CONTENT_W, tableBottom + 13, {
         size: 8,
@@ -151,57 +165,96 @@ export function drawTranscript(b: Blocks): void {
   });
 }
 
-/** Title and holder block of the transcript's first page. */
-function transcriptHead(b: Blocks, s: Sheet): void {
+/** What a continuing page says at its top: whose transcript it continues. */
+function continuationHeading(b: Blocks): string {
+  const { holder } = b.data;
+  return b.ja
+    ? `${titles.transcript.ja}（続き）　${holder.nameKanji}　学籍番号 ${holder.studentNumber}`
+    : `${titles.transcript.en} (continued) — ${holder.nameRoman}, Student Number ${holder.studentNumber}`;
+}
+
+/** One label and value of the holder block; the name is the holder's name block. */
+type HolderItem = { label: string; value: string | typeof NAME; full?: boolean };
+const NAME = Symbol('name');
+
+/**
+ * Title and holder block of the transcript's first page: label / value pairs two to a row, where
+ * a value too long for half the width (a long name or faculty) takes the whole row (#9: a long
+ * name ran into the student number). Returns the last baseline.
+ */
+function transcriptHead(b: Blocks, s: Sheet): number {
   const { data, w } = b;
   const { holder } = data;
-  const x = MARGIN;
-  const half = MARGIN + CONTENT_W / 2 + 16;
+  let y: number;
+  let items: HolderItem[];
   if (b.ja) {
     b.serialLine(s, 62);
     b.title(s, 112, 24);
-    const pair = (label: string, value: string, lx: number, y: number, size = 11) => {
-      s.distributed(label, lx, y, 50, { size: 10 });
-      s.text(value, lx + 66, y, { size });
-    };
-    let y = 164;
-    const kanjiWidth = s.width(holder.nameKanji, 14);
-    s.text(holder.nameKana, x + 66 + kanjiWidth / 2, y - 15, { size: 7.5, align: 'center', color: grey });
-    pair('氏名', holder.nameKanji, x, y, 14);
-    s.text(holder.nameRoman, x + 66 + kanjiWidth + 12, y, { size: 9.5, color: grey });
-    pair('学籍番号', holder.studentNumber, half, y);
-    y += 22;
-    pair('生年月日', w.birth(holder.birthDate), x, y);
-    pair('入学年月日', w.date(holder.admissionDate), half, y);
-    y += 22;
-    pair('所属', `${w.affiliation}　${w.yearOfStudy}`, x, y);
-    return;
+    y = 164;
+    items = [
+      { label: '氏名', value: NAME },
+      { label: '学籍番号', value: holder.studentNumber },
+      { label: '生年月日', value: w.birth(holder.birthDate) },
+      { label: '入学年月日', value: w.date(holder.admissionDate) },
+      { label: '所属', value: `${w.affiliation}　${w.yearOfStudy}`, full: true },
+    ];
+  } else {
+    const head = b.letterhead(s);
+    b.serialLine(s, head + 22);
+    s.text(`Date of Issue: ${w.date(data.issueDate)}`, PAGE_W - MARGIN, head + 36, {
+      size: 9,
+      align: 'right',
+      color: grey,
+    });
+    b.title(s, head + 66, 18);
+    y = head + 100;
+    items = [
+      { label: 'Name', value: NAME },
+      { label: 'Student Number', value: holder.studentNumber },
+      { label: 'Date of Birth', value: w.birth(holder.birthDate) },
+      { label: 'Date of Admission', value: w.date(holder.admissionDate) },
+      { label: 'Faculty', value: holder.faculty.en },
+      { label: 'Year', value: w.yearOfStudy },
+      { label: 'Department', value: holder.department.en },
+    ];
   }
-  const head = b.letterhead(s);
-  b.serialLine(s, head + 22);
-  s.text(`Date of Issue: ${w.date(data.issueDate)}`, PAGE_W - MARGIN, head + 36, {
-    size: 9,
-    align: 'right',
-    color: grey,
-  });
-  b.title(s, head + 66, 18);
-  const pair = (label: string, value: string, lx: number, y: number, size = 10.5) => {
-    s.text(label, lx, y, { size: 8.5, color: grey });
-    s.text(value, lx + 82, y, { size });
+  const valueOffset = b.ja ? 66 : 82;
+  const size = b.ja ? 11 : 10.5;
+  const step = b.ja ? 22 : 19;
+  const half = MARGIN + CONTENT_W / 2 + 16;
+  const halfWidths = [half - 12 - (MARGIN + valueOffset), PAGE_W - MARGIN - (half + valueOffset)] as const;
+  const fullWidth = PAGE_W - MARGIN - (MARGIN + valueOffset);
+  const nameSizes: NameSizes = b.ja
+    ? { name: 14, other: 9.5, kana: 7.5, gap: 12, kanaRise: 15 }
+    : { name: 13, other: 9.5, kana: 0, gap: 8, kanaRise: 0 };
+  const valueStyle = (maxWidth: number) => ({ size, minSize: size * 0.8, maxWidth });
+  const fitsIn = (item: HolderItem, width: number) => {
+    if (item.full) return false;
+    if (item.value !== NAME) return s.fit(item.value, valueStyle(width)).lines.length <= 1;
+    const name = b.nameLayout(s, width, nameSizes);
+    return name.main.lines.length === 1 && name.other.lines.length === 1 && (name.kana?.lines.length ?? 0) <= 1;
   };
-  let y = head + 100;
-  const nameWidth = s.width(holder.nameRoman, 13);
-  pair('Name', holder.nameRoman, x, y, 13);
-  s.text(`(${holder.nameKanji})`, x + 82 + nameWidth + 8, y, { size: 9.5, color: grey });
-  pair('Student Number', holder.studentNumber, half, y);
-  y += 19;
-  pair('Date of Birth', w.birth(holder.birthDate), x, y);
-  pair('Date of Admission', w.date(holder.admissionDate), half, y);
-  y += 19;
-  pair('Faculty', holder.faculty.en, x, y);
-  pair('Year', w.yearOfStudy, half, y);
-  y += 19;
-  pair('Department', holder.department.en, x, y);
+  const draw = (item: HolderItem, lx: number, baseline: number, width: number): number => {
+    if (b.ja) s.distributed(item.label, lx, baseline, 50, { size: 10 });
+    else s.text(item.label, lx, baseline, { size: 8.5, color: grey });
+    const vx = lx + valueOffset;
+    if (item.value !== NAME) return s.fitted(item.value, vx, baseline, { ...valueStyle(width), leading: 1.25 });
+    return b.drawName(s, b.nameLayout(s, width, nameSizes), vx, baseline, width, nameSizes);
+  };
+  let last = y;
+  let column = 0;
+  for (const item of items) {
+    // A row is full after two halves or one whole-width item; an item too wide for the right half starts a row.
+    if (column === 2 || (column === 1 && !fitsIn(item, halfWidths[1]))) {
+      y = last + step;
+      column = 0;
+    }
+    const width = halfWidths[column === 0 ? 0 : 1];
+    const inHalf = fitsIn(item, width);
+    last = Math.max(last, draw(item, column === 0 ? MARGIN : half, y, inHalf ? width : fullWidth));
+    column = inHalf ? column + 1 : 2;
+  }
+  return last;
 }
 
 function transcriptNotes(b: Blocks): string[] {
@@ -222,25 +275,24 @@ function transcriptNotes(b: Blocks): string[] {
 }
 
 /**
- * The block under the last rows: end mark, totals, notes, the statement, date and issuer. With
+ * The block under the last rows (below the end mark): totals, notes, the statement, date and issuer. With
  * `s` it draws from `tableBottom`; without, it only measures. Returns the height it takes.
  */
-function transcriptClosing(b: Blocks, s: Sheet | undefined, tableBottom: number, empty = false): number {
+function transcriptClosing(b: Blocks, s: Sheet | undefined, tableBottom: number): number {
   const { data, w } = b;
   const transcript = data.transcript!;
   const right = MARGIN + CONTENT_W;
-  const noteStyle = { size: 7.5, color: grey };
-  let y = tableBottom + 13;
-  if (s && empty) s.text(b.ja ? '（記載する科目はありません）' : '(no courses to list)', MARGIN + 8, y, { size: 9 });
-  y += 21;
+  // A note a little too long for the line is set a little smaller rather than left a word on a line of its own.
+  const noteStyle = { size: 7.5, minSize: 7, maxWidth: CONTENT_W, color: grey };
+  let y = tableBottom + 34;
   const totals = b.ja
     ? `修得単位数合計　${transcript.creditsEarned}単位　　GPA　${transcript.gpa.toFixed(2)}`
     : `Total credits earned: ${transcript.creditsEarned}      GPA: ${transcript.gpa.toFixed(2)} (4.0 scale)`;
   s?.text(totals, right, y, { size: 11, align: 'right' });
   y += 19;
   for (const note of transcriptNotes(b)) {
-    const lines = wrapText(b.fonts.kit.mincho, note, noteStyle.size, CONTENT_W);
-    lines.forEach((line, i) => s?.text(line, MARGIN, y + i * 11, noteStyle));
+    const { size, lines } = fitText(b.fonts.kit.mincho, note, noteStyle);
+    lines.forEach((line, i) => s?.text(line, MARGIN, y + i * 11, { ...noteStyle, size }));
     y += lines.length * 11;
   }
   y += 22;
