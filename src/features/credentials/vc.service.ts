@@ -1,5 +1,6 @@
 import { createHash, randomInt, X509Certificate } from 'node:crypto';
 import type { Infrastructure } from '../../infrastructure.js';
+import type { Actor } from '../../platform/actor.js';
 import type { AttachedCredential, CertificateData } from '../certificates/certificate.model.js';
 import type { CredentialIssuer } from '../certificates/issuance.service.js';
 import type { IssuedCertificate } from '../certificates/issued-certificate.model.js';
@@ -39,7 +40,9 @@ export interface TenantSigners {
  * Lists and its DID document, and checks a credential a verifier brings.
  */
 export class CredentialService implements CredentialIssuer {
-  constructor(private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'logger'> & { signers: TenantSigners }) {}
+  constructor(
+    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'logger' | 'limits'> & { signers: TenantSigners },
+  ) {}
 
   /** `did:web` of the university: resolves to `<its pages>/did.json`, which this service serves. */
   issuerId(tenant: Tenant): string {
@@ -160,7 +163,9 @@ export class CredentialService implements CredentialIssuer {
    * current key, or the one that signed the credential recorded for that serial), our record
    * of the certificate, and a clear revocation bit in our status list.
    */
-  async verify(tenant: Tenant, submitted: string): Promise<CredentialVerdict> {
+  async verify(tenant: Tenant, submitted: string, actor: Actor): Promise<CredentialVerdict> {
+    await this.deps.limits.consume('credentialChecksOverall', tenant.id);
+    await this.deps.limits.consume('credentialChecksPerIp', `${tenant.id}:${actor.ip}`);
     const jwt = unwrap(submitted);
     if (!jwt) return { status: 'invalid' };
     const verified = await verifyVcJwt(jwt).catch(() => undefined);
