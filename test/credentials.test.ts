@@ -180,6 +180,13 @@ describe('#9 §5 a W3C Verifiable Credential beside every PDF', () => {
     }
   });
 
+  it('#9 a university without certificates publishes no key and no list, and a public GET makes no key', async () => {
+    const fresh = await h.tenants.create({ slug: 'no-vc-yet', name: { ja: '未発行大学', en: 'No VC University' } });
+    expect(await h.app.services.credentials.didDocument(fresh)).toBeUndefined();
+    expect(await h.app.services.credentials.statusList(fresh, 1)).toBeUndefined();
+    expect(await h.uow.repos.signingKeys.find(fresh.id)).toBeUndefined();
+  });
+
   it('#9 a tampered credential, or one signed by another key, is refused without showing anything personal', async () => {
     const jwt = (await h.app.services.credentials.find(h.tenant, transcript.serial))!.jwt;
     const [head, body, signature] = jwt.split('.');

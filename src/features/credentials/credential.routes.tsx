@@ -81,12 +81,11 @@ export async function credentialRoutes(
 ) {
   const loggedIn = { preHandler: auth.http.requireSession };
 
-  app.get('/did.json', async (request, reply) =>
-    reply
-      .type('application/did+json')
-      .header('cache-control', PUBLIC_CACHE)
-      .send(await credentials.didDocument(request.tenant)),
-  );
+  app.get('/did.json', async (request, reply) => {
+    const document = await credentials.didDocument(request.tenant);
+    if (!document) throw new AppError('not_found');
+    return reply.type('application/did+json').header('cache-control', PUBLIC_CACHE).send(document);
+  });
 
   app.get('/credentials/status/:list', async (request, reply) => {
     const list = (request.params as { list: string }).list;

@@ -123,7 +123,8 @@ export class CredentialService implements CredentialIssuer {
    */
   async statusList(tenant: Tenant, statusList: number): Promise<string | undefined> {
     const repo = this.deps.uow.repos.credentials;
-    if (statusList < 1 || statusList > (await repo.newestList(tenant.id)).statusList) return undefined;
+    const newest = await repo.newestList(tenant.id);
+    if (newest.used === 0 || statusList < 1 || statusList > newest.statusList) return undefined;
     const encodedList = encodeStatusList(await repo.revokedIndices(tenant.id, statusList));
     const listSha256 = createHash('sha256').update(encodedList).digest('hex');
     const stored = await repo.findStatusList(tenant.id, statusList);
@@ -143,8 +144,12 @@ export class CredentialService implements CredentialIssuer {
     return jwt;
   }
 
-  /** The university's DID document: the key its credentials name (`kid`) with its certificate chain. */
+  /**
+   * The university's DID document: the key its credentials name (`kid`) with its certificate
+   * chain; undefined before it has a key (a public GET never makes one).
+   */
   async didDocument(tenant: Tenant) {
+    if (!(await this.deps.uow.repos.signingKeys.find(tenant.id))) return undefined;
     const { key } = await this.deps.signers.signerFor(tenant);
     const did = this.issuerId(tenant);
     const { jwk } = await publicJwk(key);
