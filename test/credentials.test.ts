@@ -215,6 +215,24 @@ describe('#9 §5 a W3C Verifiable Credential beside every PDF', () => {
     expect(textOf(empty.body)).toContain(say('en', 'certificates.credential.required'));
   });
 
+  it('#9 checks are limited per address, with a clear message in both languages', async () => {
+    for (const lang of ['ja', 'en'] as const) {
+      const browser = new TestBrowser(h, { lang, ip: `10.90.6.${lang === 'ja' ? 1 : 2}` });
+      for (let i = 0; i < 30; i++) {
+        expect(
+          (await browser.post('/tu/verify/credential', { credential: 'x' }, { csrf: false, follow: 'never' })).status,
+        ).toBe(303);
+      }
+      const refused = await browser.post(
+        '/tu/verify/credential',
+        { credential: 'x' },
+        { csrf: false, follow: 'never' },
+      );
+      expect(refused.status).toBe(429);
+      expect(textOf(refused.body)).toContain(say(lang, 'errors.rate_limited.title'));
+    }
+  });
+
   it('#9 the check accepts an uploaded .json EnvelopedVerifiableCredential', async () => {
     const jwt = (await h.app.services.credentials.find(h.tenant, transcript.serial))!.jwt;
     const file = JSON.stringify({
