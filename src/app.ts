@@ -15,6 +15,8 @@ import { installSessionResolution } from './features/auth/session.plugin.js';
 import { settingsRoutes } from './features/auth/settings.routes.js';
 import type { CertificateType } from './features/certificates/certificate.model.js';
 import { verificationRoutes } from './features/certificates/verification.routes.js';
+import { credentialContextRoutes } from './features/credentials/context.routes.js';
+import { credentialRoutes } from './features/credentials/credential.routes.js';
 import { deliveryRoutes } from './features/orders/delivery.routes.js';
 import { orderRoutes } from './features/orders/order.routes.js';
 import { simulatorRoutes } from './dev/simulator/simulator.routes.js';
@@ -119,6 +121,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
 
   await server.register(platformRoutes, { uow, config });
   await server.register(readinessRoutes, { readiness: services.readiness });
+  await server.register(credentialContextRoutes, { config });
   // A separate port keeps /metrics off the students' port altogether; a token alone puts it here.
   const metricsServer =
     metrics && config.metricsPort !== undefined ? buildMetricsServer(metrics, config.metricsToken) : undefined;
@@ -154,6 +157,13 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
       await scope.register(orderRoutes, { auth, orders: services.ordering, deliveries: services.deliveries });
       await scope.register(deliveryRoutes, { deliveries: services.deliveries, forms });
       await scope.register(verificationRoutes, { verification: services.verification, forms });
+      await scope.register(credentialRoutes, {
+        credentials: services.credentials,
+        auth,
+        orders: services.ordering,
+        deliveries: services.deliveries,
+        forms,
+      });
     },
     { prefix: '/:tenant' },
   );

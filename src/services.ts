@@ -11,7 +11,9 @@ import { SessionService } from './features/auth/session.service.js';
 import { CatalogueService } from './features/catalogue/catalogue.service.js';
 import { IssuanceService } from './features/certificates/issuance.service.js';
 import { CertificateRenderer } from './features/certificates/pdf/certificate.renderer.js';
+import type { CertificateSigner } from './features/certificates/pdf/certificate.signing.js';
 import { VerificationService } from './features/certificates/verification.service.js';
+import { CredentialService } from './features/credentials/vc.service.js';
 import { DirectoryRegistry, LocalRosterDirectory } from './features/directory/directory.js';
 import { LdapDirectory } from './features/directory/ldap.directory.js';
 import { MailWorker } from './features/mail/mail.worker.js';
@@ -109,9 +111,15 @@ export function createServices(deps: ServiceDeps) {
   };
 
   let renderer: CertificateRenderer | undefined;
+  // The status lists are signed with the key issuance opens; issuance, built next, embeds each credential.
+  const credentials = new CredentialService({
+    ...infrastructure,
+    signers: { signerFor: (t): Promise<CertificateSigner> => issuance.signerFor(t) },
+  });
   const issuance = new IssuanceService({
     ...infrastructure,
     renderer: () => (renderer ??= new CertificateRenderer()),
+    credentials,
   });
   const deliveries = new DeliveryService({ ...infrastructure, issuer: issuance });
 
@@ -132,6 +140,7 @@ export function createServices(deps: ServiceDeps) {
     deliveries,
     terminals: new TerminalService({ ...infrastructure, issuer: issuance }),
     issuance,
+    credentials,
     verification: new VerificationService(infrastructure),
     readiness: new ReadinessService({ ...infrastructure, database, issuance }),
   };

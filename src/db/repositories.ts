@@ -13,6 +13,7 @@ import { FlowRepository } from '../flows/flow.repository.js';
 import { SessionRepository } from '../platform/session.repository.js';
 import { FormStateRepository } from '../platform/form-state.repository.js';
 import { IssuedCertificateRepository } from '../features/certificates/issued-certificate.repository.js';
+import { CredentialRepository } from '../features/credentials/credential.repository.js';
 import { SigningKeyRepository } from '../features/certificates/signing-key.repository.js';
 import { DeliveryRepository } from '../features/orders/delivery.repository.js';
 import { OrderRepository } from '../features/orders/order.repository.js';
@@ -37,6 +38,7 @@ export interface Repositories {
   terminals: TerminalRepository;
   deliveries: DeliveryRepository;
   formStates: FormStateRepository;
+  credentials: CredentialRepository;
 }
 
 /** What the repositories of one database keep between requests, shared by its transactions. */
@@ -63,5 +65,6 @@ export function repositories(db: Kysely<Database>, caches: RepositoryCaches): Re
     terminals: new TerminalRepository(db),
     deliveries: new DeliveryRepository(db),
     formStates: new FormStateRepository(db),
+    credentials: new CredentialRepository(db),
   };
 }

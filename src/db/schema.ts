@@ -12,6 +12,7 @@ import type { SessionTable } from '../platform/session.table.js';
 import type { ServerKeyTable } from '../platform/server-key.table.js';
 import type { FormStateTable } from '../platform/form-state.table.js';
 
+import type { StatusListTable, VerifiableCredentialTable } from '../features/credentials/credential.table.js';
 import type { IssuedCertificateTable, TenantSignerTable } from '../features/certificates/issued-certificate.table.js';
 import type {
   DigitalDeliveryTable,
@@ -43,4 +44,6 @@ export interface Database {
   digital_deliveries: DigitalDeliveryTable;
   server_keys: ServerKeyTable;
   form_states: FormStateTable;
+  verifiable_credentials: VerifiableCredentialTable;
+  status_lists: StatusListTable;
 }

@@ -31,6 +31,9 @@ export const limitDefinitions = {
   resetMailsPerAddress: { points: 3, duration: 60 * 60, blockDuration: 60 * 60 },
   /** Second-password checks of a logged-in student (change form). */
   passwordChecksPerAccount: { points: 10, duration: 15 * 60, blockDuration: 15 * 60 },
+  /** Verifiable Credentials checked on the public verification page (#9 §5): per address, and by everyone. */
+  credentialChecksPerIp: { points: 30, duration: 10 * 60, blockDuration: 10 * 60 },
+  credentialChecksOverall: { points: 600, duration: 60, blockDuration: 60 },
 } as const;
 
 export type LimitName = keyof typeof limitDefinitions;

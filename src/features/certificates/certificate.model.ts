@@ -60,6 +60,15 @@ export interface CertificateData {
     includeFailed: boolean;
   };
   courseApplication?: { courseName: Localized; note?: Localized };
+  /** The same statement as a Verifiable Credential (#9 §5), embedded in the PDF as an associated file. */
+  credential?: AttachedCredential;
+}
+
+export interface AttachedCredential {
+  fileName: string;
+  mediaType: string;
+  content: string;
+  description: string;
 }
 
 /** Grade letters as Japanese transcripts print them. */

@@ -8,10 +8,11 @@ import type { Lang } from '../../platform/i18n.js';
 import { translator } from '../../platform/i18n.js';
 import { type StudentRecord, formatGpa } from '../records/record.model.js';
 import { type Tenant, tenantLink } from '../tenants/tenant.model.js';
-import type { CertificateData, CertificateType } from './certificate.model.js';
+import type { AttachedCredential, CertificateData, CertificateType } from './certificate.model.js';
 import type { CertificateStatement, IssuedCertificate } from './issued-certificate.model.js';
 import type { CertificateRenderer } from './pdf/certificate.renderer.js';
 import { type CertificateSigner, createDevelopmentSigner } from './pdf/certificate.signing.js';
+import type { KeySigner } from './signing/key-signer.js';
 import { openPkcs12Signer } from './signing/pkcs12-signer.js';
 import { isDevelopmentSigner } from './signing-key.model.js';
 
@@ -40,6 +41,16 @@ export interface Issuer {
   assertCanIssue(tenantId: string): Promise<void>;
 }
 
+/** Makes a certificate's Verifiable Credential twin (#9 §5) before its PDF is signed; undefined when it has none. */
+export interface CredentialIssuer {
+  credentialFor(
+    tenant: Tenant,
+    data: CertificateData,
+    key: KeySigner,
+    issuedAt: number,
+  ): Promise<AttachedCredential | undefined>;
+}
+
 /** Whether each university can sign, as the start-up check and readiness report it. */
 export interface SignerReport {
   usable: string[];
@@ -56,6 +67,7 @@ export class IssuanceService implements Issuer {
     private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'config' | 'logger' | 'box' | 'metrics'> & {
       /** Built on first use: parsing the fonts is paid once, and only by instances that issue. */
       renderer: () => CertificateRenderer;
+      credentials?: CredentialIssuer;
     },
   ) {}
 
@@ -259,7 +271,10 @@ export class IssuanceService implements Issuer {
         },
       }),
     };
-    const pdf = Buffer.from(await this.deps.renderer().render(data, now, signer));
+    const credential = await this.deps.credentials?.credentialFor(tenant, data, signer.key, now);
+    const pdf = Buffer.from(
+      await this.deps.renderer().render({ ...data, ...(credential && { credential }) }, now, signer),
+    );
     return {
       serial,
       orderId: order.id,

@@ -96,6 +96,7 @@ function VerifyPage({
           </div>
           <Button variant="secondary">{t('certificates.verify.checkFile')}</Button>
         </form>
+        <a href={`${base}/verify/credential`}>{t('certificates.credential.link')}</a>
       </div>
     </Layout>
   );

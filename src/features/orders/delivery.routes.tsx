@@ -44,6 +44,13 @@ function DownloadPage({
                 {t('orders.delivery.revokedOn', { at: formatDateTime(certificate.revokedAt, lang) })}
               </p>
             )}
+            {certificate.revokedAt === null && (
+              <Form action={`${base}/delivery/credential`}>
+                <input type="hidden" name="token" value={token} />
+                <input type="hidden" name="serial" value={certificate.serial} />
+                <Button variant="secondary">{t('orders.delivery.downloadCredential')}</Button>
+              </Form>
+            )}
           </li>
         ))}
       </ul>

@@ -180,5 +180,6 @@ export const reservedSlugs = new Set([
   'admin',
   'favicon.ico',
   'robots.txt',
+  'ns',
 ]);
 export const slugPattern = /^[a-z0-9][a-z0-9-]{1,31}$/;

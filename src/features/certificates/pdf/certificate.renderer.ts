@@ -12,6 +12,7 @@
  */
 import { PDFDocument } from 'pdf-lib';
 import type { CertificateData } from '../certificate.model.js';
+import { attachCredential } from './associated-file.js';
 import { type CertificateSigner, signDocument } from './certificate.signing.js';
 import { deflateWithZlib, recompressContentStreams } from './compression.js';
 import { checkCertificateData, checkCharacters } from './data-checks.js';
@@ -71,6 +72,7 @@ export class CertificateRenderer {
     }
     const time = new Date(issuedAt);
     writeDocumentInfo(doc, data, this.producer, time);
+    if (data.credential) await attachCredential(doc, data.credential, time);
     recompressContentStreams(doc);
     // No object streams: pdf-lib would deflate them with pako, costing more time than the ~1 KB saved.
     if (!signer) return doc.save({ useObjectStreams: false });

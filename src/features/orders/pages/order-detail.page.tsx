@@ -109,6 +109,11 @@ export function OrderDetailPage({
         ))}
       </ul>
       {order.shippingAddress && <AddressBlock address={order.shippingAddress} />}
+      {['paid', 'printed', 'shipped', 'delivered', 'retrieved'].includes(order.state) && (
+        <p>
+          <a href={`${base}/orders/${order.id}/credentials`}>{t('orders.detail.credentials')}</a>
+        </p>
+      )}
       <div class="actions">
         <LinkButton href={`${base}/orders`} variant="secondary">
           {t('orders.history.title')}
