@@ -51,7 +51,10 @@ const schema = z
       .refine((url) => url === undefined || /^https?:\/\//.test(url), {
         message: 'must be the http:// or https:// URL of an RFC 3161 timestamp authority',
       }),
-    TSA_CREDENTIALS: z.string().regex(/^[^:]+:.+$/, 'must be user:password').optional(),
+    TSA_CREDENTIALS: z
+      .string()
+      .regex(/^[^:]+:.+$/, 'must be user:password')
+      .optional(),
     TSA_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
     SESSION_IDLE_MINUTES: z.coerce
       .number()

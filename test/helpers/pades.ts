@@ -94,7 +94,23 @@ export async function checkPades(pdf: Uint8Array, rootPem: string): Promise<Pade
     if (!cades) throw new Error('no ETSI.CAdES.detached signature');
     fs.writeFileSync(path.join(dir, 'content.bin'), cades.covered);
     fs.writeFileSync(path.join(dir, 'signature.der'), cades.contents);
-    const signature = await verify(['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'signature.der', '-content', 'content.bin', '-CAfile', rootPem, '-purpose', 'any', '-out', '/dev/null']);
+    const signature = await verify([
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      'signature.der',
+      '-content',
+      'content.bin',
+      '-CAfile',
+      rootPem,
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ]);
 
     const signed = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(Uint8Array.from(cades.contents)).content });
     const signerInfo = signed.signerInfos[0]!;
@@ -103,14 +119,26 @@ export async function checkPades(pdf: Uint8Array, rootPem: string): Promise<Pade
     if (tokenAttribute) {
       fs.writeFileSync(path.join(dir, 'token.der'), Buffer.from(tokenAttribute.values[0]!.toBER()));
       const digest = crypto.createHash('sha256').update(signerInfo.signature.valueBlock.valueHexView).digest('hex');
-      signatureTimestamp = await verify(['ts', '-verify', '-in', 'token.der', '-token_in', '-digest', digest, '-CAfile', rootPem]);
+      signatureTimestamp = await verify([
+        'ts',
+        '-verify',
+        '-in',
+        'token.der',
+        '-token_in',
+        '-digest',
+        digest,
+        '-CAfile',
+        rootPem,
+      ]);
     }
 
     const documentTimestamps: boolean[] = [];
     for (const [i, stamp] of signatures.filter((s) => s.subFilter === 'ETSI.RFC3161').entries()) {
       fs.writeFileSync(path.join(dir, `doc${i}.bin`), stamp.covered);
       fs.writeFileSync(path.join(dir, `doc${i}.der`), stamp.contents);
-      documentTimestamps.push(await verify(['ts', '-verify', '-in', `doc${i}.der`, '-token_in', '-data', `doc${i}.bin`, '-CAfile', rootPem]));
+      documentTimestamps.push(
+        await verify(['ts', '-verify', '-in', `doc${i}.der`, '-token_in', '-data', `doc${i}.bin`, '-CAfile', rootPem]),
+      );
     }
 
     const doc = await PDFDocument.load(pdf, { updateMetadata: false });

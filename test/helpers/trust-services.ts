@@ -47,9 +47,41 @@ function openssl(dir: string, ...args: string[]): string {
 }
 
 function issue(dir: string, name: string, subject: string, extensions: string): void {
-  openssl(dir, 'req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
+  openssl(
+    dir,
+    'req',
+    '-new',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    subject,
+  );
   fs.writeFileSync(path.join(dir, `${name}.ext`), extensions);
-  openssl(dir, 'x509', '-req', '-in', `${name}.csr`, '-CA', 'root.pem', '-CAkey', 'root.key', '-set_serial', `0x${crypto.randomBytes(8).toString('hex')}`, '-days', '3650', '-sha256', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+  openssl(
+    dir,
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    'root.pem',
+    '-CAkey',
+    'root.key',
+    '-set_serial',
+    `0x${crypto.randomBytes(8).toString('hex')}`,
+    '-days',
+    '3650',
+    '-sha256',
+    '-extfile',
+    `${name}.ext`,
+    '-out',
+    `${name}.pem`,
+  );
 }
 
 function der(dir: string, name: string): Buffer {
@@ -91,11 +123,46 @@ export async function startTrustServices(): Promise<TrustServices> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shomei-pki-'));
   const ocspPort = await freePort();
   const ocspUrl = `http://127.0.0.1:${ocspPort}`;
-  openssl(dir, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'root.key', '-out', 'root.pem', '-days', '3650', '-sha256', '-subj', '/CN=Shomei Test Root CA/O=Shomei Test', '-addext', 'basicConstraints=critical,CA:true', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl(
+    dir,
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'root.key',
+    '-out',
+    'root.pem',
+    '-days',
+    '3650',
+    '-sha256',
+    '-subj',
+    '/CN=Shomei Test Root CA/O=Shomei Test',
+    '-addext',
+    'basicConstraints=critical,CA:true',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
   const aia = `authorityInfoAccess=OCSP;URI:${ocspUrl}\n`;
-  issue(dir, 'signer', '/CN=Test University Signer/O=Test University', `basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature,nonRepudiation\n${aia}`);
-  issue(dir, 'tsa', '/CN=Test TSA/O=Shomei Test', `basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n${aia}`);
-  issue(dir, 'ocsp', '/CN=Test OCSP Responder/O=Shomei Test', 'basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,OCSPSigning\nnoCheck=ignored\n');
+  issue(
+    dir,
+    'signer',
+    '/CN=Test University Signer/O=Test University',
+    `basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature,nonRepudiation\n${aia}`,
+  );
+  issue(
+    dir,
+    'tsa',
+    '/CN=Test TSA/O=Shomei Test',
+    `basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n${aia}`,
+  );
+  issue(
+    dir,
+    'ocsp',
+    '/CN=Test OCSP Responder/O=Shomei Test',
+    'basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,OCSPSigning\nnoCheck=ignored\n',
+  );
   writeIndex(dir, ['signer', 'tsa', 'ocsp']);
   fs.writeFileSync(path.join(dir, 'tsaserial'), '01\n');
   fs.writeFileSync(
@@ -124,7 +191,21 @@ export async function startTrustServices(): Promise<TrustServices> {
 
   const ocsp = spawn(
     'openssl',
-    ['ocsp', '-port', String(ocspPort), '-index', 'index.txt', '-CA', 'root.pem', '-rsigner', 'ocsp.pem', '-rkey', 'ocsp.key', '-nmin', '60'],
+    [
+      'ocsp',
+      '-port',
+      String(ocspPort),
+      '-index',
+      'index.txt',
+      '-CA',
+      'root.pem',
+      '-rsigner',
+      'ocsp.pem',
+      '-rkey',
+      'ocsp.key',
+      '-nmin',
+      '60',
+    ],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await waitForAccept(ocsp);

@@ -240,7 +240,10 @@ export class CadesSigner extends Signer {
       // The token goes in as the TSA wrote it: forge re-encodes what it parsed, which is only
       // safe when that gives back the same bytes (DER); a BER token would lose its signature.
       // forge's typings omit the options object its fromDer takes.
-      const fromDer = asn1.fromDer as unknown as (bytes: string, options: { decodeBitStrings: boolean }) => forge.asn1.Asn1;
+      const fromDer = asn1.fromDer as unknown as (
+        bytes: string,
+        options: { decodeBitStrings: boolean },
+      ) => forge.asn1.Asn1;
       const parsed = fromDer(token.toString('binary'), { decodeBitStrings: false });
       if (der(parsed) !== token.toString('binary')) throw new Error('the TSA’s token is not DER-encoded');
       this.token = token;
@@ -257,8 +260,8 @@ export class CadesSigner extends Signer {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The contents of a PDF literal string for any text. @signpdf/placeholder-pdf-lib passes Reason,
- * Name and Location to PDFString.of, which writes them byte for byte; Japanese would come out as
+ * The contents of a PDF literal string for any text. The signature dictionary's Reason, Name and
+ * Location go through PDFString.of, which writes them byte for byte; Japanese would come out as
  * garbage. ASCII is escaped; anything else becomes UTF-16BE with a BOM, every byte as \ooo.
  */
 export function pdfTextLiteral(text: string): string {

@@ -69,7 +69,7 @@ export class Revision {
     }
     const numbers = [...offsets.keys()].sort((a, b) => a - b);
     let xref = 'xref\n0 1\n0000000000 65535 f \n';
-    for (let i = 0; i < numbers.length; ) {
+    for (let i = 0; i < numbers.length;) {
       let j = i;
       while (j + 1 < numbers.length && numbers[j + 1] === numbers[j]! + 1) j++;
       xref += `${numbers[i]} ${j - i + 1}\n`;

@@ -49,7 +49,11 @@ describe('PAdES B-T, B-LT, B-LTA with a real TSA and OCSP responder on loopback 
       expect(report).toMatch(/Signature #2:[\s\S]*Signer Certificate Common Name: Test TSA/);
 
       const check = await checkPades(ltaPdf, trust.rootPem);
-      expect(check, check.output).toMatchObject({ signature: true, signatureTimestamp: true, documentTimestamps: [true] });
+      expect(check, check.output).toMatchObject({
+        signature: true,
+        signatureTimestamp: true,
+        documentTimestamps: [true],
+      });
       // signer + root + TSA certificates; an OCSP response each for the signer's and the TSA's.
       expect(check.dss).toMatchObject({ ocsps: 2, crls: 0, ocspVerified: [true, true] });
       expect(check.dss!.certs).toBeGreaterThanOrEqual(3);
@@ -105,7 +109,12 @@ describe('PAdES B-T, B-LT, B-LTA with a real TSA and OCSP responder on loopback 
         expect(trust.stamps()).toBe(before);
         expect(await pdfsig(pdf)).toContain('Signature is Valid.');
         const check = await checkPades(pdf, trust.rootPem);
-        expect(check).toMatchObject({ signature: true, signatureTimestamp: undefined, documentTimestamps: [], dss: undefined });
+        expect(check).toMatchObject({
+          signature: true,
+          signatureTimestamp: undefined,
+          documentTimestamps: [],
+          dss: undefined,
+        });
       } finally {
         trust.failTsa(false);
       }

@@ -59,7 +59,9 @@ async function ocsp(cert: pkijs.Certificate, issuer: pkijs.Certificate, url: str
   const response = pkijs.OCSPResponse.fromBER(Uint8Array.from(bytes));
   if (response.responseStatus.valueBlock.valueDec !== 0 || !response.responseBytes)
     throw new Error(`${url} refused (OCSP status ${response.responseStatus.valueBlock.valueDec})`);
-  const basic = pkijs.BasicOCSPResponse.fromBER(Uint8Array.from(response.responseBytes.response.valueBlock.valueHexView));
+  const basic = pkijs.BasicOCSPResponse.fromBER(
+    Uint8Array.from(response.responseBytes.response.valueBlock.valueHexView),
+  );
   const status = await basic.getCertificateStatus(cert, issuer);
   if (!status.isForCertificate) throw new Error(`${url} answered for another certificate`);
   if (status.status === 1) throw new Error('the certificate is revoked');
@@ -73,7 +75,8 @@ async function ocsp(cert: pkijs.Certificate, issuer: pkijs.Certificate, url: str
 async function crl(cert: pkijs.Certificate, issuer: pkijs.Certificate, url: string, timeoutMs: number) {
   const bytes = await post(url, undefined, '', timeoutMs);
   const list = pkijs.CertificateRevocationList.fromBER(Uint8Array.from(bytes));
-  if (!(await list.verify({ issuerCertificate: issuer }))) throw new Error(`${url}: the CRL is not signed by the issuer`);
+  if (!(await list.verify({ issuerCertificate: issuer })))
+    throw new Error(`${url}: the CRL is not signed by the issuer`);
   if (list.isCertificateRevoked(cert)) throw new Error('the certificate is revoked');
   return bytes;
 }

@@ -31,9 +31,7 @@ export interface HttpTimestampAuthorityOptions {
 }
 
 function buffer(view: ArrayBuffer | Uint8Array): Buffer {
-  return view instanceof Uint8Array
-    ? Buffer.from(view.buffer, view.byteOffset, view.byteLength)
-    : Buffer.from(view);
+  return view instanceof Uint8Array ? Buffer.from(view.buffer, view.byteOffset, view.byteLength) : Buffer.from(view);
 }
 
 /** Checks a TimeStampResp for `digest` and `nonce` and returns its token's bytes. */
