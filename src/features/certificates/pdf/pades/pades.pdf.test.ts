@@ -6,6 +6,7 @@ import { pdfsig, skipWithoutPoppler } from '../../../../../test/helpers/poppler.
 import { startTrustServices, type TrustServices } from '../../../../../test/helpers/trust-services.js';
 import { CertificateRenderer } from '../certificate.renderer.js';
 import { type LongTermServices, type PadesLevel, signDocument } from '../certificate.signing.js';
+import { collectValidationData } from './revocation.js';
 import { HttpTimestampAuthority } from './timestamp.js';
 
 let trust: TrustServices;
@@ -120,4 +121,16 @@ describe('PAdES B-T, B-LT, B-LTA with a real TSA and OCSP responder on loopback 
       }
     },
   );
+
+  it('#9 C-12: validation data: OCSP for each certificate its issuer is known for; what is missing is named', async () => {
+    const [own, root] = trust.signer.certificates as [Buffer, Buffer];
+    const full = await collectValidationData([own, root]);
+    expect(full).toMatchObject({ ocsps: [expect.any(Buffer)], crls: [], missing: [] });
+    expect(full.certificates.length).toBeGreaterThanOrEqual(2);
+    const alone = await collectValidationData([own]);
+    expect(alone.ocsps).toEqual([]);
+    expect(alone.missing).toEqual([
+      { subject: expect.stringContaining('CN=Test University Signer'), reason: expect.stringContaining('issuer') },
+    ]);
+  });
 });
