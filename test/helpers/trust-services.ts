@@ -28,6 +28,8 @@ export interface TrustServices {
   stamps(): number;
   /** Makes the TSA answer 503 (true) or work again (false). */
   failTsa(fail: boolean): void;
+  /** Makes the TSA's tokens carry an extra 9 KB certificate (true), larger than any seen before. */
+  bigTokens(big: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -165,26 +167,55 @@ export async function startTrustServices(): Promise<TrustServices> {
   );
   writeIndex(dir, ['signer', 'tsa', 'ocsp']);
   fs.writeFileSync(path.join(dir, 'tsaserial'), '01\n');
+  // A filler certificate with a 9 KB comment, for tokens larger than a TSA has sent before.
+  openssl(
+    dir,
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'filler.key',
+    '-out',
+    'filler.pem',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=Filler',
+    '-addext',
+    `nsComment=${'x'.repeat(9000)}`,
+  );
+  fs.writeFileSync(
+    path.join(dir, 'bundle.pem'),
+    fs.readFileSync(path.join(dir, 'root.pem'), 'utf8') + fs.readFileSync(path.join(dir, 'filler.pem'), 'utf8'),
+  );
+  const section = (name: string, certs: string) => [
+    `[ ${name} ]`,
+    `dir = ${dir}`,
+    'serial = $dir/tsaserial',
+    'crypto_device = builtin',
+    'signer_cert = $dir/tsa.pem',
+    `certs = $dir/${certs}`,
+    'signer_key = $dir/tsa.key',
+    'signer_digest = sha256',
+    'default_policy = 1.3.6.1.4.1.99999.1',
+    'digests = sha256, sha384, sha512',
+    'accuracy = secs:1',
+    'ordering = yes',
+    'tsa_name = yes',
+    'ess_cert_id_chain = no',
+    'ess_cert_id_alg = sha256',
+  ];
   fs.writeFileSync(
     path.join(dir, 'tsa.cnf'),
     [
       '[ tsa ]',
       'default_tsa = tsa_config',
-      '[ tsa_config ]',
-      `dir = ${dir}`,
-      'serial = $dir/tsaserial',
-      'crypto_device = builtin',
-      'signer_cert = $dir/tsa.pem',
-      'certs = $dir/root.pem',
-      'signer_key = $dir/tsa.key',
-      'signer_digest = sha256',
-      'default_policy = 1.3.6.1.4.1.99999.1',
-      'digests = sha256, sha384, sha512',
-      'accuracy = secs:1',
-      'ordering = yes',
-      'tsa_name = yes',
-      'ess_cert_id_chain = no',
-      'ess_cert_id_alg = sha256',
+      ...section('tsa_config', 'root.pem'),
+      ...section('tsa_big', 'bundle.pem'),
       '',
     ].join('\n'),
   );
@@ -214,6 +245,7 @@ export async function startTrustServices(): Promise<TrustServices> {
 
   let stamps = 0;
   let failing = false;
+  let big = false;
   let sequence = 0;
   const tsa = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -227,7 +259,21 @@ export async function startTrustServices(): Promise<TrustServices> {
       const query = path.join(dir, `q${id}.tsq`);
       const reply = path.join(dir, `r${id}.tsr`);
       fs.writeFileSync(query, Buffer.concat(chunks));
-      run('openssl', ['ts', '-reply', '-config', 'tsa.cnf', '-queryfile', query, '-out', reply], { cwd: dir }).then(
+      run(
+        'openssl',
+        [
+          'ts',
+          '-reply',
+          '-config',
+          'tsa.cnf',
+          ...(big ? ['-section', 'tsa_big'] : []),
+          '-queryfile',
+          query,
+          '-out',
+          reply,
+        ],
+        { cwd: dir },
+      ).then(
         () => {
           stamps++;
           response.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(fs.readFileSync(reply));
@@ -256,6 +302,9 @@ export async function startTrustServices(): Promise<TrustServices> {
     stamps: () => stamps,
     failTsa: (fail) => {
       failing = fail;
+    },
+    bigTokens: (on) => {
+      big = on;
     },
     stop: async () => {
       ocsp.kill();

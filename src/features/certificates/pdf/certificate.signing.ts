@@ -158,6 +158,11 @@ async function stamp(tsa: TimestampAuthority, digest: Buffer): Promise<Buffer> {
 export class CadesSigner extends Signer {
   private readonly issuer: forge.asn1.Asn1;
   private readonly serialNumber: forge.asn1.Asn1;
+  /**
+   * Bytes reserved for the signature: the certificates, two signatures' worth, room, and the
+   * token. Fixed when the signer is made, because the placeholder is written with it.
+   */
+  readonly estimatedLength: number;
   /** The signature-time-stamp token of the last signature, if it got one. */
   token: Buffer | undefined;
   timestampError: unknown;
@@ -172,12 +177,8 @@ export class CadesSigner extends Signer {
     const offset = fields[0]!.tagClass === asn1.Class.CONTEXT_SPECIFIC ? 1 : 0; // [0] version
     this.serialNumber = fields[offset]!;
     this.issuer = fields[offset + 2]!;
-  }
-
-  /** Bytes the signature may take: the certificates, two signatures' worth, and room. */
-  get estimatedLength(): number {
-    const certs = this.key.certificates.reduce((sum, cert) => sum + cert.length, 0);
-    return certs + 2 * this.key.maxSignatureBytes + 1024 + (this.timestamps ? tokenReserve(this.timestamps) : 0);
+    const certs = key.certificates.reduce((sum, cert) => sum + cert.length, 0);
+    this.estimatedLength = certs + 2 * key.maxSignatureBytes + 1024 + (timestamps ? tokenReserve(timestamps) : 0);
   }
 
   override async sign(pdf: Buffer): Promise<Buffer> {
@@ -200,9 +201,22 @@ export class CadesSigner extends Signer {
     // The signature covers the attributes encoded as a SET; the SignerInfo carries them as [0].
     const signedAttributes = Buffer.from(der(set(attributes)), 'binary');
     const signature = await this.key.sign(signedAttributes);
-    const isRsa = this.key.keyType === 'rsa';
     const unsigned = await this.signatureTimestamp(signature);
+    const signed = this.encode(attributes, signature, unsigned);
+    if (!unsigned || signed.length <= this.estimatedLength) return signed;
+    // A token larger than any this TSA sent before: this signature goes without it (B-B, reported),
+    // and the next one reserves room for it.
+    this.timestampError = new Error(
+      `the TSA’s token (${this.token?.length} bytes) is larger than the room reserved for it`,
+    );
+    this.token = undefined;
+    return this.encode(attributes, signature);
+  }
 
+  private encode(attributes: forge.asn1.Asn1[], signature: Buffer, unsigned?: forge.asn1.Asn1): Buffer {
+    const { certificates } = this.key;
+    const { issuer, serialNumber } = this;
+    const isRsa = this.key.keyType === 'rsa';
     const signerInfo = seq([
       integer(1),
       seq([issuer, serialNumber]),

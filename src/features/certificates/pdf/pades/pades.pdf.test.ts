@@ -133,4 +133,45 @@ describe('PAdES B-T, B-LT, B-LTA with a real TSA and OCSP responder on loopback 
       { subject: expect.stringContaining('CN=Test University Signer'), reason: expect.stringContaining('issuer') },
     ]);
   });
+
+  it.skipIf(skipWithoutPoppler)(
+    '#9 C-12: a token larger than the room reserved leaves that signature B-B (reported), and the next reserves room',
+    async () => {
+      trust.bigTokens(true);
+      try {
+        const tsa = new HttpTimestampAuthority({ url: trust.tsaUrl });
+        const levels: Array<[PadesLevel, PadesLevel]> = [];
+        const sign = async () => {
+          const doc = await PDFDocument.create();
+          doc.addPage();
+          return signDocument(
+            doc,
+            { key: trust.signer, name: 'テスト大学' },
+            {
+              signingTime: new Date(sampleIssuedAt),
+              longTerm: {
+                timestamps: tsa,
+                validationData: async () => ({ certificates: [], ocsps: [], crls: [], missing: [] }),
+                onShortfall: (reached, wanted) => levels.push([reached, wanted]),
+              },
+            },
+          );
+        };
+        const first = await sign();
+        expect(levels).toEqual([['B-B', 'B-T']]);
+        expect(await pdfsig(first)).toContain('Signature is Valid.');
+        levels.length = 0;
+        const second = await sign();
+        expect(levels).toEqual([]);
+        const check = await checkPades(second, trust.rootPem);
+        expect(check, check.output).toMatchObject({
+          signature: true,
+          signatureTimestamp: true,
+          documentTimestamps: [true],
+        });
+      } finally {
+        trust.bigTokens(false);
+      }
+    },
+  );
 });
