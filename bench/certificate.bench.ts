@@ -7,7 +7,10 @@
  *   4. the same with the font parsed for every document (a new renderer per certificate), to
  *      show what parsing once saves;
  *   5. pdf-lib alone writing an empty A4 page (the floor any PDF costs);
- *   6. certificates per second on all cores (worker_threads, one renderer per worker).
+ *   6. certificates per second on all cores (worker_threads, one renderer per worker);
+ *   7. PAdES B-T and B-LTA (#9 §3) against a TSA and OCSP responder on loopback (openssl ts and
+ *      openssl ocsp, test/helpers/trust-services.ts), next to the TSA's own round trip — that
+ *      TSA starts an openssl process per request, so most of its time is the TSA's, not ours.
  * Run: npx tsx bench/certificate.bench.ts   (BENCH_SECONDS=5 by default per measurement)
  */
 import os from 'node:os';
@@ -19,8 +22,11 @@ import {
   type CertificateSigner,
   createDevelopmentSigner,
 } from '../src/features/certificates/pdf/certificate.signing.js';
+import { collectValidationData } from '../src/features/certificates/pdf/pades/revocation.js';
+import { HttpTimestampAuthority } from '../src/features/certificates/pdf/pades/timestamp.js';
 import { openPkcs12Signer } from '../src/features/certificates/signing/pkcs12-signer.js';
 import { sampleCertificate, sampleIssuedAt } from '../test/helpers/certificate-fixtures.js';
+import { startTrustServices } from '../test/helpers/trust-services.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CORES = os.availableParallelism();
@@ -142,6 +148,53 @@ async function main(): Promise<void> {
   // 6: all cores.
   const perSecond = await allCores(development);
 
+  // 7: long-term signatures with a loopback TSA and OCSP responder. The time spent waiting for
+  // the TSA and the responders is measured apart, so "ours" is what Shomei adds on top of them.
+  const trust = await startTrustServices();
+  const bt = { total: [] as number[], ours: [] as number[] };
+  const lta = { total: [] as number[], ours: [] as number[] };
+  let tsaMs: number;
+  let ltaBytes = 0;
+  try {
+    const tsa = new HttpTimestampAuthority({ url: trust.tsaUrl });
+    let waited = 0;
+    const timed = async <T>(call: () => Promise<T>): Promise<T> => {
+      const started = performance.now();
+      try {
+        return await call();
+      } finally {
+        waited += performance.now() - started;
+      }
+    };
+    const timestamps = { url: tsa.url, stamp: (digest: Buffer) => timed(() => tsa.stamp(digest)) };
+    const validationData = (certs: Buffer[]) => timed(() => collectValidationData(certs));
+    const trustSigner: CertificateSigner = { key: trust.signer, name: 'テスト大学' };
+    tsaMs = median(await measure(SECONDS / 2, 3, () => tsa.stamp(Buffer.alloc(32, 1))));
+    const run = async (renderer: CertificateRenderer, into: { total: number[]; ours: number[] }) => {
+      for (let i = 0; i < 2; i++) await renderer.render(certificate(i), sampleIssuedAt, trustSigner);
+      const deadline = performance.now() + (SECONDS / 2) * 1000;
+      for (let i = 0; performance.now() < deadline || into.total.length < 3; i++) {
+        waited = 0;
+        const started = performance.now();
+        const pdf = await renderer.render(certificate(i), sampleIssuedAt, trustSigner);
+        const total = performance.now() - started;
+        into.total.push(total);
+        into.ours.push(total - waited);
+        ltaBytes = pdf.byteLength;
+      }
+    };
+    // B-T alone: validation data that fails stops the signature at B-T (a reported shortfall).
+    await run(
+      new CertificateRenderer({
+        longTerm: { timestamps, validationData: () => Promise.reject(new Error('B-T only')) },
+      }),
+      bt,
+    );
+    await run(new CertificateRenderer({ longTerm: { timestamps, validationData } }), lta);
+  } finally {
+    await trust.stop();
+  }
+
   const signed = median(signedTimes);
   const unsigned = median(unsignedTimes);
   const reparse = median(reparseTimes);
@@ -159,6 +212,14 @@ async function main(): Promise<void> {
     `  bare pdf-lib, empty A4 page (median)         ${ms(bare)}`,
     `  certificates per second, all ${CORES} cores       ${perSecond.toFixed(0)}/s   (${CORES} workers, one renderer each)`,
     `  certificates per second, one thread          ${(1000 / signed).toFixed(0)}/s`,
+    '',
+    'PAdES with a loopback TSA (openssl ts, one process per request) and OCSP responder (openssl ocsp):',
+    `  TSA round trip alone (median)                ${ms(tsaMs)}`,
+    `  B-T certificate (median)                     ${ms(median(bt.total))}   (n=${bt.total.length}; B-B ${ms(signed)})`,
+    `  … without the wait for the TSA               ${ms(median(bt.ours))}   (timestamp cost to us: ${ms(median(bt.ours) - signed)})`,
+    `  B-LTA certificate (median)                   ${ms(median(lta.total))}   (n=${lta.total.length}; 2 timestamps, 2 OCSP requests)`,
+    `  … without the waits for TSA and OCSP         ${ms(median(lta.ours))}   (DSS + document timestamp cost to us: ${ms(median(lta.ours) - median(bt.ours))})`,
+    `  size of a B-LTA certificate                  ${(ltaBytes / 1024).toFixed(1)} KB`,
     '',
     'ratios:',
     `  certificate / bare pdf-lib empty page        ${(signed / bare).toFixed(1)}×`,

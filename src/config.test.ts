@@ -226,3 +226,16 @@ describe('metrics settings (#13)', () => {
     expect(problemsOf({ METRICS_PORT: '3000' })[0]).toMatch(/^METRICS_PORT must differ from PORT/);
   });
 });
+
+describe('timestamp authority settings (#9 §3, C-12)', () => {
+  it('#9 C-12 no TSA by default (PAdES B-B); TSA_URL, its credentials and timeout are read and checked', () => {
+    expect(loadConfig({})).toMatchObject({ tsaUrl: undefined, tsaCredentials: undefined, tsaTimeoutMs: 10_000 });
+    expect(
+      loadConfig({ TSA_URL: 'https://tsa.example.jp/tsp', TSA_CREDENTIALS: 'univ:secret', TSA_TIMEOUT_MS: '5000' }),
+    ).toMatchObject({ tsaUrl: 'https://tsa.example.jp/tsp', tsaCredentials: 'univ:secret', tsaTimeoutMs: 5_000 });
+    expect(problemsOf({ TSA_URL: 'ftp://tsa.example.jp/' })[0]).toMatch(/^TSA_URL .*RFC 3161/);
+    expect(problemsOf({ TSA_URL: 'not a url' })[0]).toMatch(/^TSA_URL/);
+    expect(problemsOf({ TSA_CREDENTIALS: 'no-colon' })[0]).toMatch(/^TSA_CREDENTIALS must be user:password/);
+    expect(problemsOf({ TSA_TIMEOUT_MS: '0' })[0]).toMatch(/^TSA_TIMEOUT_MS/);
+  });
+});

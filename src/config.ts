@@ -44,6 +44,18 @@ const schema = z
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters of random text').optional(),
+    TSA_URL: z
+      .string()
+      .url()
+      .optional()
+      .refine((url) => url === undefined || /^https?:\/\//.test(url), {
+        message: 'must be the http:// or https:// URL of an RFC 3161 timestamp authority',
+      }),
+    TSA_CREDENTIALS: z
+      .string()
+      .regex(/^[^:]+:.+$/, 'must be user:password')
+      .optional(),
+    TSA_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
     SESSION_IDLE_MINUTES: z.coerce
       .number()
       .int()
@@ -120,6 +132,15 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** The dev mailbox replaces SMTP when no SMTP server is configured outside production. */
   readonly devMailbox: boolean;
+  /**
+   * The RFC 3161 timestamp authority that takes every signature to PAdES B-T…B-LTA (#9 §3);
+   * without one, certificates are signed at B-B.
+   */
+  readonly tsaUrl: string | undefined;
+  /** HTTP Basic `user:password` for the TSA, when it asks for one. */
+  readonly tsaCredentials: string | undefined;
+  /** Bound on each TSA, OCSP or CRL request. */
+  readonly tsaTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -168,5 +189,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metricsHost: env.METRICS_HOST,
     metricsToken: env.METRICS_TOKEN,
     devMailbox: !env.SMTP_URL && env.NODE_ENV !== 'production',
+    tsaUrl: env.TSA_URL,
+    tsaCredentials: env.TSA_CREDENTIALS,
+    tsaTimeoutMs: env.TSA_TIMEOUT_MS,
   });
 }

@@ -10,6 +10,7 @@ import { SecondPasswordService } from './features/auth/second-password.service.j
 import { SessionService } from './features/auth/session.service.js';
 import { CatalogueService } from './features/catalogue/catalogue.service.js';
 import { IssuanceService } from './features/certificates/issuance.service.js';
+import { longTermSignatures } from './features/certificates/long-term-signatures.js';
 import { CertificateRenderer } from './features/certificates/pdf/certificate.renderer.js';
 import type { CertificateSigner } from './features/certificates/pdf/certificate.signing.js';
 import { VerificationService } from './features/certificates/verification.service.js';
@@ -118,7 +119,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const issuance = new IssuanceService({
     ...infrastructure,
-    renderer: () => (renderer ??= new CertificateRenderer()),
+    renderer: () => (renderer ??= new CertificateRenderer({ longTerm: longTermSignatures(infrastructure) })),
     credentials,
   });
   const deliveries = new DeliveryService({ ...infrastructure, issuer: issuance });

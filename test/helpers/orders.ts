@@ -21,8 +21,8 @@ export const issuancePolicy: Partial<TenantPolicy> = {
 };
 
 /** The harness with every destination on, the demo catalogue, and a refusing recipient domain. */
-export async function startIssuanceHarness(): Promise<Harness> {
-  const h = await startHarness({ policy: issuancePolicy });
+export async function startIssuanceHarness(env?: Record<string, string>): Promise<Harness> {
+  const h = await startHarness({ policy: issuancePolicy, ...(env && { env }) });
   await h.uow.run(operatorActor(h.tenant.id), async (repos) => seedDemoCatalogue(repos, h.tenant.id));
   return h;
 }

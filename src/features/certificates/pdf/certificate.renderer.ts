@@ -13,7 +13,7 @@
 import { PDFDocument } from 'pdf-lib';
 import type { CertificateData } from '../certificate.model.js';
 import { attachCredential } from './associated-file.js';
-import { type CertificateSigner, signDocument } from './certificate.signing.js';
+import { type CertificateSigner, type LongTermServices, signDocument } from './certificate.signing.js';
 import { deflateWithZlib, recompressContentStreams } from './compression.js';
 import { checkCertificateData, checkCharacters } from './data-checks.js';
 import { writeDocumentInfo } from './document-info.js';
@@ -30,6 +30,8 @@ export interface CertificateRendererOptions {
   fontFiles?: Record<FontKey, string>;
   /** Producer name written into the PDF. */
   producer?: string;
+  /** The TSA and revocation sources that take signatures to PAdES B-LTA (#9 §3); B-B without. */
+  longTerm?: LongTermServices;
 }
 
 export class CertificateRenderer {
@@ -38,12 +40,14 @@ export class CertificateRenderer {
   private readonly fonts: CertificateFonts;
   private readonly sealGlyphs: SealGlyphs;
   private readonly producer: string;
+  private readonly longTerm: LongTermServices | undefined;
 
   constructor(options: CertificateRendererOptions = {}) {
     const started = performance.now();
     this.fonts = new CertificateFonts(options.fontFiles ?? certificateFontFiles);
     this.sealGlyphs = new SealGlyphs(this.fonts.kit.mincho);
     this.producer = options.producer ?? 'Shomei';
+    this.longTerm = options.longTerm;
     this.fontLoadMs = performance.now() - started;
   }
 
@@ -88,7 +92,11 @@ export class CertificateRenderer {
             : `${titles[data.type].en} issued (${data.serial})`),
         location: signer.location ?? university.name[data.lang],
       },
-      { signingTime: time, contactInfo: verificationPage(data.verificationUrl) },
+      {
+        signingTime: time,
+        contactInfo: verificationPage(data.verificationUrl),
+        ...(this.longTerm && { longTerm: this.longTerm }),
+      },
     );
   }
 }
