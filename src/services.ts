@@ -10,6 +10,7 @@ import { SecondPasswordService } from './features/auth/second-password.service.j
 import { SessionService } from './features/auth/session.service.js';
 import { CatalogueService } from './features/catalogue/catalogue.service.js';
 import { IssuanceService } from './features/certificates/issuance.service.js';
+import { SigningKeyService } from './features/certificates/signing/signing-key.service.js';
 import { CertificateRenderer } from './features/certificates/pdf/certificate.renderer.js';
 import { VerificationService } from './features/certificates/verification.service.js';
 import { DirectoryRegistry, LocalRosterDirectory } from './features/directory/directory.js';
@@ -109,8 +110,10 @@ export function createServices(deps: ServiceDeps) {
   };
 
   let renderer: CertificateRenderer | undefined;
+  const signingKeys = new SigningKeyService(infrastructure);
   const issuance = new IssuanceService({
     ...infrastructure,
+    signingKeys,
     renderer: () => (renderer ??= new CertificateRenderer()),
   });
   const deliveries = new DeliveryService({ ...infrastructure, issuer: issuance });
@@ -125,14 +128,15 @@ export function createServices(deps: ServiceDeps) {
     auth,
     tenants,
     catalogue: new CatalogueService(infrastructure),
-    tenantReadiness: new TenantReadinessService({ ...infrastructure, signers: issuance, tenants }),
+    tenantReadiness: new TenantReadinessService({ ...infrastructure, signers: signingKeys, tenants }),
     records: new RecordsImportService(infrastructure),
     ordering: new OrderingService({ ...infrastructure, flows }),
     orderStaff: new OrderStaffService({ ...infrastructure, deliveries }),
     deliveries,
     terminals: new TerminalService({ ...infrastructure, issuer: issuance }),
     issuance,
+    signingKeys,
     verification: new VerificationService(infrastructure),
-    readiness: new ReadinessService({ ...infrastructure, database, issuance }),
+    readiness: new ReadinessService({ ...infrastructure, database, signingKeys }),
   };
 }
