@@ -121,10 +121,13 @@ class Pkcs11Signer implements KeySigner {
 
   sign(data: Buffer): Promise<Buffer> {
     const next = this.queue.then(async () => {
+      const reused = this.open !== undefined;
       try {
         return await this.signOnce(data);
       } catch (error) {
-        if (!(error instanceof this.api.Pkcs11Error)) throw error;
+        // Only a session that worked before is tried again: logging in again with a PIN the token
+        // just refused would count against its lockout.
+        if (!reused || !(error instanceof this.api.Pkcs11Error)) throw error;
         this.close();
         return this.signOnce(data);
       }
@@ -180,6 +183,22 @@ function certificateOnToken(api: Api, module: Module, location: Pkcs11Location, 
       );
     const [value] = module.C_GetAttributeValue(session, handle, [{ type: api.CKA_VALUE }]);
     return Buffer.from(value!.value as Buffer);
+  } finally {
+    module.C_CloseSession(session);
+  }
+}
+
+/**
+ * Logs in afresh with `pin`, so a wrong PIN is refused now rather than after the next restart: a
+ * token this process is logged in to already would otherwise accept any PIN (login is per token
+ * and application). Other signers on the token log in again on their next signature.
+ */
+export async function checkPkcs11Pin(location: Pkcs11Location, pin: string): Promise<void> {
+  const { api, module } = await loadModule(location.module);
+  const session = login(api, module, location, pin);
+  try {
+    module.C_Logout(session);
+    module.C_Login(session, api.CKU_USER, pin);
   } finally {
     module.C_CloseSession(session);
   }

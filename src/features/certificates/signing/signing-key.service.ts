@@ -13,7 +13,7 @@ import {
   chainToPem,
 } from '../signing-key.model.js';
 import type { KeySigner } from './key-signer.js';
-import { openPkcs11Signer } from './pkcs11-signer.js';
+import { checkPkcs11Pin, openPkcs11Signer } from './pkcs11-signer.js';
 import { openPkcs12Signer } from './pkcs12-signer.js';
 import { signerProblems } from './signer-checks.js';
 
@@ -148,6 +148,7 @@ export class SigningKeyService {
     try {
       const chain = chainPem === undefined ? [] : chainFromPem(chainPem);
       if (chainPem !== undefined && chain.length === 0) throw new Error('the certificate file holds no PEM certificate');
+      await checkPkcs11Pin(location, pin);
       signer = await openPkcs11Signer(location, pin, chain);
     } catch (error) {
       throw new AppError('signer_invalid', { detail: `cannot use the PKCS#11 key: ${message(error)}`, cause: error });
