@@ -15,6 +15,7 @@ import { installSessionResolution } from './features/auth/session.plugin.js';
 import { settingsRoutes } from './features/auth/settings.routes.js';
 import type { CertificateType } from './features/certificates/certificate.model.js';
 import { verificationRoutes } from './features/certificates/verification.routes.js';
+import { signingCertificateRoutes } from './features/certificates/signing/signing-certificates.routes.js';
 import { deliveryRoutes } from './features/orders/delivery.routes.js';
 import { orderRoutes } from './features/orders/order.routes.js';
 import { simulatorRoutes } from './dev/simulator/simulator.routes.js';
@@ -154,6 +155,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
       await scope.register(orderRoutes, { auth, orders: services.ordering, deliveries: services.deliveries });
       await scope.register(deliveryRoutes, { deliveries: services.deliveries, forms });
       await scope.register(verificationRoutes, { verification: services.verification, forms });
+      await scope.register(signingCertificateRoutes, { signingKeys: services.signingKeys });
     },
     { prefix: '/:tenant' },
   );
