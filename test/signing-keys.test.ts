@@ -66,7 +66,11 @@ describe('#9 §3 the verification page publishes the signing certificates; signe
 
     const ec = makeKeyFixture({ key: { ec: 'P-384' } });
     fs.writeFileSync(path.join(work, 'ec.p12'), ec.p12);
-    const imported = await cli('signer import', { tenant: 'tu', p12: 'ec.p12' }, { SHOMEI_P12_PASSPHRASE: ec.passphrase });
+    const imported = await cli(
+      'signer import',
+      { tenant: 'tu', p12: 'ec.p12' },
+      { SHOMEI_P12_PASSPHRASE: ec.passphrase },
+    );
     expect(imported.code).toBe(0);
     expect(imported.out).toContain(`SHA-256 fingerprint: ${ec.fingerprint}`);
     expect(imported.out).toContain('warning: the certificate is self-signed');
@@ -114,9 +118,7 @@ describe('#9 §3 in production a university without its own key is reported, nev
 
   it('#9 start-up names the university and what to do, /readyz counts it unusable, and no key is made', async () => {
     const started = await checkAtStart(h.app.services, quiet);
-    expect(started.signers.unusable).toEqual([
-      { slug: 'tu', reason: expect.stringContaining('shomei signer import') },
-    ]);
+    expect(started.signers.unusable).toEqual([{ slug: 'tu', reason: expect.stringContaining('shomei signer import') }]);
     expect(await h.uow.repos.signingKeys.find(h.tenant.id)).toBeUndefined();
     const ready = await h.app.server.inject({ url: '/readyz' });
     expect(ready.json()).toMatchObject({ status: 'degraded', signers: { usable: 0, unusable: 1 } });
@@ -126,7 +128,15 @@ describe('#9 §3 in production a university without its own key is reported, nev
       h.tenant,
       makeKeyFixture({ key: { ec: 'P-256' } }).p12,
       'fixture-passphrase',
-      { tenantId: h.tenant.id, kind: 'operator', accountId: null, ip: null, userAgent: 'test', lang: 'en', binding: '' },
+      {
+        tenantId: h.tenant.id,
+        kind: 'operator',
+        accountId: null,
+        ip: null,
+        userAgent: 'test',
+        lang: 'en',
+        binding: '',
+      },
     );
     expect((await checkAtStart(h.app.services, quiet)).signers.unusable).toEqual([]);
   });

@@ -78,21 +78,21 @@ export function makeKeyFixture(options: FixtureOptions = {}): KeyFixture {
       fs.writeFileSync(path.join(dir, 'bundle.p12'), Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'));
     } else
       openssl(
-      [
-        'pkcs12',
-        '-export',
-        ...(options.legacy ? ['-legacy'] : []),
-        '-inkey',
-        'key.pem',
-        '-in',
-        'cert.pem',
-        '-out',
-        'bundle.p12',
-        '-passout',
-        `pass:${passphrase}`,
-      ],
-      dir,
-    );
+        [
+          'pkcs12',
+          '-export',
+          ...(options.legacy ? ['-legacy'] : []),
+          '-inkey',
+          'key.pem',
+          '-in',
+          'cert.pem',
+          '-out',
+          'bundle.p12',
+          '-passout',
+          `pass:${passphrase}`,
+        ],
+        dir,
+      );
     const fingerprint = openssl(['x509', '-in', 'cert.pem', '-noout', '-fingerprint', '-sha256'], dir)
       .trim()
       .replace(/^.*=/, '');

@@ -53,7 +53,18 @@ export function createSoftHsmToken(label = 'shomei-test', pin = '123456'): SoftH
     label,
     pin,
     importKey(keyPem, keyLabel, id) {
-      run('softhsm2-util', ['--import', file('key.pem', keyPem), '--token', label, '--label', keyLabel, '--id', id, '--pin', pin]);
+      run('softhsm2-util', [
+        '--import',
+        file('key.pem', keyPem),
+        '--token',
+        label,
+        '--label',
+        keyLabel,
+        '--id',
+        id,
+        '--pin',
+        pin,
+      ]);
       fs.rmSync(path.join(dir, 'key.pem'));
     },
     writeCertificate(certificatePem, certLabel, id) {

@@ -44,6 +44,10 @@ describe('#9 §3 key history migration', () => {
     });
     expect(await uow.repos.signingKeys.find('tenant-b')).toMatchObject({ development: false });
     const [history] = await uow.repos.signingKeys.history('tenant-b');
-    expect(history).toMatchObject({ validFrom: T0, retiredAt: null, fingerprintSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(history).toMatchObject({
+      validFrom: T0,
+      retiredAt: null,
+      fingerprintSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   });
 });

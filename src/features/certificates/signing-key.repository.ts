@@ -56,14 +56,25 @@ export class SigningKeyRepository {
       .where('tenant_id', '=', tenantId)
       .where('retired_at', 'is', null)
       .execute();
-    await this.db.insertInto('signing_keys').values(this.row(tenantId, signer, now, false)).execute();
+    await this.db
+      .insertInto('signing_keys')
+      .values(this.row(tenantId, signer, now, false))
+      .execute();
   }
 
   /** Every certificate the university has signed with, newest first. */
   async history(tenantId: string): Promise<SigningCertificate[]> {
     const rows = await this.db
       .selectFrom('signing_keys')
-      .select(['certificate_pem', 'fingerprint_sha256', 'not_before', 'not_after', 'valid_from', 'retired_at', 'development'])
+      .select([
+        'certificate_pem',
+        'fingerprint_sha256',
+        'not_before',
+        'not_after',
+        'valid_from',
+        'retired_at',
+        'development',
+      ])
       .where('tenant_id', '=', tenantId)
       // Current first, then by when each started; a key retired in the same millisecond it started stays below.
       .orderBy(sql`case when retired_at is null then 0 else 1 end`)

@@ -66,7 +66,8 @@ describe('#13 setting up a university', () => {
   });
 
   it('#13 the readiness check names what is missing until catalogue, contents, signer and directory are set; only then it opens', async () => {
-    const whats = async () => (await services.tenantReadiness.missing(tenant)).map((missing) => missing.what.split(' ')[0]);
+    const whats = async () =>
+      (await services.tenantReadiness.missing(tenant)).map((missing) => missing.what.split(' ')[0]);
     expect(await whats()).toEqual(
       expect.arrayContaining(['catalogue:', 'content.ja.presidentName', 'signer:', 'directory:']),
     );

@@ -30,16 +30,19 @@ async function signedPage(key: KeySigner): Promise<Uint8Array> {
 }
 
 describe('#9 §3 ECDSA keys sign certificates that pdfsig validates', () => {
-  it.for(['P-256', 'P-384'] as const)('#9 a PKCS#12 with an ECDSA %s key (openssl) signs; pdfsig: valid', async (curve, context) => {
-    needsPoppler(context, 'pdfsig');
-    const fixture = makeKeyFixture({ key: { ec: curve } });
-    const key = openPkcs12Signer(fixture.p12, fixture.passphrase);
-    expect(key.keyType).toBe('ec');
-    const report = await pdfsig(await signedPage(key));
-    expect(report).toContain('Signature Validation: Signature is Valid.');
-    expect(report).toContain('Signing Hash Algorithm: SHA-256');
-    expect(report).toContain('Total document signed');
-  });
+  it.for(['P-256', 'P-384'] as const)(
+    '#9 a PKCS#12 with an ECDSA %s key (openssl) signs; pdfsig: valid',
+    async (curve, context) => {
+      needsPoppler(context, 'pdfsig');
+      const fixture = makeKeyFixture({ key: { ec: curve } });
+      const key = openPkcs12Signer(fixture.p12, fixture.passphrase);
+      expect(key.keyType).toBe('ec');
+      const report = await pdfsig(await signedPage(key));
+      expect(report).toContain('Signature Validation: Signature is Valid.');
+      expect(report).toContain('Signing Hash Algorithm: SHA-256');
+      expect(report).toContain('Total document signed');
+    },
+  );
 });
 
 describe('#9 §3 a key in a PKCS#11 token (SoftHSM2)', () => {
@@ -82,7 +85,13 @@ describe('#9 §3 a key in a PKCS#11 token (SoftHSM2)', () => {
     needsSoftHsm(context);
     needsPoppler(context, 'pdfsig');
     const { pin } = theToken();
-    const imported = await services.signingKeys.importPkcs11(tenant, location('rsa-signing'), pin, undefined, operatorActor(tenant.id));
+    const imported = await services.signingKeys.importPkcs11(
+      tenant,
+      location('rsa-signing'),
+      pin,
+      undefined,
+      operatorActor(tenant.id),
+    );
     expect(imported.fingerprint).toBe(rsa.fingerprint);
     const signer = await services.issuance.signerFor(tenant);
     expect(signer.key.keyType).toBe('rsa');
@@ -99,7 +108,13 @@ describe('#9 §3 a key in a PKCS#11 token (SoftHSM2)', () => {
     needsSoftHsm(context);
     needsPoppler(context, 'pdfsig');
     const { pin } = theToken();
-    await services.signingKeys.importPkcs11(tenant, location('ec-signing'), pin, ec.certificatePem, operatorActor(tenant.id));
+    await services.signingKeys.importPkcs11(
+      tenant,
+      location('ec-signing'),
+      pin,
+      ec.certificatePem,
+      operatorActor(tenant.id),
+    );
     const key = await services.signingKeys.current(tenant);
     expect(key.keyType).toBe('ec');
     // Two signatures at once share the one session in turn.
@@ -113,13 +128,28 @@ describe('#9 §3 a key in a PKCS#11 token (SoftHSM2)', () => {
     const { pin } = theToken();
     const actor = operatorActor(tenant.id);
     await expect(
-      services.signingKeys.importPkcs11(tenant, location('ec-signing'), pin, makeKeyFixture({ key: { ec: 'P-256' } }).certificatePem, actor),
-    ).rejects.toMatchObject({ code: 'signer_invalid', options: { detail: expect.stringContaining('does not match the certificate') } });
+      services.signingKeys.importPkcs11(
+        tenant,
+        location('ec-signing'),
+        pin,
+        makeKeyFixture({ key: { ec: 'P-256' } }).certificatePem,
+        actor,
+      ),
+    ).rejects.toMatchObject({
+      code: 'signer_invalid',
+      options: { detail: expect.stringContaining('does not match the certificate') },
+    });
     await expect(
       services.signingKeys.importPkcs11(tenant, location('ec-signing'), '000000', ec.certificatePem, actor),
-    ).rejects.toMatchObject({ code: 'signer_invalid', options: { detail: expect.stringContaining('CKR_PIN_INCORRECT') } });
+    ).rejects.toMatchObject({
+      code: 'signer_invalid',
+      options: { detail: expect.stringContaining('CKR_PIN_INCORRECT') },
+    });
     await expect(
       services.signingKeys.importPkcs11(tenant, location('nothing'), pin, ec.certificatePem, actor),
-    ).rejects.toMatchObject({ code: 'signer_invalid', options: { detail: expect.stringContaining('no private key labelled "nothing"') } });
+    ).rejects.toMatchObject({
+      code: 'signer_invalid',
+      options: { detail: expect.stringContaining('no private key labelled "nothing"') },
+    });
   });
 });

@@ -69,7 +69,8 @@ function open(p12: Buffer, passphrase: string): KeySigner {
   const own = certificates.find((cert) =>
     new crypto.X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' }).equals(publicKey),
   );
-  if (!own) throw new Error('the PKCS#12 holds no certificate for its private key (the key does not match the certificate)');
+  if (!own)
+    throw new Error('the PKCS#12 holds no certificate for its private key (the key does not match the certificate)');
   return new InProcessSigner(key, [own, ...certificates.filter((cert) => cert !== own)]);
 }
 

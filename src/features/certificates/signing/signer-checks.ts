@@ -67,7 +67,9 @@ export async function signerProblems(signer: KeySigner, now: number): Promise<st
       problems.push(`a test signature failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (!verified && problems.length === 0)
-      problems.push('the private key does not match the certificate: a test signature does not verify with its public key');
+      problems.push(
+        'the private key does not match the certificate: a test signature does not verify with its public key',
+      );
   }
   return problems;
 }

@@ -76,23 +76,34 @@ describe('#9 §3 signing keys', () => {
   it.each([
     ['an expired certificate', { key: { ec: 'P-256' } }, 40 * DAY, /expired on \d{4}-\d\d-\d\d/],
     ['a certificate not valid yet', { key: { ec: 'P-256' } }, -2 * DAY, /not valid before \d{4}-\d\d-\d\d/],
-    ['no digitalSignature key usage', { key: { ec: 'P-256' }, keyUsage: 'critical,keyAgreement' }, 0, /key usage allows neither/],
+    [
+      'no digitalSignature key usage',
+      { key: { ec: 'P-256' }, keyUsage: 'critical,keyAgreement' },
+      0,
+      /key usage allows neither/,
+    ],
     ['a key that does not match the certificate', { mismatched: true }, 0, /key does not match the certificate/],
     ['a short RSA key', { key: { rsa: 1024 } }, 0, /1024 bits; at least 2048/],
     ['an EC key on P-521', { key: { ec: 'P-521' } }, 0, /secp521r1; Shomei accepts P-256 and P-384/],
     ['a wrong passphrase', { key: { ec: 'P-256' }, passphrase: 'right' }, 0, /cannot open the PKCS#12 file/],
-  ] as const)('#9 signer import refuses %s, naming it, and keeps the current key', async (_, options, shift, detail) => {
-    const before = await services.signingKeys.history(tenant);
-    const fixture = makeKeyFixture(options);
-    clock.advance(shift);
-    try {
-      const attempt = importP12(_ === 'a wrong passphrase' ? { ...fixture, passphrase: 'wrong' } : fixture);
-      await expect(attempt).rejects.toMatchObject({ code: 'signer_invalid', options: { detail: expect.stringMatching(detail) } });
-    } finally {
-      clock.advance(-shift);
-    }
-    expect(await services.signingKeys.history(tenant)).toEqual(before);
-  });
+  ] as const)(
+    '#9 signer import refuses %s, naming it, and keeps the current key',
+    async (_, options, shift, detail) => {
+      const before = await services.signingKeys.history(tenant);
+      const fixture = makeKeyFixture(options);
+      clock.advance(shift);
+      try {
+        const attempt = importP12(_ === 'a wrong passphrase' ? { ...fixture, passphrase: 'wrong' } : fixture);
+        await expect(attempt).rejects.toMatchObject({
+          code: 'signer_invalid',
+          options: { detail: expect.stringMatching(detail) },
+        });
+      } finally {
+        clock.advance(-shift);
+      }
+      expect(await services.signingKeys.history(tenant)).toEqual(before);
+    },
+  );
 
   it.each([
     ['RSA 2048 (OpenSSL 1.x encryption)', { key: { rsa: 2048 }, legacy: true }, 'rsa', 256],
@@ -132,6 +143,8 @@ describe('#9 §3 signing keys', () => {
     });
     expect((await services.signingKeys.current(t)).keyType).toBe('rsa');
     // Re-sealing after a SECRET_KEY rotation reaches retired keys too.
-    expect((await services.uow.repos.signingKeys.listSealedPassphrases()).filter((s) => s.tenantId === t.id)).toHaveLength(3);
+    expect(
+      (await services.uow.repos.signingKeys.listSealedPassphrases()).filter((s) => s.tenantId === t.id),
+    ).toHaveLength(3);
   });
 });

@@ -100,7 +100,11 @@ export class SigningKeyService {
     const made = createDevelopmentSigner(`${tenant.name.en} (development)`, tenant.name.en, this.deps.clock.now());
     await repos.signingKeys.insert(
       tenant.id,
-      { p12Base64: made.p12Base64, passphraseSealed: this.deps.box.seal(made.passphrase), certificatePem: made.certificatePem },
+      {
+        p12Base64: made.p12Base64,
+        passphraseSealed: this.deps.box.seal(made.passphrase),
+        certificatePem: made.certificatePem,
+      },
       this.deps.clock.now(),
     );
     this.deps.logger.warn(
@@ -147,7 +151,8 @@ export class SigningKeyService {
     let signer: KeySigner;
     try {
       const chain = chainPem === undefined ? [] : chainFromPem(chainPem);
-      if (chainPem !== undefined && chain.length === 0) throw new Error('the certificate file holds no PEM certificate');
+      if (chainPem !== undefined && chain.length === 0)
+        throw new Error('the certificate file holds no PEM certificate');
       await checkPkcs11Pin(location, pin);
       signer = await openPkcs11Signer(location, pin, chain);
     } catch (error) {
@@ -160,12 +165,7 @@ export class SigningKeyService {
     });
   }
 
-  private async install(
-    tenant: Tenant,
-    signer: KeySigner,
-    actor: Actor,
-    stored: StoredSigner,
-  ): Promise<ImportedKey> {
+  private async install(tenant: Tenant, signer: KeySigner, actor: Actor, stored: StoredSigner): Promise<ImportedKey> {
     const problems = await signerProblems(signer, this.deps.clock.now());
     if (problems.length > 0) throw new AppError('signer_invalid', { detail: problems.join('; ') });
     const certificate = new X509Certificate(signer.certificates[0]!);
@@ -225,7 +225,10 @@ export class SigningKeyService {
         await this.current(tenant);
         report.usable.push(tenant.slug);
       } catch (error) {
-        if (!(error instanceof AppError) || (error.code !== 'signer_unavailable' && error.code !== 'signer_not_imported'))
+        if (
+          !(error instanceof AppError) ||
+          (error.code !== 'signer_unavailable' && error.code !== 'signer_not_imported')
+        )
           throw error;
         report.unusable.push({ slug: tenant.slug, reason: error.options.detail ?? error.code });
       }
