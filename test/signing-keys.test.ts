@@ -5,8 +5,18 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { certificateCommands } from '../src/cli/certificate.commands.js';
 import type { CliContext } from '../src/cli/command.js';
+import { seedDemoCatalogue } from '../src/dev/demo/demo-catalogue.js';
+import { operatorActor } from '../src/platform/actor.js';
 import { checkAtStart } from '../src/runtime.js';
 import { type Harness, TestBrowser, startHarness, textOf } from './helpers/harness.js';
+import {
+  issuancePolicy,
+  orderingStudent,
+  placeOrder,
+  registerTerminal,
+  reservationNumberIn,
+  terminalCall,
+} from './helpers/orders.js';
 import { makeKeyFixture } from './helpers/signing-keys.js';
 
 const quiet = pino({ enabled: false });
@@ -105,6 +115,7 @@ describe('#9 §3 in production a university without its own key is reported, nev
 
   beforeAll(async () => {
     h = await startHarness({
+      policy: issuancePolicy,
       env: {
         NODE_ENV: 'production',
         PUBLIC_URL: 'https://shomei.test',
@@ -114,6 +125,18 @@ describe('#9 §3 in production a university without its own key is reported, nev
   });
   afterAll(async () => {
     await h.close();
+  });
+
+  it('#9 a terminal is refused before payment (503 signer_unavailable, its contract) and the reservation stays unpaid', async () => {
+    await h.uow.run(operatorActor(h.tenant.id), async (repos) => seedDemoCatalogue(repos, h.tenant.id));
+    const student = await orderingStudent(h, 'en');
+    const { page } = await placeOrder(student, 'campus', { 'copies-enrollment-ja': '1' });
+    const number = reservationNumberIn(page.body);
+    const terminal = await registerTerminal(h, 'campus', h.tenant.id);
+    const refused = await terminalCall(h, terminal, 'POST', `/reservations/${number}/payment`, { amountYen: 300 });
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json()).toEqual({ error: 'signer_unavailable' });
+    expect((await h.uow.repos.orders.findByReservationNumber(number))?.state).toBe('reserved');
   });
 
   it('#9 start-up names the university and what to do, /readyz counts it unusable, and no key is made', async () => {
