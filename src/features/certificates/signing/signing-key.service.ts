@@ -8,8 +8,8 @@ import {
   type CurrentSigner,
   type Pkcs11Location,
   type SigningCertificate,
-  chainFromPem,
   type StoredSigner,
+  chainFromPem,
   chainToPem,
 } from '../signing-key.model.js';
 import type { KeySigner } from './key-signer.js';
@@ -32,7 +32,9 @@ export interface ImportedKey {
   warnings: string[];
 }
 
-const IMPORT_HINT = 'import the university’s own key: shomei signer import --tenant SLUG (see docs/operations/keys.md)';
+function importHint(tenant: Tenant): string {
+  return `import the university’s own key: shomei signer import --tenant ${tenant.slug} (see docs/operations/keys.md)`;
+}
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -61,7 +63,7 @@ export class SigningKeyService {
     const stored = (await this.deps.uow.repos.signingKeys.find(tenant.id)) ?? (await this.makeDevelopmentKey(tenant));
     if (stored.development && this.production) {
       throw new AppError('signer_not_imported', {
-        detail: `${tenant.slug} has only the self-signed development key, which never signs in production; ${IMPORT_HINT}`,
+        detail: `${tenant.slug} has only the self-signed development key, which never signs in production; ${importHint(tenant)}`,
       });
     }
     let secret: string;
@@ -93,7 +95,7 @@ export class SigningKeyService {
   private async makeDevelopmentKey(tenant: Tenant): Promise<CurrentSigner> {
     if (this.production) {
       throw new AppError('signer_not_imported', {
-        detail: `${tenant.slug} has no signing key, and production never makes a self-signed one; ${IMPORT_HINT}`,
+        detail: `${tenant.slug} has no signing key, and production never makes a self-signed one; ${importHint(tenant)}`,
       });
     }
     const repos = this.deps.uow.repos;
