@@ -17,6 +17,7 @@ import type { CertificateType } from './features/certificates/certificate.model.
 import { verificationRoutes } from './features/certificates/verification.routes.js';
 import { credentialContextRoutes } from './features/credentials/context.routes.js';
 import { credentialRoutes } from './features/credentials/credential.routes.js';
+import { signingCertificateRoutes } from './features/certificates/signing/signing-certificates.routes.js';
 import { deliveryRoutes } from './features/orders/delivery.routes.js';
 import { orderRoutes } from './features/orders/order.routes.js';
 import { simulatorRoutes } from './dev/simulator/simulator.routes.js';
@@ -164,6 +165,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
         deliveries: services.deliveries,
         forms,
       });
+      await scope.register(signingCertificateRoutes, { signingKeys: services.signingKeys });
     },
     { prefix: '/:tenant' },
   );

@@ -8,7 +8,7 @@ import { redactUrl } from './platform/log-redaction.js';
 import { seedDemo } from './dev/demo/seed-demo.js';
 import { systemClock } from './platform/clock.js';
 import { PasswordHasher } from './platform/password-hasher.js';
-import type { SignerReport } from './features/certificates/issuance.service.js';
+import type { SignerReport } from './features/certificates/signing/signing-key.service.js';
 import { type ResealReport, resealSecrets } from './features/operations/reseal.js';
 import type { Services } from './services.js';
 
@@ -78,7 +78,7 @@ export async function checkAtStart(
   const loaded = await services.uow.repos.tenants.loadAll();
   for (const broken of loaded.filter((tenant) => !tenant.ok))
     log.error({ tenant: broken.slug, reason: broken.reason }, 'university settings are invalid; its pages answer 503');
-  const signers = await services.issuance.checkSigners();
+  const signers = await services.signingKeys.checkSigners();
   if (signers.unusable.length > 0)
     log.error(
       { tenants: signers.unusable.map((signer) => signer.slug) },

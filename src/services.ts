@@ -11,6 +11,7 @@ import { SessionService } from './features/auth/session.service.js';
 import { CatalogueService } from './features/catalogue/catalogue.service.js';
 import { IssuanceService } from './features/certificates/issuance.service.js';
 import { longTermSignatures } from './features/certificates/long-term-signatures.js';
+import { SigningKeyService } from './features/certificates/signing/signing-key.service.js';
 import { CertificateRenderer } from './features/certificates/pdf/certificate.renderer.js';
 import type { CertificateSigner } from './features/certificates/pdf/certificate.signing.js';
 import { VerificationService } from './features/certificates/verification.service.js';
@@ -112,6 +113,7 @@ export function createServices(deps: ServiceDeps) {
   };
 
   let renderer: CertificateRenderer | undefined;
+  const signingKeys = new SigningKeyService(infrastructure);
   // The status lists are signed with the key issuance opens; issuance, built next, embeds each credential.
   const credentials = new CredentialService({
     ...infrastructure,
@@ -119,6 +121,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const issuance = new IssuanceService({
     ...infrastructure,
+    signingKeys,
     renderer: () => (renderer ??= new CertificateRenderer({ longTerm: longTermSignatures(infrastructure) })),
     credentials,
   });
@@ -134,7 +137,7 @@ export function createServices(deps: ServiceDeps) {
     auth,
     tenants,
     catalogue: new CatalogueService(infrastructure),
-    tenantReadiness: new TenantReadinessService({ ...infrastructure, signers: issuance, tenants }),
+    tenantReadiness: new TenantReadinessService({ ...infrastructure, signers: signingKeys, tenants }),
     records: new RecordsImportService(infrastructure),
     ordering: new OrderingService({ ...infrastructure, flows }),
     orderStaff: new OrderStaffService({ ...infrastructure, deliveries }),
@@ -142,7 +145,8 @@ export function createServices(deps: ServiceDeps) {
     terminals: new TerminalService({ ...infrastructure, issuer: issuance }),
     issuance,
     credentials,
+    signingKeys,
     verification: new VerificationService(infrastructure),
-    readiness: new ReadinessService({ ...infrastructure, database, issuance }),
+    readiness: new ReadinessService({ ...infrastructure, database, signingKeys }),
   };
 }

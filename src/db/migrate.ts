@@ -9,6 +9,7 @@ import * as formStates from './migrations/2026-11-29T1200_form_states.js';
 import * as secretKeyFingerprint from './migrations/2026-11-29T1400_secret_key_fingerprint.js';
 import * as tenantEnabled from './migrations/2026-11-29T1500_tenant_enabled.js';
 import * as verifiableCredentials from './migrations/2026-11-30T0400_verifiable_credentials.js';
+import * as signingKeyHistory from './migrations/2026-11-30T0600_signing_key_history.js';
 
 // A static list instead of a folder scan: it works the same from src/ (tsx, vitest) and dist/.
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T1400_secret_key_fingerprint': secretKeyFingerprint,
   '2026-11-29T1500_tenant_enabled': tenantEnabled,
   '2026-11-30T0400_verifiable_credentials': verifiableCredentials,
+  '2026-11-30T0600_signing_key_history': signingKeyHistory,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -13,7 +13,8 @@ import type { ServerKeyTable } from '../platform/server-key.table.js';
 import type { FormStateTable } from '../platform/form-state.table.js';
 
 import type { StatusListTable, VerifiableCredentialTable } from '../features/credentials/credential.table.js';
-import type { IssuedCertificateTable, TenantSignerTable } from '../features/certificates/issued-certificate.table.js';
+import type { IssuedCertificateTable } from '../features/certificates/issued-certificate.table.js';
+import type { SigningKeyTable } from '../features/certificates/signing-key.table.js';
 import type {
   DigitalDeliveryTable,
   OrderItemTable,
@@ -39,7 +40,7 @@ export interface Database {
   order_items: OrderItemTable;
   issued_certificates: IssuedCertificateTable;
   tenant_counters: TenantCounterTable;
-  tenant_signers: TenantSignerTable;
+  signing_keys: SigningKeyTable;
   terminals: TerminalTable;
   digital_deliveries: DigitalDeliveryTable;
   server_keys: ServerKeyTable;

@@ -20,6 +20,8 @@ export const errorStatus = {
   tenant_unavailable: 503,
   /** The university's signing key cannot be opened with this SECRET_KEY (#13). */
   signer_unavailable: 503,
+  /** Production never signs with a self-signed development key: the university's own is not imported yet (#9 §3). */
+  signer_not_imported: 503,
   internal: 500,
   /** The terminal API (C-5). */
   unauthorized: 401,

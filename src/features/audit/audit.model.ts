@@ -33,7 +33,8 @@ export type AuditEvent =
   | 'catalogue.set'
   | 'terminal.created'
   | 'terminal.rotated'
-  | 'terminal.disabled';
+  | 'terminal.disabled'
+  | 'signing_key.imported';
 
 export interface AuditEntry {
   event: AuditEvent;

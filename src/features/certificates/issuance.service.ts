@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import forge from 'node-forge';
 import type { Infrastructure } from '../../infrastructure.js';
 import { todayInJapan } from '../../platform/clock.js';
 import { serialTag, verificationCode } from '../../platform/crypto.js';
-import { AppError } from '../../platform/errors.js';
 import type { Lang } from '../../platform/i18n.js';
 import { translator } from '../../platform/i18n.js';
 import { type StudentRecord, formatGpa } from '../records/record.model.js';
@@ -11,10 +9,9 @@ import { type Tenant, tenantLink } from '../tenants/tenant.model.js';
 import type { AttachedCredential, CertificateData, CertificateType } from './certificate.model.js';
 import type { CertificateStatement, IssuedCertificate } from './issued-certificate.model.js';
 import type { CertificateRenderer } from './pdf/certificate.renderer.js';
-import { type CertificateSigner, createDevelopmentSigner } from './pdf/certificate.signing.js';
+import type { CertificateSigner } from './pdf/certificate.signing.js';
 import type { KeySigner } from './signing/key-signer.js';
-import { openPkcs12Signer } from './signing/pkcs12-signer.js';
-import { isDevelopmentSigner } from './signing-key.model.js';
+import type { SigningKeyService } from './signing/signing-key.service.js';
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -37,7 +34,7 @@ export interface IssueLine {
 /** Turns an order's documents into PDFs once; later calls return the same certificates. */
 export interface Issuer {
   ensureIssued(order: IssueRequest): Promise<IssuedCertificate[]>;
-  /** Refuses (`signer_unavailable`) before money is taken for documents that could not be signed. */
+  /** Refuses (`signer_unavailable`, `signer_not_imported`) before money is taken for documents that could not be signed. */
   assertCanIssue(tenantId: string): Promise<void>;
 }
 
@@ -51,12 +48,6 @@ export interface CredentialIssuer {
   ): Promise<AttachedCredential | undefined>;
 }
 
-/** Whether each university can sign, as the start-up check and readiness report it. */
-export interface SignerReport {
-  usable: string[];
-  unusable: Array<{ slug: string; reason: string }>;
-}
-
 /**
  * Turns an order's lines into signed PDFs (C-6) and records them (serial, type, holder, hash,
  * time, order) so the verification page (C-7) can vouch for them. Each line is issued once: a
@@ -64,10 +55,11 @@ export interface SignerReport {
  */
 export class IssuanceService implements Issuer {
   constructor(
-    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'config' | 'logger' | 'box' | 'metrics'> & {
+    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'metrics'> & {
       /** Built on first use: parsing the fonts is paid once, and only by instances that issue. */
       renderer: () => CertificateRenderer;
       credentials?: CredentialIssuer;
+      signingKeys: Pick<SigningKeyService, 'current'>;
     },
   ) {}
 
@@ -95,101 +87,15 @@ export class IssuanceService implements Issuer {
     return repos.certificates.listForOrder(order.tenantId, order.id);
   }
 
-  /**
-   * Replaces the tenant's signing key with the university's own (PKCS#12), after checking that
-   * the passphrase opens it and it holds a key and a certificate.
-   */
-  async importSigner(tenant: Tenant, p12: Buffer, passphrase: string): Promise<void> {
-    const certificatePem = certificateFromP12(p12, passphrase);
-    await this.deps.uow.repos.signingKeys.replace(
-      tenant.id,
-      { p12Base64: p12.toString('base64'), passphraseSealed: this.deps.box.seal(passphrase), certificatePem },
-      this.deps.clock.now(),
-    );
-  }
-
-  /** Whether the university signs with a key it imported, not the development key (#13). */
-  async hasOwnSigner(tenant: Tenant): Promise<boolean> {
-    const stored = await this.deps.uow.repos.signingKeys.find(tenant.id);
-    return stored !== undefined && !isDevelopmentSigner(stored.certificatePem);
-  }
-
   async assertCanIssue(tenantId: string): Promise<void> {
     const tenant = await this.deps.uow.repos.tenants.findById(tenantId);
     if (tenant) await this.signerFor(tenant);
   }
 
-  /** Whether issuance would sign (readiness): a missing signer is made on first use, so it counts as usable. */
-  async signerOpens(tenant: Tenant): Promise<boolean> {
-    const stored = await this.deps.uow.repos.signingKeys.find(tenant.id);
-    if (!stored) return true;
-    try {
-      this.deps.box.open(stored.passphraseSealed);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /**
-   * Opens every university's signer once (making the missing ones), so a key that cannot be
-   * opened is in the log at start — and only that university refuses issuance; start-up goes on.
-   */
-  async checkSigners(): Promise<SignerReport> {
-    const report: SignerReport = { usable: [], unusable: [] };
-    for (const tenant of await this.deps.uow.repos.tenants.list()) {
-      try {
-        await this.signerFor(tenant);
-        report.usable.push(tenant.slug);
-      } catch (error) {
-        if (!(error instanceof AppError) || error.code !== 'signer_unavailable') throw error;
-        report.unusable.push({ slug: tenant.slug, reason: error.options.detail ?? error.code });
-      }
-    }
-    return report;
-  }
-
-  /**
-   * The tenant's signing key; a university without one gets a self-signed development key.
-   * Refuses with `signer_unavailable` when its passphrase does not open with this SECRET_KEY
-   * (nor SECRET_KEY_PREVIOUS) — a rotation without the previous key, or the wrong key.
-   */
+  /** The tenant's signing key and how PDF readers name the signer (see SigningKeyService.current). */
   async signerFor(tenant: Tenant): Promise<CertificateSigner> {
-    const repos = this.deps.uow.repos;
-    let stored = await repos.signingKeys.find(tenant.id);
-    if (!stored) {
-      const made = createDevelopmentSigner(`${tenant.name.en} (development)`, tenant.name.en, this.deps.clock.now());
-      await repos.signingKeys.insert(
-        tenant.id,
-        {
-          p12Base64: made.p12Base64,
-          passphraseSealed: this.deps.box.seal(made.passphrase),
-          certificatePem: made.certificatePem,
-        },
-        this.deps.clock.now(),
-      );
-      this.deps.logger.warn(
-        { tenant: tenant.slug },
-        'made a self-signed development signing certificate; import the university’s own for production',
-      );
-      stored = await repos.signingKeys.find(tenant.id);
-    }
-    if (!stored) throw new Error('signer vanished after insert');
-    let passphrase: string;
-    try {
-      passphrase = this.deps.box.open(stored.passphraseSealed);
-    } catch (error) {
-      this.deps.logger.error(
-        { tenant: tenant.slug, err: error },
-        'the signing key’s passphrase cannot be opened with SECRET_KEY or SECRET_KEY_PREVIOUS; this university cannot issue certificates (see docs/operations/keys.md)',
-      );
-      throw new AppError('signer_unavailable', {
-        detail: `the signing key of ${tenant.slug} was sealed under another SECRET_KEY: set that key as SECRET_KEY_PREVIOUS, or import the key again (shomei signer import)`,
-        cause: error,
-      });
-    }
     return {
-      key: openPkcs12Signer(Buffer.from(stored.p12Base64, 'base64'), passphrase),
+      key: await this.deps.signingKeys.current(tenant),
       name: tenant.name.ja,
       reason: '証明書発行 / Certificate issuance',
       location: tenant.name.en,
@@ -290,28 +196,6 @@ export class IssuanceService implements Issuer {
       revokedAt: null,
       revokedReason: null,
     };
-  }
-}
-
-/** The certificate inside a PKCS#12, or a clear error when the file or passphrase is wrong. */
-function certificateFromP12(p12: Buffer, passphrase: string): string {
-  try {
-    const asn1 = forge.asn1.fromDer(forge.util.createBuffer(p12.toString('binary')));
-    const parsed = forge.pkcs12.pkcs12FromAsn1(asn1, passphrase);
-    const certBag = forge.pki.oids.certBag as string;
-    const keyBag = forge.pki.oids.pkcs8ShroudedKeyBag as string;
-    const bags = parsed.getBags({ bagType: certBag })[certBag] ?? [];
-    const keys = parsed.getBags({ bagType: keyBag })[keyBag] ?? [];
-    const certificate = bags[0]?.cert;
-    if (!certificate || keys.length === 0)
-      throw new AppError('signer_invalid', { detail: 'the PKCS#12 file must hold a private key and its certificate' });
-    return forge.pki.certificateToPem(certificate);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError('signer_invalid', {
-      detail: `cannot open the PKCS#12 file: ${error instanceof Error ? error.message : String(error)}`,
-      cause: error,
-    });
   }
 }
 

@@ -4,6 +4,7 @@ import type { Repositories } from '../../db/repositories.js';
 import { newId } from '../../platform/crypto.js';
 import type { Tenant } from '../tenants/tenant.model.js';
 import type { IssuedCertificate } from './issued-certificate.model.js';
+import { createDevelopmentSigner } from './pdf/certificate.signing.js';
 import type { StoredSigner } from './signing-key.model.js';
 
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
@@ -39,8 +40,10 @@ function certificate(overrides: Partial<IssuedCertificate> = {}): IssuedCertific
   };
 }
 
+const { certificatePem } = createDevelopmentSigner('Isolation (development)', 'Isolation', T0);
+
 function signer(name: string): StoredSigner {
-  return { p12Base64: `p12-${name}`, passphraseSealed: `sealed-${name}`, certificatePem: `pem-${name}` };
+  return { p12Base64: `p12-${name}`, passphraseSealed: `sealed-${name}`, certificatePem };
 }
 
 describe('IssuedCertificateRepository tenant isolation (ARCHITECTURE "Data")', () => {
@@ -81,7 +84,8 @@ describe('IssuedCertificateRepository tenant isolation (ARCHITECTURE "Data")', (
     expect(await repos.signingKeys.find(b.id)).toBeUndefined();
     await repos.signingKeys.insert(b.id, signer('b'), T0);
     await repos.signingKeys.replace(b.id, signer('b2'), T0 + 1);
-    expect(await repos.signingKeys.find(a.id)).toEqual(signer('a'));
-    expect(await repos.signingKeys.find(b.id)).toEqual(signer('b2'));
+    expect(await repos.signingKeys.find(a.id)).toEqual({ ...signer('a'), development: true });
+    expect(await repos.signingKeys.find(b.id)).toEqual({ ...signer('b2'), development: false });
+    expect((await repos.signingKeys.history(a.id)).length).toBe(1);
   });
 });

@@ -17,13 +17,3 @@ export interface IssuedCertificateTable {
   revoked_at: EpochMs | null;
   revoked_reason: string | null;
 }
-
-export interface TenantSignerTable {
-  tenant_id: string;
-  /** PKCS#12 with the tenant's signing key and certificate. */
-  p12_base64: string;
-  /** The PKCS#12 passphrase, sealed with a key derived from SECRET_KEY (AES-256-GCM). */
-  passphrase_sealed: string;
-  certificate_pem: string;
-  created_at: EpochMs;
-}

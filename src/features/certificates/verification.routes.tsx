@@ -6,6 +6,7 @@ import { usePage } from '../../platform/views/page-context.js';
 import { sendPage, tenantBase } from '../../platform/views/render.js';
 import { formField, queryField } from '../../platform/http/form.js';
 import type { FormStates } from '../../platform/http/form-state.js';
+import { SigningCertificatesLink } from './signing/signing-certificates.page.js';
 import type { Verdict, VerificationService } from './verification.service.js';
 
 /** A verdict as the page shows it and a kept form state holds it: without the PDF's bytes. */
@@ -98,6 +99,7 @@ function VerifyPage({
         </form>
         <a href={`${base}/verify/credential`}>{t('certificates.credential.link')}</a>
       </div>
+      <SigningCertificatesLink />
     </Layout>
   );
 }

@@ -1,6 +1,6 @@
 import type { DatabaseHandle } from '../../db/database.js';
 import type { Infrastructure } from '../../infrastructure.js';
-import type { IssuanceService } from '../certificates/issuance.service.js';
+import type { SigningKeyService } from '../certificates/signing/signing-key.service.js';
 
 /** A key mail queued longer than this is late enough that students notice (the alert rule's threshold). */
 export const KEY_MAIL_LATE_SECONDS = 60;
@@ -42,7 +42,7 @@ export class ReadinessService {
   constructor(
     private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'directory' | 'logger'> & {
       database: Pick<DatabaseHandle, 'ping'>;
-      issuance: Pick<IssuanceService, 'signerOpens'>;
+      signingKeys: Pick<SigningKeyService, 'whyNotSigning'>;
     },
   ) {}
 
@@ -94,12 +94,12 @@ export class ReadinessService {
         }
         details.universities.ok++;
         const { tenant } = entry;
-        const [signs, answers] = await Promise.all([
-          this.deps.issuance.signerOpens(tenant),
+        const [notSigning, answers] = await Promise.all([
+          this.deps.signingKeys.whyNotSigning(tenant),
           this.deps.directory.reachable(tenant),
         ]);
-        details.signers[signs ? 'usable' : 'unusable']++;
-        if (!signs) problems.push(`${tenant.slug}: signing key does not open`);
+        details.signers[notSigning ? 'unusable' : 'usable']++;
+        if (notSigning) problems.push(`${tenant.slug}: ${notSigning}`);
         details.directories[answers ? 'reachable' : 'unreachable']++;
         if (!answers) problems.push(`${tenant.slug}: directory not answering`);
       }),

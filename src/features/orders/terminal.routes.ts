@@ -81,11 +81,12 @@ export async function terminalRoutes(
 
   app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError && error.status < 500) return refuse(request, reply, error.status, error.code);
-    // A refusal the terminal can show and retry later (the university cannot sign just now), not a fault.
-    if (error instanceof AppError && error.code === 'signer_unavailable') {
+    // A refusal the terminal can show and retry later (the university cannot sign just now), not a
+    // fault. Why it cannot sign is for the operator's log; the terminal's contract has one code for it.
+    if (error instanceof AppError && (error.code === 'signer_unavailable' || error.code === 'signer_not_imported')) {
       request.log.warn({ code: error.code, err: error.message }, 'terminal API refused');
       reply.header('retry-after', '60');
-      return refuse(request, reply, 503, error.code);
+      return refuse(request, reply, 503, 'signer_unavailable');
     }
     const status = (error as FastifyError).statusCode;
     if (status !== undefined && status >= 400 && status < 500) return refuse(request, reply, 400, 'bad_request');

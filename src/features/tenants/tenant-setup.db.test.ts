@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/helpers/database.js';
 import { loadConfig } from '../../config.js';
 import { ManualClock } from '../../platform/clock.js';
+import { operatorActor } from '../../platform/actor.js';
 import { type Services, createServices } from '../../services.js';
 import { createDevelopmentSigner } from '../certificates/pdf/certificate.signing.js';
 import type { Tenant } from './tenant.model.js';
@@ -65,7 +66,8 @@ describe('#13 setting up a university', () => {
   });
 
   it('#13 the readiness check names what is missing until catalogue, contents, signer and directory are set; only then it opens', async () => {
-    const whats = async () => (await services.tenantReadiness.missing(tenant)).map((missing) => missing.what.split(' ')[0]);
+    const whats = async () =>
+      (await services.tenantReadiness.missing(tenant)).map((missing) => missing.what.split(' ')[0]);
     expect(await whats()).toEqual(
       expect.arrayContaining(['catalogue:', 'content.ja.presidentName', 'signer:', 'directory:']),
     );
@@ -80,7 +82,12 @@ describe('#13 setting up a university', () => {
     if (content.status !== 'set') throw new Error('content refused');
     tenant = content.tenant;
     const signer = createDevelopmentSigner('Setup University', 'Setup University', T0);
-    await services.issuance.importSigner(tenant, Buffer.from(signer.p12Base64, 'base64'), signer.passphrase);
+    await services.signingKeys.importPkcs12(
+      tenant,
+      Buffer.from(signer.p12Base64, 'base64'),
+      signer.passphrase,
+      operatorActor(tenant.id),
+    );
     expect(await whats()).toEqual(['directory:']);
 
     expect(await services.tenants.setRosterPassword(tenant, 's1', 'Short1')).toMatchObject({ status: 'invalid' });
