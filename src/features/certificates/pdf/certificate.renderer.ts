@@ -14,7 +14,7 @@ import { PDFDocument } from 'pdf-lib';
 import type { CertificateData } from '../certificate.model.js';
 import { type CertificateSigner, signDocument } from './certificate.signing.js';
 import { deflateWithZlib, recompressContentStreams } from './compression.js';
-import { checkCertificateData, checkCharacters } from './data-checks.js';
+import { certificateTexts, checkCertificateData, checkCharacters } from './data-checks.js';
 import { writeDocumentInfo } from './document-info.js';
 import { CertificateFonts, certificateFontFiles, type FontKey } from './fonts.js';
 import { drawApplication } from './layouts/application.js';
@@ -29,6 +29,8 @@ export interface CertificateRendererOptions {
   fontFiles?: Record<FontKey, string>;
   /** Producer name written into the PDF. */
   producer?: string;
+  /** A font for characters IPAex lacks (IPAmj Mincho); none by default. Read on first need. */
+  fallbackFontFile?: string;
 }
 
 export class CertificateRenderer {
@@ -40,10 +42,15 @@ export class CertificateRenderer {
 
   constructor(options: CertificateRendererOptions = {}) {
     const started = performance.now();
-    this.fonts = new CertificateFonts(options.fontFiles ?? certificateFontFiles);
+    this.fonts = new CertificateFonts(options.fontFiles ?? certificateFontFiles, options.fallbackFontFile);
     this.sealGlyphs = new SealGlyphs(this.fonts.kit.mincho);
     this.producer = options.producer ?? 'Shomei';
     this.fontLoadMs = performance.now() - started;
+  }
+
+  /** The characters of the data no certificate font can draw (C-11: asked before payment). */
+  undrawable(data: CertificateData): string[] {
+    return this.fonts.coverage(certificateTexts(data)).undrawable;
   }
 
   /**
@@ -52,10 +59,10 @@ export class CertificateRenderer {
    */
   async render(data: CertificateData, issuedAt: number, signer?: CertificateSigner): Promise<Uint8Array> {
     checkCertificateData(data);
-    checkCharacters(data, this.fonts.kit.mincho);
+    const fallback = checkCharacters(data, this.fonts);
     const doc = await PDFDocument.create();
     deflateWithZlib(doc);
-    const fonts = await this.fonts.embedInto(doc);
+    const fonts = await this.fonts.embedInto(doc, { fallback });
     const blocks = new Blocks(doc, fonts, this.sealGlyphs, data, wordingFor(data));
     switch (data.type) {
       case 'enrollment':
