@@ -44,6 +44,7 @@ const schema = z
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters of random text').optional(),
+    CERTIFICATE_FALLBACK_FONT: z.string().default('/usr/share/fonts/truetype/ipamj/ipamjm.ttf'),
     SESSION_IDLE_MINUTES: z.coerce
       .number()
       .int()
@@ -120,6 +121,11 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** The dev mailbox replaces SMTP when no SMTP server is configured outside production. */
   readonly devMailbox: boolean;
+  /**
+   * The font for name characters IPAex lacks (IPAmj Mincho from Debian's fonts-ipamj-mincho);
+   * undefined (`none`) refuses such characters at order time instead (#9).
+   */
+  readonly certificateFallbackFont: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -168,5 +174,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metricsHost: env.METRICS_HOST,
     metricsToken: env.METRICS_TOKEN,
     devMailbox: !env.SMTP_URL && env.NODE_ENV !== 'production',
+    certificateFallbackFont: env.CERTIFICATE_FALLBACK_FONT === 'none' ? undefined : env.CERTIFICATE_FALLBACK_FONT,
   });
 }

@@ -111,7 +111,8 @@ export function createServices(deps: ServiceDeps) {
   let renderer: CertificateRenderer | undefined;
   const issuance = new IssuanceService({
     ...infrastructure,
-    renderer: () => (renderer ??= new CertificateRenderer()),
+    renderer: () =>
+      (renderer ??= new CertificateRenderer({ fallbackFontFile: infrastructure.config.certificateFallbackFont })),
   });
   const deliveries = new DeliveryService({ ...infrastructure, issuer: issuance });
 
@@ -127,7 +128,7 @@ export function createServices(deps: ServiceDeps) {
     catalogue: new CatalogueService(infrastructure),
     tenantReadiness: new TenantReadinessService({ ...infrastructure, signers: issuance, tenants }),
     records: new RecordsImportService(infrastructure),
-    ordering: new OrderingService({ ...infrastructure, flows }),
+    ordering: new OrderingService({ ...infrastructure, flows, issuer: issuance }),
     orderStaff: new OrderStaffService({ ...infrastructure, deliveries }),
     deliveries,
     terminals: new TerminalService({ ...infrastructure, issuer: issuance }),
