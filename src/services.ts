@@ -109,11 +109,9 @@ export function createServices(deps: ServiceDeps) {
   };
 
   let renderer: CertificateRenderer | undefined;
-  const issuance = new IssuanceService({
-    ...infrastructure,
-    renderer: () =>
-      (renderer ??= new CertificateRenderer({ fallbackFontFile: infrastructure.config.certificateFallbackFont })),
-  });
+  const certificateRenderer = () =>
+    (renderer ??= new CertificateRenderer({ fallbackFontFile: infrastructure.config.certificateFallbackFont }));
+  const issuance = new IssuanceService({ ...infrastructure, renderer: certificateRenderer });
   const deliveries = new DeliveryService({ ...infrastructure, issuer: issuance });
 
   const tenants = new TenantService(infrastructure);
@@ -127,7 +125,10 @@ export function createServices(deps: ServiceDeps) {
     tenants,
     catalogue: new CatalogueService(infrastructure),
     tenantReadiness: new TenantReadinessService({ ...infrastructure, signers: issuance, tenants }),
-    records: new RecordsImportService(infrastructure),
+    records: new RecordsImportService({
+      ...infrastructure,
+      undrawable: (texts) => certificateRenderer().undrawableIn(texts),
+    }),
     ordering: new OrderingService({ ...infrastructure, flows, issuer: issuance }),
     orderStaff: new OrderStaffService({ ...infrastructure, deliveries }),
     deliveries,

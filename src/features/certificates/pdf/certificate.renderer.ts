@@ -50,7 +50,12 @@ export class CertificateRenderer {
 
   /** The characters of the data no certificate font can draw (C-11: asked before payment). */
   undrawable(data: CertificateData): string[] {
-    return this.fonts.coverage(certificateTexts(data)).undrawable;
+    return this.undrawableIn(certificateTexts(data));
+  }
+
+  /** The characters of the texts no certificate font can draw (records import, C-11). */
+  undrawableIn(texts: readonly string[]): string[] {
+    return this.fonts.coverage(texts).undrawable;
   }
 
   /**
