@@ -4,10 +4,12 @@ import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipamjMinchoFile } from '../src/features/certificates/pdf/fonts.js';
 import { errorMessages, say } from './helpers/accounts.js';
+import { textOf } from './helpers/harness.js';
 import type { Harness } from './helpers/harness.js';
 import {
   type OrderingStudent,
   type TestTerminal,
+  digitalRecipient,
   fillOrderForm,
   orderRow,
   orderingStudent,
@@ -20,7 +22,7 @@ import {
 } from './helpers/orders.js';
 import { pdfText } from './helpers/pdf.js';
 import { startHarness } from './helpers/harness.js';
-import { issuancePolicy } from './helpers/orders.js';
+import { issuancePolicy, yen } from './helpers/orders.js';
 import { seedDemoCatalogue } from '../src/dev/demo/demo-catalogue.js';
 import { operatorActor } from '../src/platform/actor.js';
 
@@ -100,33 +102,36 @@ describe('#9 C-11 eligibility is checked again at the terminal and at issuance',
   });
 });
 
-describe.skipIf(!fs.existsSync(ipamjMinchoFile) && process.env.CI !== 'true')('#9 C-11 every character is drawable', () => {
-  it('#9 C-11 a name with 𠮷 (U+20BB7), 髙 and 﨑: order → pay → documents works and pdftotext shows the name', async () => {
-    const student = await orderingStudent(h, 'ja', {
-      name: { kanji: '𠮷田 髙﨑', kana: 'ヨシダ タカサキ', roman: 'YOSHIDA Takasaki' },
+describe.skipIf(!fs.existsSync(ipamjMinchoFile) && process.env.CI !== 'true')(
+  '#9 C-11 every character is drawable',
+  () => {
+    it('#9 C-11 a name with 𠮷 (U+20BB7), 髙 and 﨑: order → pay → documents works and pdftotext shows the name', async () => {
+      const student = await orderingStudent(h, 'ja', {
+        name: { kanji: '𠮷田 髙﨑', kana: 'ヨシダ タカサキ', roman: 'YOSHIDA Takasaki' },
+      });
+      const { number } = await reserveEnrollment(student);
+      expect(
+        (await terminalCall(h, campus, 'POST', `/reservations/${number}/payment`, { amountYen: 300 })).statusCode,
+      ).toBe(200);
+      const documents = await terminalCall(h, campus, 'GET', `/reservations/${number}/documents`);
+      expect(documents.statusCode).toBe(200);
+      const [document] = (documents.json() as { documents: Array<{ url: string }> }).documents;
+      const pdf = await h.app.server.inject({ url: document!.url, headers: { authorization: campus.authorization } });
+      expect(pdf.statusCode).toBe(200);
+      expect(pdfText(pdf.rawPayload)).toContain('𠮷田 髙﨑');
     });
-    const { number } = await reserveEnrollment(student);
-    expect(
-      (await terminalCall(h, campus, 'POST', `/reservations/${number}/payment`, { amountYen: 300 })).statusCode,
-    ).toBe(200);
-    const documents = await terminalCall(h, campus, 'GET', `/reservations/${number}/documents`);
-    expect(documents.statusCode).toBe(200);
-    const [document] = (documents.json() as { documents: Array<{ url: string }> }).documents;
-    const pdf = await h.app.server.inject({ url: document!.url, headers: { authorization: campus.authorization } });
-    expect(pdf.statusCode).toBe(200);
-    expect(pdfText(pdf.rawPayload)).toContain('𠮷田 髙﨑');
-  });
 
-  it('#9 C-11 a record changed after ordering to a character no font draws: lookup refuses with 409 reservation_undrawable', async () => {
-    const student = await orderingStudent(h, 'ja');
-    const { orderId, number } = await reserveEnrollment(student);
-    await putRecord(h, { ...student.record, name: { ...student.record.name, kanji: '山田 \u{1F600}' } });
-    const lookup = await terminalCall(h, campus, 'GET', `/reservations/${number}`);
-    expect(lookup.statusCode).toBe(409);
-    expect(lookup.json()).toEqual({ error: 'reservation_undrawable' });
-    expect((await orderRow(h, orderId)).state).toBe('reserved');
-  });
-});
+    it('#9 C-11 a record changed after ordering to a character no font draws: lookup refuses with 409 reservation_undrawable', async () => {
+      const student = await orderingStudent(h, 'ja');
+      const { orderId, number } = await reserveEnrollment(student);
+      await putRecord(h, { ...student.record, name: { ...student.record.name, kanji: '山田 \u{1F600}' } });
+      const lookup = await terminalCall(h, campus, 'GET', `/reservations/${number}`);
+      expect(lookup.statusCode).toBe(409);
+      expect(lookup.json()).toEqual({ error: 'reservation_undrawable' });
+      expect((await orderRow(h, orderId)).state).toBe('reserved');
+    });
+  },
+);
 
 describe('#9 C-11 without the fallback font, 外字 are refused at order time', () => {
   let bare: Harness;
@@ -163,7 +168,10 @@ describe('#9 C-11 the signer is checked at order time', () => {
     expect(stored).toBeDefined();
     // The university's key with another key's certificate, as a mistaken import would store it.
     const own = forge.pki.privateKeyFromPem(
-      crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+      crypto
+        .generateKeyPairSync('rsa', { modulusLength: 2048 })
+        .privateKey.export({ type: 'pkcs1', format: 'pem' })
+        .toString(),
     );
     const p12 = forge.pkcs12.toPkcs12Asn1(own, [forge.pki.certificateFromPem(stored!.certificatePem)], 'pass', {
       algorithm: '3des',
@@ -187,4 +195,39 @@ describe('#9 C-11 the signer is checked at order time', () => {
     const after = await fillOrderForm(student, 'campus', { 'copies-enrollment-en': '1' });
     expect(after.status).toBe(303);
   });
+});
+
+describe('#9 digital delivery: one PDF, one fee', () => {
+  for (const lang of ['ja', 'en'] as const) {
+    it(`#9 C-9 the form asks which certificates, not how many copies; the review, the order row and the mail charge one each (${lang})`, async () => {
+      const student = await orderingStudent(h, lang);
+      const form = await student.browser.get('/tu/orders/new?destination=digital');
+      expect(form.body).toMatch(/<input type="checkbox" name="copies-transcript-en"/);
+      expect(form.body).not.toMatch(/<input type="number"/);
+      expect(textOf(form.body)).toContain(say(lang, 'orders.form.digitalOneCopy'));
+
+      // A number of copies sent anyway is refused, not charged.
+      const counted = await fillOrderForm(student, 'digital', { 'copies-transcript-en': '3', ...digitalRecipient });
+      expect(counted.status).toBe(422);
+      expect(errorMessages(counted.body)).toEqual([say(lang, 'orders.errors.digitalOneCopy')]);
+
+      const drafted = await fillOrderForm(student, 'digital', { 'copies-transcript-en': '1', ...digitalRecipient });
+      expect(drafted.status).toBe(303);
+      const review = await student.browser.get(drafted.location!);
+      expect(textOf(review.body)).toContain(say(lang, 'orders.review.total', { total: yen(300, lang) }));
+      expect(review.body).not.toContain(`>${say(lang, 'orders.form.copies')}<`);
+      const since = h.smtp.count();
+      const placed = await student.browser.post(
+        drafted.location!.replace('/orders/review', '/orders/place'),
+        {},
+        { follow: false },
+      );
+      const orderId = /\/tu\/orders\/([^?]+)/.exec(placed.location!)![1]!;
+      const order = await orderRow(h, orderId);
+      expect(order).toMatchObject({ destination: 'digital', feeYen: 300, postageYen: 0 });
+      expect(order.items.map((item) => item.copies)).toEqual([1]);
+      const mail = await h.smtp.waitFor(student.email, { since });
+      expect(mail.text).toContain(yen(300, lang));
+    });
+  }
 });
