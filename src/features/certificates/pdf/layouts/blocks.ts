@@ -8,7 +8,7 @@ import type { Fonts } from '../fonts.js';
 import { drawQrCode } from '../qr.js';
 import { drawSeal, type SealGlyphs } from '../seal.js';
 import { CONTENT_W, FOOTER_TOP, frame, grey, MARGIN, PAGE_H, PAGE_W, rule, Sheet } from '../sheet.js';
-import { titles, verificationPage, type Wording } from '../wording.js';
+import { footerWording, titles, verificationPage, type Wording } from '../wording.js';
 
 export class Blocks {
   readonly ja: boolean;
@@ -167,20 +167,11 @@ export class Blocks {
     const labelWidth = s.text(label, x, y, { size: 9, font: 'gothic', color: grey });
     s.text(data.verificationCode, x + labelWidth + 10, y + 0.5, { size: 13, font: 'gothic' });
     y += 18;
-    const instruction = this.ja
-      ? 'この証明書が本学の発行したものであること、改ざんされていないこと、失効していないことは、QRコードを読み取るか、次のページで照合コードを入力して確認できます。'
-      : `To confirm that this certificate was issued by ${data.university.name.en}, has not been altered and has not been revoked, scan the QR code or enter the verification code at:`;
-    y = s.paragraph(instruction, x, y, width, 12, { size: 8, color: grey }) + 13;
+    const footer = footerWording(data);
+    y = s.paragraph(footer.instruction, x, y, width, 12, { size: 8, color: grey }) + 13;
     s.text(verificationPage(data.verificationUrl), x, y, { size: 9, font: 'gothic' });
     y += 13;
-    s.text(
-      this.ja
-        ? 'PDFで交付された証明書には、発行者の電子署名が付されています。'
-        : "A certificate delivered as a PDF file carries the issuer's digital signature.",
-      x,
-      y,
-      { size: 8, color: grey },
-    );
+    s.text(footer.signatureNote, x, y, { size: 8, color: grey });
     if (pageNumber) {
       s.text(`${pageNumber.index} / ${pageNumber.count}`, PAGE_W / 2, PAGE_H - 42, {
         size: 9,
