@@ -51,8 +51,7 @@ export type IssuabilityStage = 'order' | 'lookup' | 'issue';
 
 /** Why an order's documents cannot be issued now. */
 export type NotIssuable =
-  | { reason: 'ineligible'; type: string; cause: UnavailableReason }
-  | { reason: 'undrawable'; characters: string[] };
+  { reason: 'ineligible'; type: string; cause: UnavailableReason } | { reason: 'undrawable'; characters: string[] };
 
 /** Turns an order's documents into PDFs once; later calls return the same certificates. */
 export interface Issuer {

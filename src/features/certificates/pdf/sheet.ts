@@ -43,7 +43,13 @@ export class Sheet {
     const left = style.align === 'center' ? x - width / 2 : style.align === 'right' ? x - width : x;
     let cursor = left;
     for (const run of text ? runsOf(this.fonts, font, text) : []) {
-      this.page.drawText(run.text, { x: cursor, y: PAGE_H - y, size: style.size, font: run.pdf, color: style.color ?? ink });
+      this.page.drawText(run.text, {
+        x: cursor,
+        y: PAGE_H - y,
+        size: style.size,
+        font: run.pdf,
+        color: style.color ?? ink,
+      });
       cursor += widthOf(run.kit, run.text, style.size);
     }
     return width;
