@@ -4,7 +4,8 @@ import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipamjMinchoFile } from '../src/features/certificates/pdf/fonts.js';
 import { errorMessages, say } from './helpers/accounts.js';
-import { textOf } from './helpers/harness.js';
+import { TestBrowser, textOf } from './helpers/harness.js';
+import { urlIn } from './helpers/smtp.js';
 import type { Harness } from './helpers/harness.js';
 import {
   type OrderingStudent,
@@ -230,4 +231,27 @@ describe('#9 digital delivery: one PDF, one fee', () => {
       expect(mail.text).toContain(yen(300, lang));
     });
   }
+});
+
+describe('#9 the recipient is addressed once', () => {
+  it('#9 a recipient typed as "佐藤様" gets "佐藤様", never "佐藤様 様", in the mail and on the download page', async () => {
+    const student = await orderingStudent(h, 'ja');
+    const recipientEmail = 'sato@sample-corp.example.com';
+    const { orderId } = await placeOrder(student, 'digital', {
+      'copies-enrollment-ja': '1',
+      ...digitalRecipient,
+      recipientName: '株式会社サンプル 人事部 佐藤様',
+      recipientEmail,
+      recipientLang: 'ja',
+    });
+    const since = h.smtp.count();
+    expect(await h.advanceOrder(orderId, 'paid')).not.toBe('invalid');
+    const mail = await h.smtp.waitFor(recipientEmail, { since });
+    expect(mail.subject).toContain('人事部 佐藤様へ');
+    expect(`${mail.subject}\n${mail.text}`).not.toMatch(/様\s*様/);
+    const link = urlIn(mail);
+    const page = await new TestBrowser(h, { lang: 'ja', ip: '10.70.9.1' }).get(`${link.pathname}${link.search}`);
+    expect(textOf(page.body)).toContain('株式会社サンプル 人事部 佐藤様へお送りする証明書です');
+    expect(textOf(page.body)).not.toMatch(/様\s*様/);
+  });
 });
