@@ -56,6 +56,7 @@ const schema = z
       .regex(/^[^:]+:.+$/, 'must be user:password')
       .optional(),
     TSA_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
+    CERTIFICATE_FALLBACK_FONT: z.string().default('/usr/share/fonts/truetype/ipamj/ipamjm.ttf'),
     SESSION_IDLE_MINUTES: z.coerce
       .number()
       .int()
@@ -141,6 +142,11 @@ export interface Config {
   readonly tsaCredentials: string | undefined;
   /** Bound on each TSA, OCSP or CRL request. */
   readonly tsaTimeoutMs: number;
+  /**
+   * The font for name characters IPAex lacks (IPAmj Mincho from Debian's fonts-ipamj-mincho);
+   * undefined (`none`) refuses such characters at order time instead (#9).
+   */
+  readonly certificateFallbackFont: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -192,5 +198,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     tsaUrl: env.TSA_URL,
     tsaCredentials: env.TSA_CREDENTIALS,
     tsaTimeoutMs: env.TSA_TIMEOUT_MS,
+    certificateFallbackFont: env.CERTIFICATE_FALLBACK_FONT === 'none' ? undefined : env.CERTIFICATE_FALLBACK_FONT,
   });
 }

@@ -114,17 +114,17 @@ export function createServices(deps: ServiceDeps) {
 
   let renderer: CertificateRenderer | undefined;
   const signingKeys = new SigningKeyService(infrastructure);
+  const certificateRenderer = () =>
+    (renderer ??= new CertificateRenderer({
+      longTerm: longTermSignatures(infrastructure),
+      fallbackFontFile: infrastructure.config.certificateFallbackFont,
+    }));
   // The status lists are signed with the key issuance opens; issuance, built next, embeds each credential.
   const credentials = new CredentialService({
     ...infrastructure,
     signers: { signerFor: (t): Promise<CertificateSigner> => issuance.signerFor(t) },
   });
-  const issuance = new IssuanceService({
-    ...infrastructure,
-    signingKeys,
-    renderer: () => (renderer ??= new CertificateRenderer({ longTerm: longTermSignatures(infrastructure) })),
-    credentials,
-  });
+  const issuance = new IssuanceService({ ...infrastructure, signingKeys, renderer: certificateRenderer, credentials });
   const deliveries = new DeliveryService({ ...infrastructure, issuer: issuance });
 
   const tenants = new TenantService(infrastructure);
@@ -138,8 +138,11 @@ export function createServices(deps: ServiceDeps) {
     tenants,
     catalogue: new CatalogueService(infrastructure),
     tenantReadiness: new TenantReadinessService({ ...infrastructure, signers: signingKeys, tenants }),
-    records: new RecordsImportService(infrastructure),
-    ordering: new OrderingService({ ...infrastructure, flows }),
+    records: new RecordsImportService({
+      ...infrastructure,
+      undrawable: (texts) => certificateRenderer().undrawableIn(texts),
+    }),
+    ordering: new OrderingService({ ...infrastructure, flows, issuer: issuance }),
     orderStaff: new OrderStaffService({ ...infrastructure, deliveries }),
     deliveries,
     terminals: new TerminalService({ ...infrastructure, issuer: issuance }),

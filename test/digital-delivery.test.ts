@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addressee } from '../src/platform/addressee.js';
 import { formatDateTime } from '../src/platform/format.js';
 import type { Lang } from '../src/platform/i18n.js';
 import { advance, errorMessages, mailsTo, say, settleMail } from './helpers/accounts.js';
@@ -171,7 +172,9 @@ describe('C-9 digital delivery end to end (#4)', () => {
         pageBody = page.body;
         expect(page.status).toBe(200);
         const text = textOf(page.body);
-        expect(text).toContain(say(lang, 'orders.delivery.intro', { recipient: digitalRecipient.recipientName }));
+        expect(text).toContain(
+          say(lang, 'orders.delivery.intro', { recipient: addressee(digitalRecipient.recipientName, lang) }),
+        );
         expect(text).toContain(
           say(lang, 'orders.delivery.validUntil', { expiry: formatDateTime(paidAt + 90 * DAY, lang) }),
         );

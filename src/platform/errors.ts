@@ -32,6 +32,10 @@ export const errorStatus = {
   reservation_in_use: 409,
   not_paid: 409,
   amount_mismatch: 422,
+  /** C-11: the student's record (or the catalogue) no longer allows a reserved document; refused before payment. */
+  reservation_ineligible: 409,
+  /** C-11: a character of the document no certificate font can draw; refused before payment. */
+  reservation_undrawable: 409,
   /** Operator commands. */
   signer_invalid: 422,
   tenant_slug_invalid: 422,

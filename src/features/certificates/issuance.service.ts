@@ -2,15 +2,20 @@ import { createHash } from 'node:crypto';
 import type { Infrastructure } from '../../infrastructure.js';
 import { todayInJapan } from '../../platform/clock.js';
 import { serialTag, verificationCode } from '../../platform/crypto.js';
+import { AppError } from '../../platform/errors.js';
 import type { Lang } from '../../platform/i18n.js';
 import { translator } from '../../platform/i18n.js';
-import { type StudentRecord, formatGpa } from '../records/record.model.js';
+import type { Destination } from '../catalogue/catalogue.model.js';
+import { type UnavailableReason, availability } from '../catalogue/eligibility.js';
+import { type StudentCourse, type StudentRecord, formatGpa } from '../records/record.model.js';
 import { type Tenant, tenantLink } from '../tenants/tenant.model.js';
 import type { AttachedCredential, CertificateData, CertificateType } from './certificate.model.js';
 import type { CertificateStatement, IssuedCertificate } from './issued-certificate.model.js';
 import type { CertificateRenderer } from './pdf/certificate.renderer.js';
 import type { CertificateSigner } from './pdf/certificate.signing.js';
+import { describeCharacter } from './pdf/data-checks.js';
 import type { KeySigner } from './signing/key-signer.js';
+import { assertSignerWorks } from './signing/signer-check.js';
 import type { SigningKeyService } from './signing/signing-key.service.js';
 
 function sha256(bytes: Uint8Array): string {
@@ -31,11 +36,34 @@ export interface IssueLine {
   lang: Lang;
 }
 
+/** An order's lines as the issuability check reads them: issuance needs the destination too. */
+export interface IssuabilityRequest extends IssueRequest {
+  destination: Destination;
+}
+
+/**
+ * Where issuability is asked (C-11). At `order` the form's rules have judged eligibility; at
+ * `lookup`, before the terminal takes money, everything is judged again; at `issue`, after
+ * payment, only what would make the statement false (see `ineligible`).
+ */
+export type IssuabilityStage = 'order' | 'lookup' | 'issue';
+
+/** Why an order's documents cannot be issued now. */
+export type NotIssuable =
+  { reason: 'ineligible'; type: string; cause: UnavailableReason } | { reason: 'undrawable'; characters: string[] };
+
 /** Turns an order's documents into PDFs once; later calls return the same certificates. */
 export interface Issuer {
   ensureIssued(order: IssueRequest): Promise<IssuedCertificate[]>;
   /** Refuses (`signer_unavailable`, `signer_not_imported`) before money is taken for documents that could not be signed. */
   assertCanIssue(tenantId: string): Promise<void>;
+  /**
+   * What stands in the way of issuing the order's documents now, or undefined (C-11). Throws
+   * `signer_unavailable` when the university's signer cannot sign.
+   */
+  issuability(order: IssuabilityRequest, stage: IssuabilityStage): Promise<NotIssuable | undefined>;
+  /** The same as the refusal a terminal answers with (`reservation_ineligible`, `reservation_undrawable`). */
+  assertIssuable(order: IssuabilityRequest, stage: IssuabilityStage): Promise<void>;
 }
 
 /** Makes a certificate's Verifiable Credential twin (#9 §5) before its PDF is signed; undefined when it has none. */
@@ -73,6 +101,8 @@ export class IssuanceService implements Issuer {
     const record = tenant && (await repos.records.findByStudentNumber(tenant.id, order.studentNumber));
     if (!tenant || !record) throw new Error(`cannot issue order ${order.id}: tenant or student record missing`);
     const signer = await this.signerFor(tenant);
+    const ineligible = await this.ineligible(tenant, record, undefined, missing);
+    if (ineligible) throw notIssuableError(ineligible, order.id);
     for (const item of missing) {
       const certificate = await this.render(tenant, record, order, item, signer);
       try {
@@ -89,7 +119,77 @@ export class IssuanceService implements Issuer {
 
   async assertCanIssue(tenantId: string): Promise<void> {
     const tenant = await this.deps.uow.repos.tenants.findById(tenantId);
-    if (tenant) await this.signerFor(tenant);
+    if (!tenant) return;
+    let signer: CertificateSigner;
+    try {
+      signer = await this.signerFor(tenant);
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      // A stored key that does not open as a signer (no certificate for its key, say) is the
+      // university's to fix, not a fault of the order: refused like a key that cannot be opened.
+      throw new AppError('signer_unavailable', {
+        detail: `the signing key of ${tenant.slug} cannot be used: ${error instanceof Error ? error.message : String(error)}`,
+        cause: error,
+      });
+    }
+    await assertSignerWorks(signer.key, tenant.slug);
+  }
+
+  async issuability(order: IssuabilityRequest, stage: IssuabilityStage): Promise<NotIssuable | undefined> {
+    const repos = this.deps.uow.repos;
+    const tenant = await repos.tenants.findById(order.tenantId);
+    const record = tenant && (await repos.records.findByStudentNumber(tenant.id, order.studentNumber));
+    if (!tenant || !record) return undefined;
+    await this.assertCanIssue(tenant.id);
+    if (stage !== 'order') {
+      const destination = stage === 'lookup' ? order.destination : undefined;
+      const ineligible = await this.ineligible(tenant, record, destination, order.items);
+      if (ineligible) return ineligible;
+    }
+    const courses = order.items.some((item) => item.type === 'transcript')
+      ? await repos.records.listCourses(tenant.id, record.studentNumber)
+      : [];
+    const today = todayInJapan(this.deps.clock.now());
+    const characters = new Set<string>();
+    for (const item of order.items) {
+      // Placeholders of the serial's and code's shape: those are Latin letters and digits.
+      const ids = { serial: `${tenant.slug.toUpperCase()}-0000-000000-AAAA`, code: 'AAAA-AAAA-AAAA' };
+      const data = certificateData(tenant, record, courses, item, today, ids);
+      for (const char of this.deps.renderer().undrawable(data)) characters.add(char);
+    }
+    return characters.size > 0 ? { reason: 'undrawable', characters: [...characters] } : undefined;
+  }
+
+  async assertIssuable(order: IssuabilityRequest, stage: IssuabilityStage): Promise<void> {
+    const problem = await this.issuability(order, stage);
+    if (problem) throw notIssuableError(problem, order.id);
+  }
+
+  /**
+   * The first line the student's record no longer allows. Before payment (a destination given)
+   * the catalogue is judged again too. After payment the student has paid for the document, so a
+   * decision the university made since (withdrawing the type, a destination or a language) does
+   * not take it back: the certificate states facts as of its issue date, and those are still
+   * true. Only a change of the student's own record that would make the statement false refuses
+   * it (在学 for a withdrawn student, say); that paid reservation goes to void/release.
+   */
+  private async ineligible(
+    tenant: Tenant,
+    record: StudentRecord,
+    destination: Destination | undefined,
+    items: ReadonlyArray<IssueLine>,
+  ): Promise<NotIssuable | undefined> {
+    const catalogue = await this.deps.uow.repos.catalogue.list(tenant.id);
+    const today = todayInJapan(this.deps.clock.now());
+    for (const line of items) {
+      const item = catalogue.find((entry) => entry.type === line.type);
+      if (!item) continue;
+      const to = destination ?? item.destinations[0] ?? 'campus';
+      const judged = destination ? item : { ...item, active: true, destinations: [to], languages: [line.lang] };
+      const verdict = availability(judged, record, to, today, line.lang);
+      if (!verdict.available) return { reason: 'ineligible', type: line.type, cause: verdict.reason };
+    }
+    return undefined;
   }
 
   /** The tenant's signing key and how PDF readers name the signer (see SigningKeyService.current). */
@@ -131,52 +231,7 @@ export class IssuanceService implements Issuer {
     const code = verificationCode();
     const type = item.type as CertificateType;
     const courses = type === 'transcript' ? await repos.records.listCourses(tenant.id, record.studentNumber) : [];
-    const data: CertificateData = {
-      type,
-      lang: item.lang,
-      calendar: tenant.policy.calendar,
-      university: {
-        name: tenant.name,
-        presidentTitle: { ja: tenant.content.ja.presidentTitle, en: tenant.content.en.presidentTitle },
-        presidentName: { ja: tenant.content.ja.presidentName, en: tenant.content.en.presidentName },
-        address: { ja: tenant.content.ja.address, en: tenant.content.en.address },
-      },
-      holder: {
-        nameKanji: record.name.kanji,
-        nameKana: record.name.kana,
-        nameRoman: record.name.roman,
-        birthDate: record.birthDate,
-        studentNumber: record.studentNumber,
-        faculty: record.faculty,
-        department: record.department,
-        year: record.year,
-        admissionDate: record.admissionDate,
-        expectedGraduationDate: record.expectedGraduationDate,
-      },
-      issueDate,
-      serial,
-      verificationCode: code,
-      verificationUrl: `${tenantLink(tenant, '/verify')}?code=${encodeURIComponent(code)}`,
-      ...(type === 'transcript' && {
-        transcript: {
-          courses: courses.map((course) => ({
-            academicYear: course.academicYear,
-            term: course.term,
-            name: course.name,
-            credits: course.credits,
-            grade: course.grade,
-          })),
-          creditsEarned: record.creditsEarned,
-          gpa: record.gpaHundredths / 100,
-          includeFailed: tenant.policy.transcriptIncludesFailed,
-        },
-      }),
-      ...(type === 'course_application' && {
-        courseApplication: {
-          courseName: { ja: '教職課程（教育職員免許状取得のための課程）', en: 'Teacher-Training Course' },
-        },
-      }),
-    };
+    const data = certificateData(tenant, record, courses, item, issueDate, { serial, code });
     const credential = await this.deps.credentials?.credentialFor(tenant, data, signer.key, now);
     const pdf = Buffer.from(
       await this.deps.renderer().render({ ...data, ...(credential && { credential }) }, now, signer),
@@ -197,6 +252,76 @@ export class IssuanceService implements Issuer {
       revokedReason: null,
     };
   }
+}
+
+/** What a certificate of this line says, as the renderer draws it. */
+function certificateData(
+  tenant: Tenant,
+  record: StudentRecord,
+  courses: readonly StudentCourse[],
+  item: IssueLine,
+  issueDate: string,
+  ids: { serial: string; code: string },
+): CertificateData {
+  const type = item.type as CertificateType;
+  const { serial, code } = ids;
+  return {
+    type,
+    lang: item.lang,
+    calendar: tenant.policy.calendar,
+    university: {
+      name: tenant.name,
+      presidentTitle: { ja: tenant.content.ja.presidentTitle, en: tenant.content.en.presidentTitle },
+      presidentName: { ja: tenant.content.ja.presidentName, en: tenant.content.en.presidentName },
+      address: { ja: tenant.content.ja.address, en: tenant.content.en.address },
+    },
+    holder: {
+      nameKanji: record.name.kanji,
+      nameKana: record.name.kana,
+      nameRoman: record.name.roman,
+      birthDate: record.birthDate,
+      studentNumber: record.studentNumber,
+      faculty: record.faculty,
+      department: record.department,
+      year: record.year,
+      admissionDate: record.admissionDate,
+      expectedGraduationDate: record.expectedGraduationDate,
+    },
+    issueDate,
+    serial,
+    verificationCode: code,
+    verificationUrl: `${tenantLink(tenant, '/verify')}?code=${encodeURIComponent(code)}`,
+    ...(type === 'transcript' && {
+      transcript: {
+        courses: courses.map((course) => ({
+          academicYear: course.academicYear,
+          term: course.term,
+          name: course.name,
+          credits: course.credits,
+          grade: course.grade,
+        })),
+        creditsEarned: record.creditsEarned,
+        gpa: record.gpaHundredths / 100,
+        includeFailed: tenant.policy.transcriptIncludesFailed,
+      },
+    }),
+    ...(type === 'course_application' && {
+      courseApplication: {
+        courseName: { ja: '教職課程（教育職員免許状取得のための課程）', en: 'Teacher-Training Course' },
+      },
+    }),
+  };
+}
+
+/** The terminal's refusal for a reservation that cannot be issued (C-11). */
+function notIssuableError(problem: NotIssuable, orderId: string): AppError {
+  return problem.reason === 'ineligible'
+    ? new AppError('reservation_ineligible', {
+        detail: `order ${orderId}: ${problem.type} is no longer available to the student (${problem.cause})`,
+      })
+    : new AppError('reservation_undrawable', {
+        detail: `order ${orderId}: no certificate font can draw ${problem.characters.map(describeCharacter).join(', ')}`,
+      });
 }
 
 /** What the verification page repeats of a certificate, in the certificate's language. */

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { addressee } from '../../platform/addressee.js';
 import { formatDateTime } from '../../platform/format.js';
 import { Button, Form, Message } from '../../platform/views/components.js';
 import { Layout } from '../../platform/views/layout.js';
@@ -24,7 +25,7 @@ function DownloadPage({
   const { t, base, lang } = usePage();
   return (
     <Layout title={t('orders.delivery.title')}>
-      <p>{t('orders.delivery.intro', { recipient: recipientName })}</p>
+      <p>{t('orders.delivery.intro', { recipient: addressee(recipientName, lang) })}</p>
       <p>{t('orders.delivery.validUntil', { expiry: formatDateTime(expiresAt, lang) })}</p>
       <ul class="documents">
         {certificates.map((certificate) => (

@@ -2,6 +2,7 @@ import type { Work } from '../../db/unit-of-work.js';
 import type { Infrastructure } from '../../infrastructure.js';
 import type { Actor } from '../../platform/actor.js';
 import { randomToken } from '../../platform/crypto.js';
+import { addressee } from '../../platform/addressee.js';
 import { formatDateTime } from '../../platform/format.js';
 import { translator } from '../../platform/i18n.js';
 import type { Issuer } from '../certificates/issuance.service.js';
@@ -55,7 +56,7 @@ export class DeliveryService {
       lang,
       to: order.recipient.email,
       params: {
-        recipient: order.recipient.name,
+        recipient: addressee(order.recipient.name, lang),
         studentName: lang === 'ja' ? (record?.name.kanji ?? '') : (record?.name.roman ?? ''),
         documents: certificates.map((c) => `- ${t(`certificates.types.${c.type}`)} (${c.serial})`).join('\n'),
         expiry: formatDateTime(expiresAt, lang),

@@ -65,7 +65,9 @@ export function orderViolations(
     const sameType = draft.lines
       .filter((other) => other.type === line.type)
       .reduce((sum, other) => sum + other.copies, 0);
-    if (!Number.isInteger(line.copies) || line.copies < 1 || sameType > item.maxCopies) {
+    if (draft.destination === 'digital' && line.copies > 1) {
+      violations.push({ code: 'order.digitalOneCopy', path });
+    } else if (!Number.isInteger(line.copies) || line.copies < 1 || sameType > item.maxCopies) {
       violations.push({ code: 'order.copies', path, params: { max: item.maxCopies } });
     }
   }

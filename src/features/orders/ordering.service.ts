@@ -4,12 +4,13 @@ import type { Infrastructure } from '../../infrastructure.js';
 import type { Actor } from '../../platform/actor.js';
 import { todayInJapan } from '../../platform/clock.js';
 import { newId, randomDigits } from '../../platform/crypto.js';
-import type { Invalid } from '../../platform/violation.js';
+import type { Invalid, Violation } from '../../platform/violation.js';
 import type { Flow } from '../../flows/flow.model.js';
 import type { FlowService } from '../../flows/flow.service.js';
 import { transition } from '../../flows/flow.state.js';
 import type { Account } from '../auth/account.model.js';
 import type { CatalogueItem } from '../catalogue/catalogue.model.js';
+import type { Issuer } from '../certificates/issuance.service.js';
 import { type Offering, offerings } from '../catalogue/eligibility.js';
 import type { StudentRecord } from '../records/record.model.js';
 import type { Tenant } from '../tenants/tenant.model.js';
@@ -39,7 +40,12 @@ export function reservationNumberCandidate(): string {
  * cancellation. Violations follow order.rules.ts.
  */
 export class OrderingService {
-  constructor(private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'mailer'> & { flows: FlowService }) {}
+  constructor(
+    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'mailer'> & {
+      flows: FlowService;
+      issuer: Pick<Issuer, 'issuability'>;
+    },
+  ) {}
 
   destinations(tenant: Tenant): Destination[] {
     return tenant.policy.destinations;
@@ -63,6 +69,7 @@ export class OrderingService {
     const record = await this.record(tenant, account);
     if (!record) return { status: 'invalid', violations: [{ code: 'order.noRecord', path: 'lines' }] };
     const violations = orderViolations(tenant, record, await this.catalogue(tenant), draft, this.today());
+    if (violations.length === 0) violations.push(...(await this.issuabilityViolations(tenant, record, draft)));
     if (violations.length > 0) return { status: 'invalid', violations };
     const flow = await this.deps.flows.start<DraftContext>(this.deps.uow.repos, {
       tenantId: tenant.id,
@@ -116,6 +123,7 @@ export class OrderingService {
     if (!flow || !record) return { status: 'gone' };
     const catalogue = await this.catalogue(tenant);
     const violations = orderViolations(tenant, record, catalogue, flow.context, this.today());
+    if (violations.length === 0) violations.push(...(await this.issuabilityViolations(tenant, record, flow.context)));
     if (violations.length > 0) return { status: 'invalid', violations };
     const priced = quote(tenant, catalogue, flow.context, actor.lang);
     const order = await this.deps.uow.run(actor, async (tx) => {
@@ -193,6 +201,25 @@ export class OrderingService {
       return true;
     });
     return { status: done ? 'cancelled' : 'notCancellable' };
+  }
+
+  /**
+   * C-11 at order time, before any money: every character of the documents can be drawn, and the
+   * university's signer signs (else `signer_unavailable` is thrown, a page of its own).
+   */
+  private async issuabilityViolations(tenant: Tenant, record: StudentRecord, draft: OrderDraft): Promise<Violation[]> {
+    const problem = await this.deps.issuer.issuability(
+      {
+        tenantId: tenant.id,
+        id: 'draft',
+        studentNumber: record.studentNumber,
+        destination: draft.destination,
+        items: draft.lines.map((line, index) => ({ seq: index + 1, type: line.type, lang: line.lang })),
+      },
+      'order',
+    );
+    if (problem?.reason !== 'undrawable') return [];
+    return [{ code: 'order.undrawable', path: 'lines', params: { characters: problem.characters.join(' ') } }];
   }
 
   private today(): string {

@@ -27,6 +27,8 @@ export const terminalErrorCodes = [
   'amount_mismatch',
   'bad_request',
   'signer_unavailable',
+  'reservation_ineligible',
+  'reservation_undrawable',
 ] as const satisfies readonly ErrorCode[];
 export type TerminalErrorCode = (typeof terminalErrorCodes)[number];
 
@@ -136,6 +138,7 @@ export class TerminalService {
     if (order.state === 'paid' && order.terminalId !== terminal.id) throw new AppError('reservation_in_use');
     if (order.state === 'reserved' && (order.reservationExpiresAt ?? 0) <= this.deps.clock.now())
       throw new AppError('reservation_expired');
+    if (order.state === 'reserved') await this.deps.issuer.assertIssuable(order, 'lookup');
     return order;
   }
 

@@ -20,6 +20,7 @@ export type ImportIssueCode =
   | 'date_order'
   | 'not_katakana'
   | 'roman_format'
+  | 'undrawable'
   | 'duplicate'
   | 'user_id_taken'
   | 'unknown_student'

@@ -5,6 +5,7 @@ import { UnitOfWork } from '../../db/unit-of-work.js';
 import { operatorActor } from '../../platform/actor.js';
 import { ManualClock } from '../../platform/clock.js';
 import type { Tenant } from '../tenants/tenant.model.js';
+import { CertificateRenderer } from '../certificates/pdf/certificate.renderer.js';
 import { type ImportIssue, RecordsImportService, formatImportReport } from './records-import.service.js';
 
 const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
@@ -365,5 +366,30 @@ describe('C-3 A-4 records import', () => {
     await service.import(operatorActor(a.id), { students: studentsCsv, courses: coursesCsv });
     expect(await counts(b.id)).toEqual({ students: 0, courses: 0 });
     expect(await uow.repos.records.findByUserId(b.id, 's2026001')).toBeUndefined();
+  });
+});
+
+describe('#9 C-11 names the certificate fonts cannot draw', () => {
+  it('#9 C-11 a character no certificate font draws is reported with its row and column, and nothing is written', async () => {
+    const renderer = new CertificateRenderer();
+    const checked = new RecordsImportService({ uow, undrawable: (texts) => renderer.undrawableIn(texts) });
+    const rare = yamada.replace('山田 太郎', '𠮷田 太郎');
+    const courses = [courseHeader, '2023L012,2023,前期,Spring,\u{1F600}文学,Literature,2,S'].join('\n');
+    const report = await checked.import(operatorActor(a.id), {
+      students: [studentHeader, rare, suzuki].join('\n'),
+      courses,
+    });
+    expect(report.ok).toBe(false);
+    expect(brief(report.errors)).toEqual([
+      { file: 'students', line: 2, column: 'name_kanji', code: 'undrawable' },
+      { file: 'courses', line: 2, column: 'course_ja', code: 'undrawable' },
+    ]);
+    expect(report.errors[0]!.reason).toContain('𠮷 (U+20BB7)');
+    expect(await counts(a.id)).toEqual({ students: 0, courses: 0 });
+    // 髙 and 﨑 are in IPAex: imported.
+    const fine = await checked.import(operatorActor(a.id), {
+      students: [studentHeader, yamada.replace('山田 太郎', '髙﨑 太郎')].join('\n'),
+    });
+    expect(fine.errors).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import type { Infrastructure } from '../../infrastructure.js';
 import type { Actor } from '../../platform/actor.js';
 import { visibleControls } from '../../platform/terminal-text.js';
-import type { StudentCourseInput } from './record.model.js';
-import type { ImportIssue } from './records-csv.model.js';
+import type { StudentCourseInput, StudentRecordInput } from './record.model.js';
+import type { ImportFile, ImportIssue } from './records-csv.model.js';
 import { parseCoursesCsv, parseStudentsCsv } from './records-csv.js';
 
 export {
@@ -39,13 +39,19 @@ export interface RecordsImportReport {
 }
 
 /**
+ * The characters of the texts that no certificate font can draw (given by the certificates
+ * feature, which knows the fonts): a name with one could be ordered but never printed (C-11).
+ */
+export type UndrawableCharacters = (texts: readonly string[]) => string[];
+
+/**
  * C-3, A-4: imports student records and transcripts from the registrar's CSV files, all or
  * nothing. Every row is checked first and every problem reported with its line; only a clean
  * import is written, in one transaction. A student in the courses file has all their courses
  * replaced; students not in it keep theirs.
  */
 export class RecordsImportService {
-  constructor(private readonly deps: Pick<Infrastructure, 'uow'>) {}
+  constructor(private readonly deps: Pick<Infrastructure, 'uow'> & { undrawable?: UndrawableCharacters }) {}
 
   /** Imports into the actor's university. */
   async import(
@@ -66,6 +72,8 @@ export class RecordsImportService {
         reason: 'give a students file, a courses file or both',
       });
     }
+
+    errors.push(...this.undrawableIssues(students?.rows ?? [], courses?.rows ?? []));
 
     const coursesByStudent = new Map<string, StudentCourseInput[]>();
     for (const row of courses?.rows ?? []) {
@@ -128,6 +136,50 @@ export class RecordsImportService {
       }
       return report(true, created);
     });
+  }
+
+  /** Each cell that would go on a certificate and has a character no certificate font draws. */
+  private undrawableIssues(
+    students: ReadonlyArray<{ line: number; record: StudentRecordInput }>,
+    courses: ReadonlyArray<{ line: number; course: StudentCourseInput }>,
+  ): ImportIssue[] {
+    const undrawable = this.deps.undrawable;
+    if (!undrawable) return [];
+    const issues: ImportIssue[] = [];
+    const check = (file: ImportFile, line: number, cells: Record<string, string>) => {
+      for (const [column, text] of Object.entries(cells)) {
+        const missing = undrawable([text]);
+        if (missing.length === 0) continue;
+        const named = missing.map((c) => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`);
+        issues.push({
+          file,
+          line,
+          column,
+          code: 'undrawable',
+          reason: `no certificate font can draw ${named.join(', ')}: record a printable character, or install IPAmj Mincho (CERTIFICATE_FALLBACK_FONT)`,
+        });
+      }
+    };
+    for (const { line, record } of students) {
+      check('students', line, {
+        name_kanji: record.name.kanji,
+        name_kana: record.name.kana,
+        name_roman: record.name.roman,
+        faculty_ja: record.faculty.ja,
+        faculty_en: record.faculty.en,
+        department_ja: record.department.ja,
+        department_en: record.department.en,
+      });
+    }
+    for (const { line, course } of courses) {
+      check('courses', line, {
+        course_ja: course.name.ja,
+        course_en: course.name.en,
+        term_ja: course.term.ja,
+        term_en: course.term.en,
+      });
+    }
+    return issues;
   }
 }
 

@@ -15,7 +15,7 @@ import type { CertificateData } from '../certificate.model.js';
 import { attachCredential } from './associated-file.js';
 import { type CertificateSigner, type LongTermServices, signDocument } from './certificate.signing.js';
 import { deflateWithZlib, recompressContentStreams } from './compression.js';
-import { checkCertificateData, checkCharacters } from './data-checks.js';
+import { certificateTexts, checkCertificateData, checkCharacters } from './data-checks.js';
 import { writeDocumentInfo } from './document-info.js';
 import { CertificateFonts, certificateFontFiles, type FontKey } from './fonts.js';
 import { drawApplication } from './layouts/application.js';
@@ -32,6 +32,8 @@ export interface CertificateRendererOptions {
   producer?: string;
   /** The TSA and revocation sources that take signatures to PAdES B-LTA (#9 §3); B-B without. */
   longTerm?: LongTermServices;
+  /** A font for characters IPAex lacks (IPAmj Mincho); none by default. Read on first need. */
+  fallbackFontFile?: string;
 }
 
 export class CertificateRenderer {
@@ -44,11 +46,21 @@ export class CertificateRenderer {
 
   constructor(options: CertificateRendererOptions = {}) {
     const started = performance.now();
-    this.fonts = new CertificateFonts(options.fontFiles ?? certificateFontFiles);
+    this.fonts = new CertificateFonts(options.fontFiles ?? certificateFontFiles, options.fallbackFontFile);
     this.sealGlyphs = new SealGlyphs(this.fonts.kit.mincho);
     this.producer = options.producer ?? 'Shomei';
     this.longTerm = options.longTerm;
     this.fontLoadMs = performance.now() - started;
+  }
+
+  /** The characters of the data no certificate font can draw (C-11: asked before payment). */
+  undrawable(data: CertificateData): string[] {
+    return this.undrawableIn(certificateTexts(data));
+  }
+
+  /** The characters of the texts no certificate font can draw (records import, C-11). */
+  undrawableIn(texts: readonly string[]): string[] {
+    return this.fonts.coverage(texts).undrawable;
   }
 
   /**
@@ -57,10 +69,10 @@ export class CertificateRenderer {
    */
   async render(data: CertificateData, issuedAt: number, signer?: CertificateSigner): Promise<Uint8Array> {
     checkCertificateData(data);
-    checkCharacters(data, this.fonts.kit.mincho);
+    const fallback = checkCharacters(data, this.fonts);
     const doc = await PDFDocument.create();
     deflateWithZlib(doc);
-    const fonts = await this.fonts.embedInto(doc);
+    const fonts = await this.fonts.embedInto(doc, { fallback });
     const blocks = new Blocks(doc, fonts, this.sealGlyphs, data, wordingFor(data));
     switch (data.type) {
       case 'enrollment':

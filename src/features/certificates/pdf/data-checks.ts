@@ -1,7 +1,7 @@
 /** What the renderer refuses before drawing anything: data it cannot print truthfully. */
-import type { Font as FontkitFont } from '@pdf-lib/fontkit';
 import { type CertificateData, certificateTypes } from '../certificate.model.js';
 import { parseCalendarDate } from './dates.js';
+import type { CertificateFonts } from './fonts.js';
 
 /** Text in the data that the certificate fonts cannot draw (the characters are listed). */
 export class CertificateTextError extends Error {
@@ -32,13 +32,10 @@ export function checkCertificateData(data: CertificateData): void {
   }
 }
 
-/**
- * Refuses text the font cannot draw: a character without a glyph would print as a blank or a
- * box on an official document (a rare kanji in a name, say), so the caller must hear of it.
- */
-export function checkCharacters(data: CertificateData, font: FontkitFont): void {
+/** Every text of the data that is drawn on the certificate, for the character check. */
+export function certificateTexts(data: CertificateData): string[] {
   const { holder, university } = data;
-  const texts = [
+  return [
     holder.nameKanji,
     holder.nameKana,
     holder.nameRoman,
@@ -56,17 +53,25 @@ export function checkCharacters(data: CertificateData, font: FontkitFont): void 
     data.courseApplication?.courseName[data.lang] ?? '',
     data.courseApplication?.note?.[data.lang] ?? '',
   ];
-  const missing = new Set<string>();
-  for (const text of texts) {
-    for (const char of text) {
-      if (/\s/.test(char) || /[\u{fe00}-\u{fe0f}\u{e0100}-\u{e01ef}]/u.test(char)) continue;
-      if (!font.hasGlyphForCodePoint(char.codePointAt(0)!)) missing.add(char);
-    }
-  }
-  if (missing.size > 0) {
+}
+
+/**
+ * Refuses text the fonts cannot draw: a character without a glyph would print as a blank or a
+ * box on an official document (a rare kanji in a name, say), so the caller must hear of it.
+ * Returns whether the fallback font is needed for what can be drawn.
+ */
+export function checkCharacters(data: CertificateData, fonts: Pick<CertificateFonts, 'coverage'>): boolean {
+  const { undrawable, needsFallback } = fonts.coverage(certificateTexts(data));
+  if (undrawable.length > 0) {
     throw new CertificateTextError(
-      `the certificate font has no glyph for ${[...missing].map((c) => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase()})`).join(', ')}`,
-      [...missing],
+      `the certificate font has no glyph for ${undrawable.map(describeCharacter).join(', ')}`,
+      undrawable,
     );
   }
+  return needsFallback;
+}
+
+/** 𠮷 (U+20BB7), as refusals name a character. */
+export function describeCharacter(char: string): string {
+  return `${char} (U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`;
 }

@@ -3,7 +3,7 @@
  * top (baselines), as the layouts are written.
  */
 import { rgb, type Color, type PDFPage } from 'pdf-lib';
-import type { FontKey, Fonts } from './fonts.js';
+import { type FontKey, type Fonts, runsOf } from './fonts.js';
 import { type FitOptions, type FittedText, fitText, widthOf, wrapText } from './text-fit.js';
 
 // A4 in points, and the grid everything sits on.
@@ -52,13 +52,17 @@ export class Sheet {
     const width = this.width(text, style.size, font);
     const left = style.align === 'center' ? x - width / 2 : style.align === 'right' ? x - width : x;
     if (text && this.drawing) {
-      this.page.drawText(text, {
-        x: left,
-        y: PAGE_H - y,
-        size: style.size,
-        font: this.fonts.pdf[font],
-        color: style.color ?? ink,
-      });
+      let cursor = left;
+      for (const run of runsOf(this.fonts, font, text)) {
+        this.page.drawText(run.text, {
+          x: cursor,
+          y: PAGE_H - y,
+          size: style.size,
+          font: run.pdf,
+          color: style.color ?? ink,
+        });
+        cursor += widthOf(run.kit, run.text, style.size);
+      }
     }
     return width;
   }

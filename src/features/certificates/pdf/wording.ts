@@ -88,6 +88,29 @@ export function certificateBody(data: CertificateData): string {
   }
 }
 
+/**
+ * The footer's sentences. They name the document by what it is: a 受講申込書 is the student's
+ * application, not a 証明書 the university certifies (#9), though it is verified the same way.
+ */
+export function footerWording(data: Pick<CertificateData, 'type' | 'lang' | 'university'>): {
+  instruction: string;
+  signatureNote: string;
+} {
+  const application = data.type === 'course_application';
+  if (data.lang === 'ja') {
+    const noun = application ? 'この申込書' : 'この証明書';
+    return {
+      instruction: `${noun}が本学の発行したものであること、改ざんされていないこと、失効していないことは、QRコードを読み取るか、次のページで照合コードを入力して確認できます。`,
+      signatureNote: `PDFで交付された${application ? '申込書' : '証明書'}には、発行者の電子署名が付されています。`,
+    };
+  }
+  const noun = application ? 'form' : 'certificate';
+  return {
+    instruction: `To confirm that this ${noun} was issued by ${data.university.name.en}, has not been altered and has not been revoked, scan the QR code or enter the verification code at:`,
+    signatureNote: `A ${noun} delivered as a PDF file carries the issuer's digital signature.`,
+  };
+}
+
 /** The verification page without the query string (the QR code carries the full URL). */
 export function verificationPage(url: string): string {
   try {

@@ -47,6 +47,7 @@ export function OrderFormPage({
   errors: FieldError[];
 }) {
   const { t, lang, base } = usePage();
+  const digital = destination === 'digital';
   return (
     <Layout title={t(`orders.destinations.${destination}.name`)} hasErrors={errors.length > 0}>
       <ErrorSummary errors={errors} />
@@ -57,8 +58,8 @@ export function OrderFormPage({
             <thead>
               <tr>
                 <th scope="col">{t('orders.form.certificate')}</th>
-                <th scope="col">{t('orders.form.fee')}</th>
-                <th scope="col">{t('orders.form.copies')}</th>
+                <th scope="col">{t(digital ? 'orders.form.feeDigital' : 'orders.form.fee')}</th>
+                <th scope="col">{t(digital ? 'orders.form.send' : 'orders.form.copies')}</th>
               </tr>
             </thead>
             <tbody>
@@ -71,6 +72,20 @@ export function OrderFormPage({
                       <div class="copies">
                         {item.languages.map((certLang) => {
                           const name = `copies-${item.type}-${certLang}`;
+                          // One PDF is delivered, so one is charged: chosen, not counted (#9).
+                          if (digital)
+                            return (
+                              <label key={certLang} class="copies__line">
+                                <input
+                                  type="checkbox"
+                                  name={name}
+                                  id={fieldId(name)}
+                                  value="1"
+                                  checked={values.copies[name] === '1'}
+                                />
+                                <span>{t(`orders.form.language.${certLang}`)}</span>
+                              </label>
+                            );
                           return (
                             <label key={certLang} class="copies__line">
                               <span>{t(`orders.form.language.${certLang}`)}</span>
@@ -86,7 +101,11 @@ export function OrderFormPage({
                             </label>
                           );
                         })}
-                        <span class="field-hint">{t('orders.form.maxCopies', { max: item.maxCopies })}</span>
+                        <span class="field-hint">
+                          {digital
+                            ? t('orders.form.digitalOneCopy')
+                            : t('orders.form.maxCopies', { max: item.maxCopies })}
+                        </span>
                       </div>
                     ) : (
                       <p class="unavailable">

@@ -27,7 +27,7 @@ export function ReviewPage({
         <dt>{t('orders.detail.destination')}</dt>
         <dd>{t(`orders.destinations.${draft.destination}.name`)}</dd>
       </dl>
-      <QuoteTable quote={quote} />
+      <QuoteTable quote={quote} counted={draft.destination !== 'digital'} />
       {draft.address && <AddressBlock address={draft.address} />}
       {draft.recipient && (
         <dl class="summary">
@@ -55,8 +55,10 @@ export function ReviewPage({
   );
 }
 
-function QuoteTable({ quote }: { quote: Quote }) {
+/** `counted`: copies are a column, except for digital delivery, which sends one PDF of each (#9). */
+function QuoteTable({ quote, counted }: { quote: Quote; counted: boolean }) {
   const { t, lang } = usePage();
+  const labelSpan = counted ? 3 : 2;
   return (
     <div class="table-wrap">
       <table class="stack-table">
@@ -64,7 +66,7 @@ function QuoteTable({ quote }: { quote: Quote }) {
           <tr>
             <th scope="col">{t('orders.form.certificate')}</th>
             <th scope="col">{t('orders.form.languageHeading')}</th>
-            <th scope="col">{t('orders.form.copies')}</th>
+            {counted && <th scope="col">{t('orders.form.copies')}</th>}
             <th scope="col">{t('orders.form.subtotal')}</th>
           </tr>
         </thead>
@@ -73,7 +75,7 @@ function QuoteTable({ quote }: { quote: Quote }) {
             <tr key={`${line.type}-${line.lang}`}>
               <td data-label={t('orders.form.certificate')}>{line.name}</td>
               <td data-label={t('orders.form.languageHeading')}>{t(`orders.form.language.${line.lang}`)}</td>
-              <td data-label={t('orders.form.copies')}>{line.copies}</td>
+              {counted && <td data-label={t('orders.form.copies')}>{line.copies}</td>}
               <td data-label={t('orders.form.subtotal')}>{formatYen(line.subtotalYen, lang)}</td>
             </tr>
           ))}
@@ -81,14 +83,14 @@ function QuoteTable({ quote }: { quote: Quote }) {
         <tfoot>
           {quote.postageYen > 0 && (
             <tr>
-              <th scope="row" colSpan={3}>
+              <th scope="row" colSpan={labelSpan}>
                 {t('orders.form.postage')}
               </th>
               <td>{formatYen(quote.postageYen, lang)}</td>
             </tr>
           )}
           <tr>
-            <th scope="row" colSpan={3}>
+            <th scope="row" colSpan={labelSpan}>
               {t('orders.form.total')}
             </th>
             <td>

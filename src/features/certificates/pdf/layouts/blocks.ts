@@ -9,7 +9,7 @@ import { drawQrCode } from '../qr.js';
 import { drawSeal, type SealGlyphs } from '../seal.js';
 import { CONTENT_W, FOOTER_TOP, frame, grey, MARGIN, PAGE_H, PAGE_W, rule, Sheet } from '../sheet.js';
 import type { FittedText } from '../text-fit.js';
-import { titles, verificationPage, type Wording } from '../wording.js';
+import { footerWording, titles, verificationPage, type Wording } from '../wording.js';
 
 /**
  * The loosest spacing (1 natural, 0 tightest) at which a page's content ends by `lowest`: `layout`
@@ -287,13 +287,17 @@ export class Blocks {
     const labelWidth = s.text(label, x, y, { size: 9, font: 'gothic', color: grey });
     s.text(data.verificationCode, x + labelWidth + 10, y + 0.5, { size: 13, font: 'gothic' });
     y += 18;
-    const instruction = this.ja
-      ? 'この証明書が本学の発行したものであること、改ざんされていないこと、失効していないことは、QRコードを読み取るか、次のページで照合コードを入力して確認できます。'
-      : `To confirm that this certificate was issued by ${data.university.name.en}, has not been altered and has not been revoked, scan the QR code or enter the verification code at:`;
+    const footer = footerWording(data);
     // Three lines at most (a long university name), so the footer stays above the page number.
     y =
-      s.fitted(instruction, x, y, { size: 8, minSize: 8, maxWidth: width, maxLines: 3, leading: 1.5, color: grey }) +
-      13;
+      s.fitted(footer.instruction, x, y, {
+        size: 8,
+        minSize: 8,
+        maxWidth: width,
+        maxLines: 3,
+        leading: 1.5,
+        color: grey,
+      }) + 13;
     s.fitted(verificationPage(data.verificationUrl), x, y, {
       size: 9,
       minSize: 6,
@@ -302,14 +306,7 @@ export class Blocks {
       font: 'gothic',
     });
     y += 13;
-    s.fitted(
-      this.ja
-        ? 'PDFで交付された証明書には、発行者の電子署名が付されています。'
-        : "A certificate delivered as a PDF file carries the issuer's digital signature.",
-      x,
-      y,
-      { size: 8, minSize: 6, maxWidth: width, maxLines: 1, color: grey },
-    );
+    s.fitted(footer.signatureNote, x, y, { size: 8, minSize: 6, maxWidth: width, maxLines: 1, color: grey });
     if (pageNumber) {
       s.text(`${pageNumber.index} / ${pageNumber.count}`, PAGE_W / 2, PAGE_H - 42, {
         size: 9,
