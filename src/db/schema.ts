@@ -18,6 +18,8 @@ import type {
   OrderItemTable,
   OrderTable,
   TenantCounterTable,
+  TerminalIdempotencyTable,
+  TerminalLedgerTable,
   TerminalTable,
 } from '../features/orders/order.table.js';
 
@@ -40,6 +42,8 @@ export interface Database {
   tenant_counters: TenantCounterTable;
   tenant_signers: TenantSignerTable;
   terminals: TerminalTable;
+  terminal_ledger: TerminalLedgerTable;
+  terminal_idempotency: TerminalIdempotencyTable;
   digital_deliveries: DigitalDeliveryTable;
   server_keys: ServerKeyTable;
   form_states: FormStateTable;

@@ -30,6 +30,14 @@ export const errorStatus = {
   reservation_in_use: 409,
   not_paid: 409,
   amount_mismatch: 422,
+  /** The terminal API of #9: machines, retries, voids and releases. */
+  machine_required: 400,
+  method_not_allowed: 405,
+  idempotency_key_reused: 422,
+  idempotency_in_progress: 409,
+  void_refused: 409,
+  reservation_voided: 410,
+  reservation_released: 410,
   /** Operator commands. */
   signer_invalid: 422,
   tenant_slug_invalid: 422,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { UnitOfWork } from '../../db/unit-of-work.js';
 import type { TerminalService } from '../../features/orders/terminal.service.js';
 import type { SecretHasher } from '../../platform/crypto.js';
+import { randomToken } from '../../platform/crypto.js';
 import { canonicalReservationNumber } from '../../platform/format.js';
 import { sendPage } from '../../platform/views/render.js';
 import { formField, queryField } from '../../platform/http/form.js';
@@ -38,6 +39,10 @@ export async function simulatorRoutes(
       url: `/api/v1/terminal${path}`,
       headers: {
         authorization: `Bearer ${terminal.id}.${simulatorSecret(secrets, terminal.id)}`,
+        // The simulator is one machine in one store; each call is its own transaction (#9).
+        'x-store-id': 'simulator',
+        'x-machine-id': terminal.id,
+        'x-transaction-id': randomToken(12),
         ...(body ? { 'content-type': 'application/json' } : {}),
       },
       ...(body ? { payload: JSON.stringify(body) } : {}),
