@@ -12,7 +12,11 @@ import type { SessionTable } from '../platform/session.table.js';
 import type { ServerKeyTable } from '../platform/server-key.table.js';
 import type { FormStateTable } from '../platform/form-state.table.js';
 
-import type { IssuedCertificateTable, TenantSignerTable } from '../features/certificates/issued-certificate.table.js';
+import type {
+  CertificateSerialTable,
+  IssuedCertificateTable,
+  TenantSignerTable,
+} from '../features/certificates/issued-certificate.table.js';
 import type {
   DigitalDeliveryTable,
   OrderItemTable,
@@ -39,6 +43,7 @@ export interface Database {
   orders: OrderTable;
   order_items: OrderItemTable;
   issued_certificates: IssuedCertificateTable;
+  certificate_serials: CertificateSerialTable;
   tenant_counters: TenantCounterTable;
   tenant_signers: TenantSignerTable;
   terminals: TerminalTable;

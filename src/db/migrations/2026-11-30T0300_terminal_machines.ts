@@ -4,8 +4,19 @@ import type { Kysely } from 'kysely';
 // carries the network's transaction id; every payment and void is kept in a ledger the daily
 // settlement adds up; retried calls with an Idempotency-Key are answered from what was stored;
 // a paid reservation that cannot print is voided (by the terminal) or released (by staff or the
-// deadline).
+// deadline). A certificate's serial is taken once per order line, in the transaction that
+// advances the tenant's counter, so racing issuers share it and the sequence has no gaps.
 export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('certificate_serials')
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('order_id', 'text', (c) => c.notNull())
+    .addColumn('item_seq', 'integer', (c) => c.notNull())
+    .addColumn('serial', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('certificate_serials_pk', ['tenant_id', 'order_id', 'item_seq'])
+    .execute();
+
   await db.schema.alterTable('orders').addColumn('store_id', 'text').execute();
   await db.schema.alterTable('orders').addColumn('machine_id', 'text').execute();
   await db.schema.alterTable('orders').addColumn('payment_transaction_id', 'text').execute();
@@ -60,6 +71,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('terminal_idempotency').execute();
   await db.schema.dropTable('terminal_ledger').execute();
+  await db.schema.dropTable('certificate_serials').execute();
   await db.schema.dropIndex('orders_paid_unprinted_idx').execute();
   for (const column of ['released_at', 'voided_at', 'payment_transaction_id', 'machine_id', 'store_id'])
     await db.schema.alterTable('orders').dropColumn(column).execute();

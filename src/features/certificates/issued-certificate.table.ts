@@ -18,6 +18,15 @@ export interface IssuedCertificateTable {
   revoked_reason: string | null;
 }
 
+/** The serial an order line's certificate gets, taken once with the counter (#9: no gaps when issuers race). */
+export interface CertificateSerialTable {
+  tenant_id: string;
+  order_id: string;
+  item_seq: number;
+  serial: string;
+  created_at: EpochMs;
+}
+
 export interface TenantSignerTable {
   tenant_id: string;
   /** PKCS#12 with the tenant's signing key and certificate. */
