@@ -6,7 +6,9 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /**
- * Removes rows nobody can use any more: ended sessions and kept form states, flows a week past their expiry (their
+ * Releases terminal reservations paid and never printed past the deadline (#9), and
+ * removes rows nobody can use any more: ended sessions and kept form states, expired answers kept
+ * for terminal retries, flows a week past their expiry (their
  * keys go with them), delivered mail after a week, and mail that never went out (given up, or
  * queued over a week ago): staff see failures for that week. Runs on every instance; the
  * deletes are idempotent.
@@ -18,6 +20,8 @@ export class Housekeeping {
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Work of the features that belongs on the same schedule: releasing paid reservations never printed (#9). */
+    private readonly tasks: { releaseUnprinted?: () => Promise<number> } = {},
   ) {}
 
   start(intervalMs = HOUR): void {
@@ -32,7 +36,15 @@ export class Housekeeping {
     if (this.timer) clearInterval(this.timer);
   }
 
-  async run(): Promise<{ sessions: number; flows: number; mails: number; undeliverable: number; forms: number }> {
+  async run(): Promise<{
+    sessions: number;
+    flows: number;
+    mails: number;
+    undeliverable: number;
+    forms: number;
+    retries: number;
+    released: number;
+  }> {
     const now = this.clock.now();
     const repos = this.uow.repos;
     const result = {
@@ -41,6 +53,8 @@ export class Housekeeping {
       mails: await repos.outbox.deleteSentBefore(now - 7 * DAY),
       undeliverable: await repos.outbox.deleteUndeliverableBefore(now - 7 * DAY),
       forms: await repos.formStates.deleteExpired(now),
+      retries: await repos.terminalIdempotency.deleteExpired(now),
+      released: (await this.tasks.releaseUnprinted?.()) ?? 0,
     };
     this.log.info(result, 'housekeeping done');
     return result;

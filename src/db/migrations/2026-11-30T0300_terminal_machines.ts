@@ -22,11 +22,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('orders').addColumn('payment_transaction_id', 'text').execute();
   await db.schema.alterTable('orders').addColumn('voided_at', 'bigint').execute();
   await db.schema.alterTable('orders').addColumn('released_at', 'bigint').execute();
-  await db.schema
-    .createIndex('orders_paid_unprinted_idx')
-    .on('orders')
-    .columns(['state', 'paid_at'])
-    .execute();
+  await db.schema.createIndex('orders_paid_unprinted_idx').on('orders').columns(['state', 'paid_at']).execute();
 
   await db.schema
     .createTable('terminal_ledger')

@@ -253,6 +253,23 @@ export class OrderRepository {
     return result.numUpdatedRows === 1n;
   }
 
+  /**
+   * Terminal reservations paid before `cutoff` and still not printed, across every university:
+   * what housekeeping releases for refund (#9). Only their keys: each is then ended on its own.
+   */
+  async listPaidUnprintedBefore(cutoff: number, limit = 100): Promise<Array<{ tenantId: string; id: string }>> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .select(['tenant_id', 'id'])
+      .where('state', '=', 'paid')
+      .where('destination', 'in', ['campus', 'convenience'])
+      .where('paid_at', '<=', cutoff)
+      .orderBy('paid_at')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ tenantId: row.tenant_id, id: row.id }));
+  }
+
   async countPrintFailure(tenantId: string, id: string, terminalId: string, now: number): Promise<boolean> {
     const result = await this.db
       .updateTable('orders')

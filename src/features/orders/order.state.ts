@@ -32,15 +32,7 @@ export const orderStates = [
 export type OrderState = (typeof orderStates)[number];
 
 export type OrderEvent =
-  | 'pay'
-  | 'paid'
-  | 'printed'
-  | 'print_failed'
-  | 'shipped'
-  | 'retrieved'
-  | 'cancel'
-  | 'void'
-  | 'release';
+  'pay' | 'paid' | 'printed' | 'print_failed' | 'shipped' | 'retrieved' | 'cancel' | 'void' | 'release';
 
 type Table = Partial<Record<OrderState, Partial<Record<OrderEvent, OrderState>>>>;
 

@@ -44,7 +44,16 @@ export interface SettlementReport {
   }>;
 }
 
-const CSV_COLUMNS = ['date', 'network', 'university', 'payments', 'paid_yen', 'voids', 'voided_yen', 'net_yen'] as const;
+const CSV_COLUMNS = [
+  'date',
+  'network',
+  'university',
+  'payments',
+  'paid_yen',
+  'voids',
+  'voided_yen',
+  'net_yen',
+] as const;
 
 function csvField(value: string | number): string {
   const text = String(value);

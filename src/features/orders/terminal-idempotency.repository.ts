@@ -34,7 +34,15 @@ export class TerminalIdempotencyRepository {
   async claim(terminalId: string, key: string, fingerprint: string, now: number, expiresAt: number): Promise<boolean> {
     const result = await this.db
       .insertInto('terminal_idempotency')
-      .values({ terminal_id: terminalId, key, fingerprint, status_code: null, body: null, created_at: now, expires_at: expiresAt })
+      .values({
+        terminal_id: terminalId,
+        key,
+        fingerprint,
+        status_code: null,
+        body: null,
+        created_at: now,
+        expires_at: expiresAt,
+      })
       .onConflict((oc) => oc.columns(['terminal_id', 'key']).doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;

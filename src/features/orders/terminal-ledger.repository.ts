@@ -54,7 +54,7 @@ export class TerminalLedgerRepository {
       .where('l.at', '<', to);
     if (filter.terminalId !== undefined) query = query.where('l.terminal_id', '=', filter.terminalId);
     if (filter.tenantId !== undefined) query = query.where('l.tenant_id', '=', filter.tenantId);
-    const rows = await query.orderBy('l.at').orderBy('l.id').execute();
+    const rows = await query.orderBy('l.at').orderBy('l.kind').orderBy('l.id').execute();
     return rows.map((row) => ({
       id: row.id,
       tenantId: row.tenant_id,

@@ -217,7 +217,11 @@ export class TerminalService {
         amountYen,
         at: tx.now,
       });
-      await tx.audit('order.paid', { accountId: order.accountId, subject: order.id, detail: { terminal: terminal.id } });
+      await tx.audit('order.paid', {
+        accountId: order.accountId,
+        subject: order.id,
+        detail: { terminal: terminal.id },
+      });
     });
     // Lost the race: the winner's state decides (this machine's own double payment is fine).
     const current = await this.lookup(terminal, machine, reservationNumber);
