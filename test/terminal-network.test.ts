@@ -7,7 +7,9 @@ import { parse } from 'yaml';
 import { orderCommands } from '../src/cli/order.commands.js';
 import { terminalCommands } from '../src/cli/terminal.commands.js';
 import type { CliContext } from '../src/cli/command.js';
+import { buildApp } from '../src/app.js';
 import { Housekeeping } from '../src/db/housekeeping.js';
+import { ensureSimulatorTerminals, simulatorSecret } from '../src/dev/simulator/simulator.terminals.js';
 import { terminalErrorStatus } from '../src/features/orders/terminal.service.js';
 import { mailsTo } from './helpers/accounts.js';
 import type { Harness } from './helpers/harness.js';
@@ -297,6 +299,50 @@ describe('#9 C-11 a paid reservation that cannot print is voided by the terminal
     const page = await student.browser.get(`/tu/orders/${orderId}`);
     expect(page.body).toContain('支払い取消済み（未印刷）');
     expect(page.body).toContain('もう一度お申し込みください');
+  });
+});
+
+describe('#9 C-5 the simulator is off in production, its terminals too', () => {
+  it('#9 C-5 with TERMINAL_SIMULATOR off (the production default) /simulator is 404 and the simulator terminals get 401', async () => {
+    const { services } = h.app;
+    await ensureSimulatorTerminals(services.uow, services.terminals, services.secrets);
+    const simulated = { authorization: `Bearer sim-store.${simulatorSecret(services.secrets, 'sim-store')}` };
+    const { number } = await reserve();
+    expect((await terminalCall(h, simulated, 'GET', `/reservations/${number}`)).statusCode).toBe(200);
+    // A second instance on the same database, configured as production has it.
+    const off = await buildApp({
+      config: { ...services.config, terminalSimulator: false },
+      database: h.database,
+      clock: h.clock,
+      secretKey: 'test-secret-key-that-is-long-enough-0123456789',
+    });
+    try {
+      expect((await off.server.inject({ method: 'GET', url: '/simulator' })).statusCode).toBe(404);
+      const refused = await off.server.inject({
+        method: 'GET',
+        url: `/api/v1/terminal/reservations/${number}`,
+        headers: {
+          authorization: simulated.authorization,
+          'x-store-id': 's',
+          'x-machine-id': 'm',
+          'x-transaction-id': 't',
+        },
+      });
+      expect(refused.statusCode).toBe(401);
+      const ordinary = await off.server.inject({
+        method: 'GET',
+        url: `/api/v1/terminal/reservations/${number}`,
+        headers: {
+          authorization: store.authorization,
+          'x-store-id': 's',
+          'x-machine-id': 'm',
+          'x-transaction-id': 't',
+        },
+      });
+      expect(ordinary.statusCode).toBe(200);
+    } finally {
+      await off.server.close();
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import type { Order } from './order.model.js';
 import { orderTransition } from './order.state.js';
 import { endPaidReservation } from './paid-reservation.js';
 import {
+  SIMULATOR_TERMINAL_PREFIX,
   type Terminal,
   type TerminalKind,
   isKeylessTerminalHash,
@@ -83,7 +84,9 @@ function boundTo(order: Order, terminal: Terminal, machine: Machine): boolean {
  */
 export class TerminalService {
   constructor(
-    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'secrets' | 'mailer'> & { issuer: Issuer },
+    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'secrets' | 'mailer' | 'config'> & {
+      issuer: Issuer;
+    },
   ) {}
 
   static secretPurpose = 'terminal-secret';
@@ -147,6 +150,8 @@ export class TerminalService {
   async authenticate(header: string | undefined): Promise<Terminal> {
     const match = /^Bearer ([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{16,128})$/.exec(header ?? '');
     if (!match?.[1] || !match[2]) throw new AppError('unauthorized');
+    if (match[1].startsWith(SIMULATOR_TERMINAL_PREFIX) && !this.deps.config.terminalSimulator)
+      throw new AppError('unauthorized');
     const secret = match[2];
     const terminals = this.deps.uow.repos.terminals;
     const terminal = await terminals.findActive(match[1]);
