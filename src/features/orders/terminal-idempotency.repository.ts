@@ -6,6 +6,7 @@ export interface StoredAnswer {
   /** Null while the first request with the key is still being answered. */
   statusCode: number | null;
   body: string | null;
+  createdAt: number;
   expiresAt: number;
 }
 
@@ -25,6 +26,7 @@ export class TerminalIdempotencyRepository {
         fingerprint: row.fingerprint,
         statusCode: row.status_code === null ? null : Number(row.status_code),
         body: row.body,
+        createdAt: Number(row.created_at),
         expiresAt: Number(row.expires_at),
       }
     );

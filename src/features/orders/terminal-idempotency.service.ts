@@ -6,6 +6,12 @@ const DAY = 86_400_000;
 /** How long an answer is kept for a retry: a network retries within minutes, reconciles within a day. */
 export const IDEMPOTENCY_TTL_MS = DAY;
 
+/**
+ * A claim still unanswered after this long was left by an instance that stopped mid-request:
+ * the key is free again (every terminal call ends well within it).
+ */
+export const IDEMPOTENCY_ABANDONED_MS = 120_000;
+
 /** `Idempotency-Key` as the IETF draft has it: a string; here 1–255 visible ASCII characters. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -33,7 +39,8 @@ export class TerminalIdempotencyService {
     const repo = this.deps.uow.repos.terminalIdempotency;
     const now = this.deps.clock.now();
     let stored = await repo.find(terminalId, key);
-    if (stored && stored.expiresAt <= now) {
+    const abandoned = stored && stored.statusCode === null && stored.createdAt <= now - IDEMPOTENCY_ABANDONED_MS;
+    if (stored && (stored.expiresAt <= now || abandoned)) {
       await repo.release(terminalId, key);
       stored = undefined;
     }
