@@ -403,7 +403,7 @@ describe('#9 C-11 staff release a paid reservation that cannot print', () => {
     expect(mails.map((mail) => mail.subject)).toContainEqual(expect.stringContaining('返金のご案内'));
     const page = await student.browser.get(`/tu/orders/${orderId}`);
     expect(page.body).toContain('返金手続き中（未印刷）');
-    expect(page.body).toContain('大学の証明書発行窓口');
+    expect(page.body).toContain('各学部窓口');
     // Unpaid or printed orders are not released.
     const unpaid = await reserve();
     expect((await shomei('order release', { tenant: h.tenant.slug, order: unpaid.orderId })).code).toBe(1);
