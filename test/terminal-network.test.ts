@@ -11,8 +11,8 @@ import { buildApp } from '../src/app.js';
 import { Housekeeping } from '../src/db/housekeeping.js';
 import { ensureSimulatorTerminals, simulatorSecret } from '../src/dev/simulator/simulator.terminals.js';
 import { terminalErrorStatus } from '../src/features/orders/terminal.service.js';
-import { mailsTo } from './helpers/accounts.js';
-import type { Harness } from './helpers/harness.js';
+import { mailsTo, say } from './helpers/accounts.js';
+import { type Harness, textOf } from './helpers/harness.js';
 import {
   type OrderingStudent,
   type TestMachine,
@@ -343,6 +343,21 @@ describe('#9 C-5 the simulator is off in production, its terminals too', () => {
     } finally {
       await off.server.close();
     }
+  });
+});
+
+describe('#9 C-5 C-11 the simulator voids too', () => {
+  it('#9 C-5 C-11 after a reported failure the store simulator refunds and voids through the terminal API', async () => {
+    const { orderId, number } = await reserve();
+    const browser = student.browser;
+    await browser.get('/simulator?lang=ja');
+    expect((await browser.post('/simulator/lookup', { terminal: 'sim-store', number })).status).toBe(200);
+    expect((await browser.post('/simulator/pay', { terminal: 'sim-store', number, amount: '300' })).status).toBe(200);
+    const failed = await browser.post('/simulator/failure', { terminal: 'sim-store', number });
+    expect(textOf(failed.body)).toContain(say('ja', 'orders.simulator.void'));
+    const voided = await browser.post('/simulator/void', { terminal: 'sim-store', number });
+    expect(textOf(voided.body)).toContain(say('ja', 'orders.simulator.voided'));
+    expect((await orderRow(h, orderId)).state).toBe('voided');
   });
 });
 

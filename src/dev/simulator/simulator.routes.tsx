@@ -142,7 +142,7 @@ export async function simulatorRoutes(
       .send(pdf.raw);
   });
 
-  for (const outcome of ['printed', 'failure'] as const) {
+  for (const outcome of ['printed', 'failure', 'void'] as const) {
     app.post(`/${outcome}`, async (request, reply) => {
       const { terminal } = await chosen(formField(request.body, 'terminal', 80));
       const number = formField(request.body, 'number', 20);
@@ -151,7 +151,7 @@ export async function simulatorRoutes(
       return render(request, reply, terminal, {
         step: 'done',
         reservation: result.json as unknown as ApiReservation,
-        outcome: outcome === 'printed' ? 'printed' : 'failed',
+        outcome: outcome === 'printed' ? 'printed' : outcome === 'void' ? 'voided' : 'failed',
       });
     });
   }
