@@ -156,6 +156,10 @@ async function terminalCall(
       method,
       headers: {
         authorization: run.terminal,
+        // One store, one machine: a reservation paid here is fetched here (#9).
+        'x-store-id': 'bench-store',
+        'x-machine-id': 'bench-machine',
+        'x-transaction-id': `bench-${Date.now()}`,
         ...(body !== undefined && { 'content-type': 'application/json' }),
       },
       ...(body !== undefined && { body: JSON.stringify(body) }),

@@ -184,6 +184,9 @@ export async function seed(
             reservationNumber,
             reservationExpiresAt: now + 7 * 86_400_000,
             terminalId: null,
+            storeId: null,
+            machineId: null,
+            paymentTransactionId: null,
             printFailures: 0,
             shippingAddress: null,
             trackingNumber: null,
@@ -194,6 +197,8 @@ export async function seed(
             printedAt: null,
             shippedAt: null,
             cancelledAt: null,
+            voidedAt: null,
+            releasedAt: null,
             items: [
               { seq: 1, type: 'enrollment', lang: 'ja', copies: 1, unitFeeYen: 300 },
               { seq: 2, type: 'transcript', lang: 'ja', copies: 1, unitFeeYen: 300 },

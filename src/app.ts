@@ -130,6 +130,8 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
   await server.register(terminalRoutes, {
     prefix: '/api/v1/terminal',
     terminals: services.terminals,
+    retries: services.terminalRetries,
+    settlement: services.settlement,
     metrics: services.metrics,
     typeNames: async (tenantId: string, type: string) =>
       (await uow.repos.catalogue.find(tenantId, type as CertificateType))?.name ?? { ja: type, en: type },

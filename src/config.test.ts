@@ -239,3 +239,17 @@ describe('timestamp authority settings (#9 §3, C-12)', () => {
     expect(problemsOf({ TSA_TIMEOUT_MS: '0' })[0]).toMatch(/^TSA_TIMEOUT_MS/);
   });
 });
+
+describe('#9 terminal settings', () => {
+  it('#9 C-11 RELEASE_UNPRINTED_AFTER_DAYS: 7 by default, a whole number of days from 1 to 365', () => {
+    expect(loadConfig({}).releaseUnprintedAfterDays).toBe(7);
+    expect(loadConfig({ RELEASE_UNPRINTED_AFTER_DAYS: '14' }).releaseUnprintedAfterDays).toBe(14);
+    for (const bad of ['0', '1.5', 'week', '366'])
+      expect(problemsOf({ RELEASE_UNPRINTED_AFTER_DAYS: bad })[0]).toMatch(/^RELEASE_UNPRINTED_AFTER_DAYS/);
+  });
+
+  it('#9 C-5 the terminal simulator is off in production unless asked for', () => {
+    expect(loadConfig(production).terminalSimulator).toBe(false);
+    expect(loadConfig({ ...production, TERMINAL_SIMULATOR: 'true' }).terminalSimulator).toBe(true);
+  });
+});

@@ -39,6 +39,7 @@ const schema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SEED_DEMO: booleanFromEnv.optional(),
     TERMINAL_SIMULATOR: booleanFromEnv.optional(),
+    RELEASE_UNPRINTED_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(7),
     HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     HASH_QUEUE_LIMIT: z.coerce.number().int().min(0).max(10_000).default(64),
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -119,6 +120,8 @@ export interface Config {
    * is for trying the service, not for production (off there unless asked for).
    */
   readonly terminalSimulator: boolean;
+  /** A reservation paid and not printed this many days later is released for refund at the registrar (#9). */
+  readonly releaseUnprintedAfterDays: number;
   readonly hashConcurrency: number;
   readonly hashQueueLimit: number;
   readonly sessionIdleMs: number;
@@ -187,6 +190,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
     terminalSimulator: env.TERMINAL_SIMULATOR ?? env.NODE_ENV !== 'production',
+    releaseUnprintedAfterDays: env.RELEASE_UNPRINTED_AFTER_DAYS,
     hashConcurrency: env.HASH_CONCURRENCY,
     hashQueueLimit: env.HASH_QUEUE_LIMIT,
     sessionIdleMs: env.SESSION_IDLE_MINUTES * 60_000,

@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   const { services } = app;
   const { slugs } = await checkAtStart(services, log);
   services.mailWorker.start();
-  const housekeeping = new Housekeeping(services.uow, systemClock, log);
+  const housekeeping = new Housekeeping(services.uow, systemClock, log, {
+    releaseUnprinted: () => services.orderStaff.releaseUnprinted(),
+  });
   housekeeping.start();
   await app.server.listen({ port: config.port, host: config.host });
   if (app.metricsServer) {

@@ -23,6 +23,8 @@ import { Mailer } from './features/mail/mailer.js';
 import { DeliveryService } from './features/orders/delivery.service.js';
 import { OrderStaffService } from './features/orders/order-staff.service.js';
 import { OrderingService } from './features/orders/ordering.service.js';
+import { SettlementService } from './features/orders/settlement.service.js';
+import { TerminalIdempotencyService } from './features/orders/terminal-idempotency.service.js';
 import { TerminalService } from './features/orders/terminal.service.js';
 import { RecordsImportService } from './features/records/records-import.service.js';
 import { TenantReadinessService } from './features/tenants/tenant-readiness.service.js';
@@ -146,6 +148,8 @@ export function createServices(deps: ServiceDeps) {
     orderStaff: new OrderStaffService({ ...infrastructure, deliveries }),
     deliveries,
     terminals: new TerminalService({ ...infrastructure, issuer: issuance }),
+    terminalRetries: new TerminalIdempotencyService(infrastructure),
+    settlement: new SettlementService(infrastructure),
     issuance,
     credentials,
     signingKeys,

@@ -64,4 +64,26 @@ export const orderCommands: CliCommand[] = [
       return 0;
     },
   },
+  {
+    name: 'order release',
+    usage: '--tenant S --order ID',
+    summary:
+      'end a paid campus or convenience reservation that cannot be printed; the student is mailed to ask the registrar for a refund',
+    options: { tenant: { type: 'string' }, order: { type: 'string' } },
+    async run({ services, tenantBySlug }, values) {
+      const slug = text(values, 'tenant');
+      const orderId = text(values, 'order');
+      if (!slug || !orderId) return 'usage';
+      const tenant = await tenantBySlug(slug);
+      const released = await services.orderStaff.release(tenant, orderId, operatorActor(tenant.id));
+      if (released.status === 'invalid') {
+        console.error(`order ${orderId} cannot be released (unknown order, not a terminal reservation, or not paid)`);
+        return 1;
+      }
+      console.log(
+        `order ${released.order.id} released: refund ${released.order.feeYen + released.order.postageYen} yen at the registrar; the student has been mailed`,
+      );
+      return 0;
+    },
+  },
 ];

@@ -1,4 +1,7 @@
+import { settlementCsv } from '../features/orders/settlement.model.js';
+import { japanDayStart } from '../features/orders/settlement.service.js';
 import type { TerminalKind } from '../features/orders/terminal.model.js';
+import { todayInJapan } from '../platform/clock.js';
 import type { Tenant } from '../features/tenants/tenant.model.js';
 import { type CliCommand, type CliContext, CliError, type CliValues, text } from './command.js';
 
@@ -70,6 +73,30 @@ export const terminalCommands: CliCommand[] = [
           ? `terminal ${terminal.id} disabled`
           : `terminal ${terminal.id} was already disabled`,
       );
+      return 0;
+    },
+  },
+  {
+    name: 'terminal settlement',
+    usage: '[--date YYYY-MM-DD] [--network T] [--tenant S] [--format csv|json]',
+    summary: "a day's payments and voids per network and university (default: yesterday in Japan), as CSV or JSON",
+    options: {
+      date: { type: 'string' },
+      network: { type: 'string' },
+      tenant: { type: 'string' },
+      format: { type: 'string' },
+    },
+    async run({ services, tenantBySlug }, values) {
+      const date = text(values, 'date') ?? todayInJapan(services.clock.now() - 86_400_000);
+      const format = text(values, 'format') ?? 'csv';
+      if (japanDayStart(date) === undefined || (format !== 'csv' && format !== 'json')) return 'usage';
+      const slug = text(values, 'tenant');
+      const network = text(values, 'network');
+      const report = await services.settlement.report(date, {
+        ...(network && { terminalId: network }),
+        ...(slug && { tenantId: (await tenantBySlug(slug)).id }),
+      });
+      process.stdout.write(format === 'csv' ? settlementCsv(report) : `${JSON.stringify(report, null, 2)}\n`);
       return 0;
     },
   },

@@ -6,7 +6,9 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /**
- * Removes rows nobody can use any more: ended sessions and kept form states, flows a week past their expiry (their
+ * Releases terminal reservations paid and never printed past the deadline (#9), and
+ * removes rows nobody can use any more: ended sessions and kept form states, expired answers kept
+ * for terminal retries, flows a week past their expiry (their
  * keys go with them), delivered mail after a week, and mail that never went out (given up, or
  * queued over a week ago): staff see failures for that week; trusted browsers a week after they
  * expired or were revoked (the audit log keeps what happened). Runs on every instance; the
@@ -19,6 +21,8 @@ export class Housekeeping {
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Work of the features that belongs on the same schedule: releasing paid reservations never printed (#9). */
+    private readonly tasks: { releaseUnprinted?: () => Promise<number> } = {},
   ) {}
 
   start(intervalMs = HOUR): void {
@@ -40,6 +44,8 @@ export class Housekeeping {
     undeliverable: number;
     forms: number;
     trustedBrowsers: number;
+    retries: number;
+    released: number;
   }> {
     const now = this.clock.now();
     const repos = this.uow.repos;
@@ -50,6 +56,8 @@ export class Housekeeping {
       undeliverable: await repos.outbox.deleteUndeliverableBefore(now - 7 * DAY),
       forms: await repos.formStates.deleteExpired(now),
       trustedBrowsers: await repos.trustedBrowsers.deleteEndedBefore(now - 7 * DAY),
+      retries: await repos.terminalIdempotency.deleteExpired(now),
+      released: (await this.tasks.releaseUnprinted?.()) ?? 0,
     };
     this.log.info(result, 'housekeeping done');
     return result;

@@ -8,6 +8,7 @@ import * as tenantPublicUrl from './migrations/2026-11-29T0300_tenant_public_url
 import * as formStates from './migrations/2026-11-29T1200_form_states.js';
 import * as secretKeyFingerprint from './migrations/2026-11-29T1400_secret_key_fingerprint.js';
 import * as tenantEnabled from './migrations/2026-11-29T1500_tenant_enabled.js';
+import * as terminalMachines from './migrations/2026-11-30T0300_terminal_machines.js';
 import * as verifiableCredentials from './migrations/2026-11-30T0400_verifiable_credentials.js';
 import * as signingKeyHistory from './migrations/2026-11-30T0600_signing_key_history.js';
 
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T1200_form_states': formStates,
   '2026-11-29T1400_secret_key_fingerprint': secretKeyFingerprint,
   '2026-11-29T1500_tenant_enabled': tenantEnabled,
+  '2026-11-30T0300_terminal_machines': terminalMachines,
   '2026-11-30T0400_verifiable_credentials': verifiableCredentials,
   '2026-11-30T0600_signing_key_history': signingKeyHistory,
 };

@@ -17,6 +17,8 @@ import { CredentialRepository } from '../features/credentials/credential.reposit
 import { SigningKeyRepository } from '../features/certificates/signing-key.repository.js';
 import { DeliveryRepository } from '../features/orders/delivery.repository.js';
 import { OrderRepository } from '../features/orders/order.repository.js';
+import { TerminalIdempotencyRepository } from '../features/orders/terminal-idempotency.repository.js';
+import { TerminalLedgerRepository } from '../features/orders/terminal-ledger.repository.js';
 import { TerminalRepository } from '../features/orders/terminal.repository.js';
 import type { Database } from './schema.js';
 
@@ -36,6 +38,8 @@ export interface Repositories {
   certificates: IssuedCertificateRepository;
   signingKeys: SigningKeyRepository;
   terminals: TerminalRepository;
+  terminalLedger: TerminalLedgerRepository;
+  terminalIdempotency: TerminalIdempotencyRepository;
   deliveries: DeliveryRepository;
   formStates: FormStateRepository;
   credentials: CredentialRepository;
@@ -63,6 +67,8 @@ export function repositories(db: Kysely<Database>, caches: RepositoryCaches): Re
     certificates: new IssuedCertificateRepository(db),
     signingKeys: new SigningKeyRepository(db),
     terminals: new TerminalRepository(db),
+    terminalLedger: new TerminalLedgerRepository(db),
+    terminalIdempotency: new TerminalIdempotencyRepository(db),
     deliveries: new DeliveryRepository(db),
     formStates: new FormStateRepository(db),
     credentials: new CredentialRepository(db),

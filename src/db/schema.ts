@@ -13,13 +13,18 @@ import type { ServerKeyTable } from '../platform/server-key.table.js';
 import type { FormStateTable } from '../platform/form-state.table.js';
 
 import type { StatusListTable, VerifiableCredentialTable } from '../features/credentials/credential.table.js';
-import type { IssuedCertificateTable } from '../features/certificates/issued-certificate.table.js';
+import type {
+  CertificateSerialTable,
+  IssuedCertificateTable,
+} from '../features/certificates/issued-certificate.table.js';
 import type { SigningKeyTable } from '../features/certificates/signing-key.table.js';
 import type {
   DigitalDeliveryTable,
   OrderItemTable,
   OrderTable,
   TenantCounterTable,
+  TerminalIdempotencyTable,
+  TerminalLedgerTable,
   TerminalTable,
 } from '../features/orders/order.table.js';
 
@@ -39,9 +44,12 @@ export interface Database {
   orders: OrderTable;
   order_items: OrderItemTable;
   issued_certificates: IssuedCertificateTable;
+  certificate_serials: CertificateSerialTable;
   tenant_counters: TenantCounterTable;
   signing_keys: SigningKeyTable;
   terminals: TerminalTable;
+  terminal_ledger: TerminalLedgerTable;
+  terminal_idempotency: TerminalIdempotencyTable;
   digital_deliveries: DigitalDeliveryTable;
   server_keys: ServerKeyTable;
   form_states: FormStateTable;

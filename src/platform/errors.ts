@@ -36,6 +36,14 @@ export const errorStatus = {
   reservation_ineligible: 409,
   /** C-11: a character of the document no certificate font can draw; refused before payment. */
   reservation_undrawable: 409,
+  /** The terminal API of #9: machines, retries, voids and releases. */
+  machine_required: 400,
+  method_not_allowed: 405,
+  idempotency_key_reused: 422,
+  idempotency_in_progress: 409,
+  void_refused: 409,
+  reservation_voided: 410,
+  reservation_released: 410,
   /** Operator commands. */
   signer_invalid: 422,
   tenant_slug_invalid: 422,

@@ -118,6 +118,11 @@ const orderMailContexts = [
   'postal_shipped',
   'digital_submitted',
   'digital_delivered',
+  // A paid reservation that will not print (#9): voided at the machine, or released for refund.
+  'convenience_voided',
+  'campus_voided',
+  'convenience_released',
+  'campus_released',
 ];
 const unavailableReasons = Object.keys({
   status: 1,
@@ -167,6 +172,7 @@ const dynamicKeys: string[] = [
   ...unavailableReasons.map((reason) => `orders.unavailable.${reason}`),
   ...['placed', 'cancelled', 'notCancellable'].map((notice) => `orders.detail.notice.${notice}`),
   ...['campus', 'convenience'].map((d) => `orders.detail.howTo.${d}`),
+  ...['voided', 'released'].map((state) => `orders.detail.next.${state}`),
   ...Object.keys(terminalErrorStatus).map((code) => `orders.simulator.errors.${code}`),
   ...certificateTypes.map((type) => `certificates.types.${type}`),
   ...['genuine', 'revoked', 'altered', 'unknown'].flatMap((v) => [

@@ -19,6 +19,9 @@ export function order(tenantId: string, overrides: Partial<Order> = {}): Order {
     reservationNumber: randomDigits(12),
     reservationExpiresAt: PLACED_AT + 7 * 86_400_000,
     terminalId: null,
+    storeId: null,
+    machineId: null,
+    paymentTransactionId: null,
     printFailures: 0,
     shippingAddress: null,
     trackingNumber: null,
@@ -29,6 +32,8 @@ export function order(tenantId: string, overrides: Partial<Order> = {}): Order {
     printedAt: null,
     shippedAt: null,
     cancelledAt: null,
+    voidedAt: null,
+    releasedAt: null,
     items: [{ seq: 1, type: 'enrollment', lang: 'ja', copies: 1, unitFeeYen: 300 }],
     ...overrides,
   };

@@ -163,6 +163,14 @@ export interface TestTerminal {
   authorization: string;
 }
 
+/** The machine a test terminal's calls come from unless a test names another (#9). */
+export interface TestMachine {
+  storeId?: string;
+  machineId?: string;
+  transactionId?: string;
+  idempotencyKey?: string;
+}
+
 let nextTerminal = 1;
 
 /** Registers a terminal with its own secret: a campus printer of a tenant, or a store gateway (tenantId null). */
@@ -190,15 +198,20 @@ export async function registerTerminal(
 export function terminalCall(
   h: Harness,
   terminal: TestTerminal | { authorization?: string },
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'HEAD',
   path: string,
   body?: unknown,
+  machine: TestMachine = {},
 ): Promise<LightMyRequestResponse> {
   return h.app.server.inject({
     method,
     url: `/api/v1/terminal${path}`,
     headers: {
       ...(terminal.authorization !== undefined && { authorization: terminal.authorization }),
+      'x-store-id': machine.storeId ?? 'store-0001',
+      'x-machine-id': machine.machineId ?? 'machine-1',
+      'x-transaction-id': machine.transactionId ?? randomToken(9),
+      ...(machine.idempotencyKey !== undefined && { 'idempotency-key': machine.idempotencyKey }),
       ...(body !== undefined && { 'content-type': 'application/json' }),
     },
     ...(body !== undefined && { payload: JSON.stringify(body) }),

@@ -42,7 +42,7 @@ export type Step =
       reservation: ApiReservation;
       documents: ApiDocument[];
     }
-  | { step: 'done'; reservation: ApiReservation; outcome: 'printed' | 'failed' };
+  | { step: 'done'; reservation: ApiReservation; outcome: 'printed' | 'failed' | 'voided' };
 
 export function SimulatorPage({
   terminals,
@@ -175,6 +175,12 @@ export function SimulatorPage({
             <Message kind={state.outcome === 'printed' ? 'success' : 'warning'}>
               <p>{t(`orders.simulator.${state.outcome}`)}</p>
             </Message>
+            {state.outcome === 'failed' && (
+              <Form action="/simulator/void">
+                {keep}
+                <Button variant="secondary">{t('orders.simulator.void')}</Button>
+              </Form>
+            )}
             <p>
               <LinkButton href={`/simulator?terminal=${terminal.id}`}>{t('orders.simulator.again')}</LinkButton>
             </p>

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { UnitOfWork } from '../../db/unit-of-work.js';
 import type { TerminalService } from '../../features/orders/terminal.service.js';
 import type { SecretHasher } from '../../platform/crypto.js';
+import { randomToken } from '../../platform/crypto.js';
 import { canonicalReservationNumber } from '../../platform/format.js';
 import { sendPage } from '../../platform/views/render.js';
 import { formField, queryField } from '../../platform/http/form.js';
@@ -38,6 +39,10 @@ export async function simulatorRoutes(
       url: `/api/v1/terminal${path}`,
       headers: {
         authorization: `Bearer ${terminal.id}.${simulatorSecret(secrets, terminal.id)}`,
+        // The simulator is one machine in one store; each call is its own transaction (#9).
+        'x-store-id': 'simulator',
+        'x-machine-id': terminal.id,
+        'x-transaction-id': randomToken(12),
         ...(body ? { 'content-type': 'application/json' } : {}),
       },
       ...(body ? { payload: JSON.stringify(body) } : {}),
@@ -137,7 +142,7 @@ export async function simulatorRoutes(
       .send(pdf.raw);
   });
 
-  for (const outcome of ['printed', 'failure'] as const) {
+  for (const outcome of ['printed', 'failure', 'void'] as const) {
     app.post(`/${outcome}`, async (request, reply) => {
       const { terminal } = await chosen(formField(request.body, 'terminal', 80));
       const number = formField(request.body, 'number', 20);
@@ -146,7 +151,7 @@ export async function simulatorRoutes(
       return render(request, reply, terminal, {
         step: 'done',
         reservation: result.json as unknown as ApiReservation,
-        outcome: outcome === 'printed' ? 'printed' : 'failed',
+        outcome: outcome === 'printed' ? 'printed' : outcome === 'void' ? 'voided' : 'failed',
       });
     });
   }

@@ -1,5 +1,6 @@
 import type { UnitOfWork } from '../../db/unit-of-work.js';
 import type { SecretHasher } from '../../platform/crypto.js';
+import { SIMULATOR_TERMINAL_PREFIX } from '../../features/orders/terminal.model.js';
 import type { TerminalService } from '../../features/orders/terminal.service.js';
 import type { Tenant } from '../../features/tenants/tenant.model.js';
 
@@ -11,7 +12,7 @@ export interface SimulatorTerminal {
 
 /** The simulator's own terminals: a store gateway and one campus printer per university. */
 export function simulatorTerminalId(tenant?: Tenant): string {
-  return tenant ? `sim-campus-${tenant.slug}` : 'sim-store';
+  return tenant ? `${SIMULATOR_TERMINAL_PREFIX}campus-${tenant.slug}` : `${SIMULATOR_TERMINAL_PREFIX}store`;
 }
 
 /** Derived from SECRET_KEY, so nothing secret is stored for them. */

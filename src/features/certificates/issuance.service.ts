@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Infrastructure } from '../../infrastructure.js';
+import { type Actor, operatorActor } from '../../platform/actor.js';
 import { todayInJapan } from '../../platform/clock.js';
 import { serialTag, verificationCode } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';
@@ -17,6 +18,11 @@ import { describeCharacter } from './pdf/data-checks.js';
 import type { KeySigner } from './signing/key-signer.js';
 import { assertSignerWorks } from './signing/signer-check.js';
 import type { SigningKeyService } from './signing/signing-key.service.js';
+
+/** Issuance writes on behalf of whoever asked for the documents; it audits nothing itself. */
+function issuanceActor(tenantId: string): Actor {
+  return { ...operatorActor(tenantId), userAgent: 'shomei-issuance' };
+}
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -211,10 +217,25 @@ export class IssuanceService implements Issuer {
    * new without that knowledge (a repeat needs the same sequence and 1 in 2^20 luck); the
    * verification page does not trust a serial alone either (verification.service.ts).
    */
-  private async nextSerial(tenant: Tenant, issueDate: string): Promise<string> {
+  private async serialFor(tenant: Tenant, order: IssueRequest, item: IssueLine, issueDate: string): Promise<string> {
+    const certificates = this.deps.uow.repos.certificates;
+    const taken = await certificates.serialFor(tenant.id, order.id, item.seq);
+    if (taken) return taken;
     const year = issueDate.slice(0, 4);
-    const sequence = await this.deps.uow.repos.orders.nextCounter(tenant.id, `serial-${year}`);
-    return `${tenant.slug.toUpperCase()}-${year}-${String(sequence).padStart(6, '0')}-${serialTag()}`;
+    // The counter moves in the transaction that records the line's serial: an issuer that loses
+    // the race rolls its step of the counter back with it, so racing fetches leave no gap (#9).
+    try {
+      return await this.deps.uow.run(issuanceActor(tenant.id), async (tx) => {
+        const sequence = await tx.orders.nextCounter(tenant.id, `serial-${year}`);
+        const serial = `${tenant.slug.toUpperCase()}-${year}-${String(sequence).padStart(6, '0')}-${serialTag()}`;
+        await tx.certificates.takeSerial(tenant.id, order.id, item.seq, serial, tx.now);
+        return serial;
+      });
+    } catch (error) {
+      const winner = await certificates.serialFor(tenant.id, order.id, item.seq);
+      if (!winner) throw error;
+      return winner;
+    }
   }
 
   private async render(
@@ -227,7 +248,7 @@ export class IssuanceService implements Issuer {
     const repos = this.deps.uow.repos;
     const now = this.deps.clock.now();
     const issueDate = todayInJapan(now);
-    const serial = await this.nextSerial(tenant, issueDate);
+    const serial = await this.serialFor(tenant, order, item, issueDate);
     const code = verificationCode();
     const type = item.type as CertificateType;
     const courses = type === 'transcript' ? await repos.records.listCourses(tenant.id, record.studentNumber) : [];

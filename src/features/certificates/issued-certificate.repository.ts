@@ -99,4 +99,24 @@ export class IssuedCertificateRepository {
       .executeTakeFirst();
     return result.numUpdatedRows === 1n;
   }
+
+  /** The serial already taken for an order line, if any. */
+  async serialFor(tenantId: string, orderId: string, itemSeq: number): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('certificate_serials')
+      .select('serial')
+      .where('tenant_id', '=', tenantId)
+      .where('order_id', '=', orderId)
+      .where('item_seq', '=', itemSeq)
+      .executeTakeFirst();
+    return row?.serial;
+  }
+
+  /** Takes a serial for an order line; fails on the primary key when another issuer took one first. */
+  async takeSerial(tenantId: string, orderId: string, itemSeq: number, serial: string, now: number): Promise<void> {
+    await this.db
+      .insertInto('certificate_serials')
+      .values({ tenant_id: tenantId, order_id: orderId, item_seq: itemSeq, serial, created_at: now })
+      .execute();
+  }
 }

@@ -17,3 +17,12 @@ export interface IssuedCertificateTable {
   revoked_at: EpochMs | null;
   revoked_reason: string | null;
 }
+
+/** The serial an order line's certificate gets, taken once with the counter (#9: no gaps when issuers race). */
+export interface CertificateSerialTable {
+  tenant_id: string;
+  order_id: string;
+  item_seq: number;
+  serial: string;
+  created_at: EpochMs;
+}

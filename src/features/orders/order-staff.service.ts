@@ -1,11 +1,14 @@
 import type { Infrastructure } from '../../infrastructure.js';
-import type { Actor } from '../../platform/actor.js';
+import { type Actor, operatorActor } from '../../platform/actor.js';
 import type { Tenant } from '../tenants/tenant.model.js';
 import type { DeliveryService } from './delivery.service.js';
 import { mailOrderStatus } from './order-status.mail.js';
 import type { Order } from './order.model.js';
 import type { OrderChanges } from './order.repository.js';
 import { type OrderEvent, type OrderState, canTake, orderTransition } from './order.state.js';
+import { endPaidReservation } from './paid-reservation.js';
+
+const DAY = 86_400_000;
 
 export type StaffMove = Extract<OrderEvent, 'paid' | 'printed' | 'shipped'>;
 
@@ -14,7 +17,11 @@ export type StaffMove = Extract<OrderEvent, 'paid' | 'printed' | 'shipped'>;
  * tracking number. The student is mailed at each step; a digital order is delivered when paid.
  */
 export class OrderStaffService {
-  constructor(private readonly deps: Pick<Infrastructure, 'uow' | 'mailer'> & { deliveries: DeliveryService }) {}
+  constructor(
+    private readonly deps: Pick<Infrastructure, 'uow' | 'mailer' | 'clock' | 'config'> & {
+      deliveries: DeliveryService;
+    },
+  ) {}
 
   async advance(
     tenant: Tenant,
@@ -48,5 +55,39 @@ export class OrderStaffService {
       return updated;
     });
     return moved ? { status: 'moved', order: moved } : { status: 'invalid' };
+  }
+
+  /**
+   * A terminal reservation that was paid and cannot be printed is released (#9, C-11): it will
+   * never print, its certificates are revoked, and the student is mailed to ask the registrar
+   * for the refund. Invalid unless it is a campus or convenience order still paid.
+   */
+  async release(
+    tenant: Tenant,
+    orderId: string,
+    actor: Actor,
+  ): Promise<{ status: 'released'; order: Order } | { status: 'invalid' }> {
+    const { uow, mailer } = this.deps;
+    const order = await uow.repos.orders.find(tenant.id, orderId);
+    if (!order || order.state !== 'paid' || !canTake(order.destination, 'paid', 'release'))
+      return { status: 'invalid' };
+    const released = await uow.run(actor, (tx) => endPaidReservation(tx, mailer, order, 'release'));
+    return released ? { status: 'released', order: released } : { status: 'invalid' };
+  }
+
+  /**
+   * Housekeeping's part (#9): reservations paid more than RELEASE_UNPRINTED_AFTER_DAYS ago and
+   * still not printed are released, so no paid order waits for ever. Returns how many.
+   */
+  async releaseUnprinted(): Promise<number> {
+    const { uow, clock, config } = this.deps;
+    const cutoff = clock.now() - config.releaseUnprintedAfterDays * DAY;
+    let released = 0;
+    for (const { tenantId, id } of await uow.repos.orders.listPaidUnprintedBefore(cutoff)) {
+      const tenant = await uow.repos.tenants.findById(tenantId);
+      const actor = { ...operatorActor(tenantId), userAgent: 'shomei-housekeeping' };
+      if (tenant && (await this.release(tenant, id, actor)).status === 'released') released += 1;
+    }
+    return released;
   }
 }

@@ -38,6 +38,10 @@ export interface Order {
   reservationNumber: string | null;
   reservationExpiresAt: number | null;
   terminalId: string | null;
+  /** The machine of the terminal's network the payment was taken at, and its transaction id (#9). */
+  storeId: string | null;
+  machineId: string | null;
+  paymentTransactionId: string | null;
   printFailures: number;
   shippingAddress: ShippingAddress | null;
   trackingNumber: string | null;
@@ -48,6 +52,10 @@ export interface Order {
   printedAt: number | null;
   shippedAt: number | null;
   cancelledAt: number | null;
+  /** The terminal cancelled the payment after the print failed (#9). */
+  voidedAt: number | null;
+  /** Paid but never printed: released by staff or at the deadline, refunded at the registrar (#9). */
+  releasedAt: number | null;
   items: OrderItem[];
 }
 

@@ -19,6 +19,9 @@ function toOrder(row: Selectable<OrderTable>, items: Selectable<OrderItemTable>[
     reservationNumber: row.reservation_number,
     reservationExpiresAt: row.reservation_expires_at,
     terminalId: row.terminal_id,
+    storeId: row.store_id,
+    machineId: row.machine_id,
+    paymentTransactionId: row.payment_transaction_id,
     printFailures: row.print_failures,
     shippingAddress: row.shipping_address ? JSON.parse(row.shipping_address) : null,
     trackingNumber: row.tracking_number,
@@ -29,6 +32,8 @@ function toOrder(row: Selectable<OrderTable>, items: Selectable<OrderItemTable>[
     printedAt: row.printed_at,
     shippedAt: row.shipped_at,
     cancelledAt: row.cancelled_at,
+    voidedAt: row.voided_at,
+    releasedAt: row.released_at,
     items: items
       .filter((item) => item.order_id === row.id)
       .sort((a, b) => a.seq - b.seq)
@@ -42,7 +47,6 @@ function toOrder(row: Selectable<OrderTable>, items: Selectable<OrderItemTable>[
   };
 }
 
-/** Columns a state change may set besides the state itself. */
 /** What a state change may stamp on the order besides its state. */
 export interface OrderChanges {
   terminalId?: string | null;
@@ -52,6 +56,11 @@ export interface OrderChanges {
   cancelledAt?: number;
   trackingNumber?: string;
   printFailures?: number;
+  storeId?: string;
+  machineId?: string;
+  paymentTransactionId?: string;
+  voidedAt?: number;
+  releasedAt?: number;
 }
 
 function changeColumns(changes: OrderChanges) {
@@ -63,6 +72,11 @@ function changeColumns(changes: OrderChanges) {
     ...(changes.cancelledAt !== undefined && { cancelled_at: changes.cancelledAt }),
     ...(changes.trackingNumber !== undefined && { tracking_number: changes.trackingNumber }),
     ...(changes.printFailures !== undefined && { print_failures: changes.printFailures }),
+    ...(changes.storeId !== undefined && { store_id: changes.storeId }),
+    ...(changes.machineId !== undefined && { machine_id: changes.machineId }),
+    ...(changes.paymentTransactionId !== undefined && { payment_transaction_id: changes.paymentTransactionId }),
+    ...(changes.voidedAt !== undefined && { voided_at: changes.voidedAt }),
+    ...(changes.releasedAt !== undefined && { released_at: changes.releasedAt }),
   };
 }
 
@@ -100,6 +114,9 @@ export class OrderRepository {
         reservation_number: order.reservationNumber,
         reservation_expires_at: order.reservationExpiresAt,
         terminal_id: null,
+        store_id: null,
+        machine_id: null,
+        payment_transaction_id: null,
         print_failures: 0,
         shipping_address: order.shippingAddress ? JSON.stringify(order.shippingAddress) : null,
         tracking_number: null,
@@ -110,6 +127,8 @@ export class OrderRepository {
         printed_at: null,
         shipped_at: null,
         cancelled_at: null,
+        voided_at: null,
+        released_at: null,
       })
       .execute();
     await this.db
@@ -232,6 +251,23 @@ export class OrderRepository {
     }
     const result = await query.executeTakeFirst();
     return result.numUpdatedRows === 1n;
+  }
+
+  /**
+   * Terminal reservations paid before `cutoff` and still not printed, across every university:
+   * what housekeeping releases for refund (#9). Only their keys: each is then ended on its own.
+   */
+  async listPaidUnprintedBefore(cutoff: number, limit = 100): Promise<Array<{ tenantId: string; id: string }>> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .select(['tenant_id', 'id'])
+      .where('state', '=', 'paid')
+      .where('destination', 'in', ['campus', 'convenience'])
+      .where('paid_at', '<=', cutoff)
+      .orderBy('paid_at')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ tenantId: row.tenant_id, id: row.id }));
   }
 
   async countPrintFailure(tenantId: string, id: string, terminalId: string, now: number): Promise<boolean> {

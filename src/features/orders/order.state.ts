@@ -4,7 +4,9 @@
  * terminals, a double confirm, or a cancel racing a print cannot both win.
  *
  *   campus / convenience   reserved ──pay──▶ paid ──printed──▶ printed
- *                             │               └─print_failed─▶ paid (retry)
+ *                             │               ├─print_failed─▶ paid (retry)
+ *                             │               ├─void──▶ voided     (the terminal refunds on the spot, #9)
+ *                             │               └─release──▶ released (staff or the deadline; refunded at the registrar, #9)
  *                             └─cancel──▶ cancelled      (past the expiry a reservation is dead)
  *   postal                 submitted ──paid──▶ paid ──printed──▶ printed ──shipped──▶ shipped
  *                             └─cancel──▶ cancelled      (paid orders are not refunded: no cancel once paid)
@@ -24,16 +26,19 @@ export const orderStates = [
   'delivered',
   'retrieved',
   'cancelled',
+  'voided',
+  'released',
 ] as const;
 export type OrderState = (typeof orderStates)[number];
 
-export type OrderEvent = 'pay' | 'paid' | 'printed' | 'print_failed' | 'shipped' | 'retrieved' | 'cancel';
+export type OrderEvent =
+  'pay' | 'paid' | 'printed' | 'print_failed' | 'shipped' | 'retrieved' | 'cancel' | 'void' | 'release';
 
 type Table = Partial<Record<OrderState, Partial<Record<OrderEvent, OrderState>>>>;
 
 const terminalOrders: Table = {
   reserved: { pay: 'paid', cancel: 'cancelled' },
-  paid: { printed: 'printed', print_failed: 'paid' },
+  paid: { printed: 'printed', print_failed: 'paid', void: 'voided', release: 'released' },
 };
 
 const transitions: Record<Destination, Table> = {

@@ -15,6 +15,12 @@ export interface OrderTable {
   /** The terminal that took payment: only it may fetch the documents. */
   terminal_id: string | null;
   print_failures: number;
+  /** The machine of the terminal's network that took payment, and the network's transaction id (#9). */
+  store_id: string | null;
+  machine_id: string | null;
+  payment_transaction_id: string | null;
+  voided_at: EpochMs | null;
+  released_at: EpochMs | null;
   /** JSON of ShippingAddress. */
   shipping_address: string | null;
   tracking_number: string | null;
@@ -63,4 +69,29 @@ export interface TenantCounterTable {
   tenant_id: string;
   name: string;
   value: number;
+}
+
+/** Every payment and void a terminal reported, as the daily settlement adds them up (#9). */
+export interface TerminalLedgerTable {
+  id: string;
+  tenant_id: string;
+  order_id: string;
+  terminal_id: string;
+  store_id: string;
+  machine_id: string;
+  transaction_id: string;
+  kind: string;
+  amount_yen: number;
+  at: EpochMs;
+}
+
+/** A terminal's answer to a request with an Idempotency-Key; `status_code` null while it runs. */
+export interface TerminalIdempotencyTable {
+  terminal_id: string;
+  key: string;
+  fingerprint: string;
+  status_code: number | null;
+  body: string | null;
+  created_at: EpochMs;
+  expires_at: EpochMs;
 }

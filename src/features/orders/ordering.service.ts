@@ -144,6 +144,9 @@ export class OrderingService {
         reservationNumber: reserves ? await this.newReservationNumber(tx) : null,
         reservationExpiresAt: reserves ? tx.now + tenant.policy.reservationDays * 86_400_000 : null,
         terminalId: null,
+        storeId: null,
+        machineId: null,
+        paymentTransactionId: null,
         printFailures: 0,
         shippingAddress: destination === 'postal' ? (flow.context.address ?? null) : null,
         trackingNumber: null,
@@ -154,6 +157,8 @@ export class OrderingService {
         printedAt: null,
         shippedAt: null,
         cancelledAt: null,
+        voidedAt: null,
+        releasedAt: null,
         items: priced.lines.map((line, index): OrderItem => ({
           seq: index + 1,
           type: line.type,

@@ -15,6 +15,13 @@ export interface Terminal {
 const HASH_PREFIX = 'sha256:';
 
 /**
+ * The terminal simulator's own terminals carry this prefix (`shomei terminal create` makes
+ * `campus-…` and `store-…`): ordinary records, refused whenever the simulator is off, so a
+ * database that once ran with it keeps no working gateway in production (#9).
+ */
+export const SIMULATOR_TERMINAL_PREFIX = 'sim-';
+
+/**
  * How a terminal's secret is stored: a plain SHA-256, keyed by nothing. The secret is ≥ 96
  * random bits (`shomei terminal create` makes 256), so no dictionary reaches it, and rotating
  * SECRET_KEY leaves every terminal working (#13). Hashes from before carry no prefix: they are

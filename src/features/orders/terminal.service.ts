@@ -1,13 +1,16 @@
 import type { Infrastructure } from '../../infrastructure.js';
 import { operatorActor } from '../../platform/actor.js';
-import { randomToken } from '../../platform/crypto.js';
+import type { Actor } from '../../platform/actor.js';
+import { newId, randomToken } from '../../platform/crypto.js';
 import { AppError, type ErrorCode, errorStatus } from '../../platform/errors.js';
 import { canonicalReservationNumber } from '../../platform/format.js';
 import type { Issuer } from '../certificates/issuance.service.js';
 import type { IssuedCertificate } from '../certificates/issued-certificate.model.js';
 import type { Order } from './order.model.js';
 import { orderTransition } from './order.state.js';
+import { endPaidReservation } from './paid-reservation.js';
 import {
+  SIMULATOR_TERMINAL_PREFIX,
   type Terminal,
   type TerminalKind,
   isKeylessTerminalHash,
@@ -23,9 +26,16 @@ export const terminalErrorCodes = [
   'reservation_cancelled',
   'reservation_printed',
   'reservation_in_use',
+  'reservation_voided',
+  'reservation_released',
   'not_paid',
+  'void_refused',
   'amount_mismatch',
   'bad_request',
+  'machine_required',
+  'method_not_allowed',
+  'idempotency_key_reused',
+  'idempotency_in_progress',
   'signer_unavailable',
   'reservation_ineligible',
   'reservation_undrawable',
@@ -39,12 +49,47 @@ export const terminalErrorStatus = Object.fromEntries(
 export const RESERVATION_PATTERN = /^\d{12}$/;
 
 /**
+ * The machine of a terminal's network a call comes from, and the network's own transaction id
+ * (#9): one store gateway credential serves many machines, and only the one that took the
+ * payment may print it.
+ */
+export interface Machine {
+  storeId: string;
+  machineId: string;
+  transactionId: string;
+}
+
+function terminalActor(tenantId: string, terminal: Terminal, machine: Machine): Actor {
+  return {
+    tenantId,
+    kind: 'terminal',
+    accountId: null,
+    ip: null,
+    userAgent: `${terminal.id} store=${machine.storeId} machine=${machine.machineId} tx=${machine.transactionId}`,
+    lang: 'ja',
+    binding: '',
+  };
+}
+
+/** Paid at this terminal and, when the payment named one, at this machine of it (older payments named none). */
+function boundTo(order: Order, terminal: Terminal, machine: Machine): boolean {
+  return (
+    order.terminalId === terminal.id &&
+    (order.machineId === null || (order.storeId === machine.storeId && order.machineId === machine.machineId))
+  );
+}
+
+/**
  * What a print terminal may do with a reservation (C-5): look it up, take payment, fetch the
  * PDFs, say they printed or failed. Payment binds the reservation to one terminal with one
  * conditional update, so two terminals racing for it cannot both print.
  */
 export class TerminalService {
-  constructor(private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'secrets'> & { issuer: Issuer }) {}
+  constructor(
+    private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'secrets' | 'mailer' | 'config'> & {
+      issuer: Issuer;
+    },
+  ) {}
 
   static secretPurpose = 'terminal-secret';
 
@@ -107,6 +152,8 @@ export class TerminalService {
   async authenticate(header: string | undefined): Promise<Terminal> {
     const match = /^Bearer ([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{16,128})$/.exec(header ?? '');
     if (!match?.[1] || !match[2]) throw new AppError('unauthorized');
+    if (match[1].startsWith(SIMULATOR_TERMINAL_PREFIX) && !this.deps.config.terminalSimulator)
+      throw new AppError('unauthorized');
     const secret = match[2];
     const terminals = this.deps.uow.repos.terminals;
     const terminal = await terminals.findActive(match[1]);
@@ -123,7 +170,7 @@ export class TerminalService {
   }
 
   /** A reservation this terminal may see: its own university's campus orders, or any store order for a gateway. */
-  async lookup(terminal: Terminal, typedNumber: string): Promise<Order> {
+  async lookup(terminal: Terminal, machine: Machine, typedNumber: string): Promise<Order> {
     const reservationNumber = canonicalReservationNumber(typedNumber);
     if (!RESERVATION_PATTERN.test(reservationNumber)) throw new AppError('reservation_not_found');
     const order = await this.deps.uow.repos.orders.findByReservationNumber(reservationNumber);
@@ -135,45 +182,73 @@ export class TerminalService {
     if (!order || !visible) throw new AppError('reservation_not_found');
     if (order.state === 'cancelled') throw new AppError('reservation_cancelled');
     if (order.state === 'printed') throw new AppError('reservation_printed');
-    if (order.state === 'paid' && order.terminalId !== terminal.id) throw new AppError('reservation_in_use');
+    if (order.state === 'voided') throw new AppError('reservation_voided');
+    if (order.state === 'released') throw new AppError('reservation_released');
+    if (order.state === 'paid' && !boundTo(order, terminal, machine)) throw new AppError('reservation_in_use');
     if (order.state === 'reserved' && (order.reservationExpiresAt ?? 0) <= this.deps.clock.now())
       throw new AppError('reservation_expired');
     if (order.state === 'reserved') await this.deps.issuer.assertIssuable(order, 'lookup');
     return order;
   }
 
-  async pay(terminal: Terminal, reservationNumber: string, amountYen: number): Promise<Order> {
-    const order = await this.lookup(terminal, reservationNumber);
+  async pay(terminal: Terminal, machine: Machine, reservationNumber: string, amountYen: number): Promise<Order> {
+    const order = await this.lookup(terminal, machine, reservationNumber);
     if (order.state === 'paid') return order;
     if (amountYen !== order.feeYen + order.postageYen) throw new AppError('amount_mismatch');
     await this.deps.issuer.assertCanIssue(order.tenantId);
-    const now = this.deps.clock.now();
-    const paid = await this.deps.uow.repos.orders.advance(
-      order.tenantId,
-      order.id,
-      'reserved',
-      orderTransition(order.destination, 'reserved', 'pay'),
-      now,
-      { terminalId: terminal.id, paidAt: now },
-      { unexpiredAt: now },
-    );
-    // Lost the race: the winner's state decides (this terminal's own double payment is fine).
-    const current = await this.lookup(terminal, reservationNumber);
-    if (!paid && current.state !== 'paid') throw new AppError('reservation_in_use');
+    await this.deps.uow.run(terminalActor(order.tenantId, terminal, machine), async (tx) => {
+      const paid = await tx.orders.advance(
+        order.tenantId,
+        order.id,
+        'reserved',
+        orderTransition(order.destination, 'reserved', 'pay'),
+        tx.now,
+        {
+          terminalId: terminal.id,
+          storeId: machine.storeId,
+          machineId: machine.machineId,
+          paymentTransactionId: machine.transactionId,
+          paidAt: tx.now,
+        },
+        { unexpiredAt: tx.now },
+      );
+      if (!paid) return;
+      await tx.terminalLedger.insert({
+        id: newId(),
+        tenantId: order.tenantId,
+        orderId: order.id,
+        terminalId: terminal.id,
+        storeId: machine.storeId,
+        machineId: machine.machineId,
+        transactionId: machine.transactionId,
+        kind: 'payment',
+        amountYen,
+        at: tx.now,
+      });
+      await tx.audit('order.paid', {
+        accountId: order.accountId,
+        subject: order.id,
+        detail: { terminal: terminal.id },
+      });
+    });
+    // Lost the race: the winner's state decides (this machine's own double payment is fine).
+    const current = await this.lookup(terminal, machine, reservationNumber);
+    if (current.state !== 'paid') throw new AppError('reservation_in_use');
     return current;
   }
 
   async documents(
     terminal: Terminal,
+    machine: Machine,
     reservationNumber: string,
   ): Promise<{ order: Order; certificates: IssuedCertificate[] }> {
-    const order = await this.lookup(terminal, reservationNumber);
+    const order = await this.lookup(terminal, machine, reservationNumber);
     if (order.state !== 'paid') throw new AppError('not_paid');
     return { order, certificates: await this.deps.issuer.ensureIssued(order) };
   }
 
-  async printed(terminal: Terminal, reservationNumber: string): Promise<Order> {
-    const order = await this.lookup(terminal, reservationNumber);
+  async printed(terminal: Terminal, machine: Machine, reservationNumber: string): Promise<Order> {
+    const order = await this.lookup(terminal, machine, reservationNumber);
     if (order.state !== 'paid') throw new AppError('not_paid');
     const now = this.deps.clock.now();
     const done = await this.deps.uow.repos.orders.advance(
@@ -190,10 +265,40 @@ export class TerminalService {
   }
 
   /** The print failed: the reservation stays paid to this terminal, which may fetch and print again. */
-  async failed(terminal: Terminal, reservationNumber: string): Promise<Order> {
-    const order = await this.lookup(terminal, reservationNumber);
+  async failed(terminal: Terminal, machine: Machine, reservationNumber: string): Promise<Order> {
+    const order = await this.lookup(terminal, machine, reservationNumber);
     if (order.state !== 'paid') throw new AppError('not_paid');
     await this.deps.uow.repos.orders.countPrintFailure(order.tenantId, order.id, terminal.id, this.deps.clock.now());
     return (await this.deps.uow.repos.orders.find(order.tenantId, order.id)) ?? order;
+  }
+
+  /**
+   * The print failed and will not succeed here: the machine that took the payment refunds it on
+   * the spot and voids it (#9). Only after a failure was reported, so a void is never the way
+   * round a printout the student already holds.
+   */
+  async void(terminal: Terminal, machine: Machine, reservationNumber: string): Promise<Order> {
+    const order = await this.lookup(terminal, machine, reservationNumber);
+    if (order.state !== 'paid') throw new AppError('not_paid');
+    if (order.printFailures === 0) throw new AppError('void_refused');
+    const voided = await this.deps.uow.run(terminalActor(order.tenantId, terminal, machine), async (tx) => {
+      const ended = await endPaidReservation(tx, this.deps.mailer, order, 'void', { terminalId: terminal.id });
+      if (ended)
+        await tx.terminalLedger.insert({
+          id: newId(),
+          tenantId: order.tenantId,
+          orderId: order.id,
+          terminalId: terminal.id,
+          storeId: machine.storeId,
+          machineId: machine.machineId,
+          transactionId: machine.transactionId,
+          kind: 'void',
+          amountYen: order.feeYen + order.postageYen,
+          at: tx.now,
+        });
+      return ended;
+    });
+    // Printed (or released) meanwhile: the lookup says which.
+    return voided ?? this.lookup(terminal, machine, reservationNumber);
   }
 }

@@ -46,6 +46,12 @@ export function OrderDetailPage({
           <p>{t(`orders.detail.howTo.${order.destination}`)}</p>
         </section>
       )}
+      {(order.state === 'voided' || order.state === 'released') && (
+        <section class="message message--info" aria-labelledby="next-title">
+          <h2 id="next-title">{t(`orders.states.${order.state}`)}</h2>
+          <p>{t(`orders.detail.next.${order.state}`)}</p>
+        </section>
+      )}
       {order.state === 'submitted' && (
         <section class="message message--info" aria-labelledby="payment-title">
           <h2 id="payment-title">{t('orders.review.paymentHeading')}</h2>
