@@ -117,7 +117,7 @@ describe.skipIf(!fs.existsSync(ipamjMinchoFile) && process.env.CI !== 'true')(
       const documents = await terminalCall(h, campus, 'GET', `/reservations/${number}/documents`);
       expect(documents.statusCode).toBe(200);
       const [document] = (documents.json() as { documents: Array<{ url: string }> }).documents;
-      const pdf = await h.app.server.inject({ url: document!.url, headers: { authorization: campus.authorization } });
+      const pdf = await terminalCall(h, campus, 'GET', document!.url.replace('/api/v1/terminal', ''));
       expect(pdf.statusCode).toBe(200);
       expect(pdfText(pdf.rawPayload)).toContain('𠮷田 髙﨑');
     });

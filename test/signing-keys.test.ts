@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { order } from './factories/order.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { certificateCommands } from '../src/cli/certificate.commands.js';
 import type { CliContext } from '../src/cli/command.js';
@@ -9,14 +10,7 @@ import { seedDemoCatalogue } from '../src/dev/demo/demo-catalogue.js';
 import { operatorActor } from '../src/platform/actor.js';
 import { checkAtStart } from '../src/runtime.js';
 import { type Harness, TestBrowser, startHarness, textOf } from './helpers/harness.js';
-import {
-  issuancePolicy,
-  orderingStudent,
-  placeOrder,
-  registerTerminal,
-  reservationNumberIn,
-  terminalCall,
-} from './helpers/orders.js';
+import { issuancePolicy, orderingStudent, registerTerminal, terminalCall } from './helpers/orders.js';
 import { makeKeyFixture } from './helpers/signing-keys.js';
 
 const quiet = pino({ enabled: false });
@@ -130,8 +124,23 @@ describe('#9 §3 in production a university without its own key is reported, nev
   it('#9 a terminal is refused before payment (503 signer_unavailable, its contract) and the reservation stays unpaid', async () => {
     await h.uow.run(operatorActor(h.tenant.id), async (repos) => seedDemoCatalogue(repos, h.tenant.id));
     const student = await orderingStudent(h, 'en');
-    const { page } = await placeOrder(student, 'campus', { 'copies-enrollment-ja': '1' });
-    const number = reservationNumberIn(page.body);
+    // The order form itself refuses first (C-11: the signer is checked when the order is placed).
+    const form = await student.browser.post(
+      '/tu/orders/new?destination=campus',
+      { 'copies-enrollment-ja': '1' },
+      { follow: true },
+    );
+    expect(form.status).toBe(503);
+    expect(form.body).toContain('Nothing has been charged');
+    // A reservation placed before the key was found missing is refused at the terminal, before money.
+    const placed = order(h.tenant.id, {
+      studentNumber: student.record.studentNumber,
+      createdAt: h.clock.now(),
+      updatedAt: h.clock.now(),
+      reservationExpiresAt: h.clock.now() + 7 * 86_400_000,
+    });
+    await h.uow.repos.orders.insert(placed);
+    const number = placed.reservationNumber!;
     const terminal = await registerTerminal(h, 'campus', h.tenant.id);
     const refused = await terminalCall(h, terminal, 'POST', `/reservations/${number}/payment`, { amountYen: 300 });
     expect(refused.statusCode).toBe(503);

@@ -84,18 +84,14 @@ export class CredentialService implements CredentialIssuer {
       try {
         await repo.insert(tenant.id, { serial: data.serial, statusList, statusIndex, jwt, issuedAt });
       } catch (error) {
+        // Issuers racing for one order line share its serial (certificate_serials): the first
+        // credential stored is the line's, whichever of their PDFs is kept.
+        const stored = await repo.findBySerial(tenant.id, data.serial);
+        if (stored) return attachment(data, stored.jwt);
         if (attempt >= 2 || !(await repo.isTaken(tenant.id, statusList, statusIndex))) throw error;
         continue;
       }
-      return {
-        fileName: `${data.serial}.vc.jwt`,
-        mediaType: VC_MEDIA_TYPE,
-        content: jwt,
-        description:
-          data.lang === 'ja'
-            ? 'この証明書と同じ内容の検証可能な資格情報（W3C Verifiable Credential）'
-            : 'The same statement as a W3C Verifiable Credential',
-      };
+      return attachment(data, jwt);
     }
   }
 
@@ -255,4 +251,17 @@ function unwrap(submitted: string): string | undefined {
     // Not JSON: no credential to check.
   }
   return undefined;
+}
+
+/** The credential as the PDF carries it (an associated file). */
+function attachment(data: CertificateData, jwt: string): AttachedCredential {
+  return {
+    fileName: `${data.serial}.vc.jwt`,
+    mediaType: VC_MEDIA_TYPE,
+    content: jwt,
+    description:
+      data.lang === 'ja'
+        ? 'この証明書と同じ内容の検証可能な資格情報（W3C Verifiable Credential）'
+        : 'The same statement as a W3C Verifiable Credential',
+  };
 }

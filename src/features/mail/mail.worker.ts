@@ -57,12 +57,6 @@ interface Lane {
   urgentOnly: boolean;
   running: Promise<number> | undefined;
   again: boolean;
-  /**
-   * A mail this lane claimed and has not handed to SMTP, kept when the pass failed (the database
-   * went away between the claim and the send): the lane tries it first on its next pass, as the
-   * lease's holder, instead of leaving it to wait out the lease.
-   */
-  held: ClaimedMail | undefined;
 }
 
 /** Waits between tries to record a mail already handed to SMTP (about 30 s in all, within the lease). */
@@ -78,6 +72,12 @@ export class MailWorker {
   private readonly transport: Transporter | undefined;
   private readonly lanes: Lane[];
   private readonly leaseMs: number;
+  /**
+   * Mails this worker claimed and had not handed to SMTP when their pass failed (the database went
+   * away between the claim and the send): tried first on a later pass, as the lease's holder,
+   * instead of waiting out the lease.
+   */
+  private readonly held: ClaimedMail[] = [];
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
 
@@ -97,7 +97,6 @@ export class MailWorker {
       urgentOnly: index === 0,
       running: undefined,
       again: false,
-      held: undefined,
     }));
   }
 
@@ -145,12 +144,24 @@ export class MailWorker {
   private async runLane(lane: Lane): Promise<number> {
     let delivered = 0;
     for (;;) {
-      const mail = lane.held ?? (await this.outbox.claimNext(this.id, this.clock.now(), this.leaseMs, lane.urgentOnly));
+      const mail =
+        this.takeHeld(lane.urgentOnly) ??
+        (await this.outbox.claimNext(this.id, this.clock.now(), this.leaseMs, lane.urgentOnly));
       if (!mail) return delivered;
-      lane.held = mail;
-      if (await this.deliver(mail, () => (lane.held = undefined))) delivered++;
-      lane.held = undefined;
+      let handedOver = false;
+      try {
+        if (await this.deliver(mail, () => (handedOver = true))) delivered++;
+      } catch (error) {
+        if (!handedOver) this.held.push(mail);
+        throw error;
+      }
     }
+  }
+
+  /** A held mail this lane may take; taken out of the list at once, so no other pass sends it too. */
+  private takeHeld(urgentOnly: boolean): ClaimedMail | undefined {
+    const index = this.held.findIndex((mail) => !urgentOnly || mail.priority === 'urgent');
+    return index === -1 ? undefined : this.held.splice(index, 1)[0];
   }
 
   private schedule(): void {
