@@ -11,6 +11,7 @@ import { SessionService } from './features/auth/session.service.js';
 import { CatalogueService } from './features/catalogue/catalogue.service.js';
 import { IssuanceService } from './features/certificates/issuance.service.js';
 import { CertificateRenderer } from './features/certificates/pdf/certificate.renderer.js';
+import { UntrustedPdfReader } from './features/certificates/pdf/untrusted-pdf.js';
 import { VerificationService } from './features/certificates/verification.service.js';
 import { DirectoryRegistry, LocalRosterDirectory } from './features/directory/directory.js';
 import { LdapDirectory } from './features/directory/ldap.directory.js';
@@ -132,7 +133,7 @@ export function createServices(deps: ServiceDeps) {
     deliveries,
     terminals: new TerminalService({ ...infrastructure, issuer: issuance }),
     issuance,
-    verification: new VerificationService(infrastructure),
+    verification: new VerificationService({ ...infrastructure, pdfs: new UntrustedPdfReader(config.verifyParse) }),
     readiness: new ReadinessService({ ...infrastructure, database, issuance }),
   };
 }

@@ -36,7 +36,8 @@ function toAppError(error: FastifyError | Error): AppError {
   const status = (error as FastifyError).statusCode;
   if (isDatabaseUnreachable(error)) return new AppError('database_unavailable', { retryAfterSeconds: 5, cause: error });
   if (code?.startsWith('FST_CSRF')) return new AppError('csrf_invalid', { cause: error });
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('payload_too_large', { cause: error });
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || code === 'FST_REQ_FILE_TOO_LARGE')
+    return new AppError('payload_too_large', { cause: error });
   if (status !== undefined && status >= 400 && status < 500) return new AppError('bad_request', { cause: error });
   return new AppError('internal', { cause: error });
 }

@@ -31,6 +31,11 @@ export const limitDefinitions = {
   resetMailsPerAddress: { points: 3, duration: 60 * 60, blockDuration: 60 * 60 },
   /** Second-password checks of a logged-in student (change form). */
   passwordChecksPerAccount: { points: 10, duration: 15 * 60, blockDuration: 15 * 60 },
+  /** Checks on the public verification page (C-13): by code and by file, per address and per university. */
+  verifyCodesPerIp: { points: 120, duration: 60 * 60, blockDuration: 15 * 60 },
+  verifyCodesPerTenant: { points: 600, duration: 10 * 60, blockDuration: 0 },
+  verifyFilesPerIp: { points: 60, duration: 60 * 60, blockDuration: 15 * 60 },
+  verifyFilesPerTenant: { points: 120, duration: 10 * 60, blockDuration: 0 },
 } as const;
 
 export type LimitName = keyof typeof limitDefinitions;

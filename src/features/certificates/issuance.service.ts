@@ -8,10 +8,11 @@ import type { Lang } from '../../platform/i18n.js';
 import { translator } from '../../platform/i18n.js';
 import { type StudentRecord, formatGpa } from '../records/record.model.js';
 import { type Tenant, tenantLink } from '../tenants/tenant.model.js';
-import type { CertificateData, CertificateType } from './certificate.model.js';
-import type { CertificateStatement, IssuedCertificate } from './issued-certificate.model.js';
+import { type CertificateData, type CertificateType, japaneseGrades } from './certificate.model.js';
+import type { CertificateStatement, IssuedCertificate, StatementCourse } from './issued-certificate.model.js';
 import type { CertificateRenderer } from './pdf/certificate.renderer.js';
 import { type CertificateSigner, createDevelopmentSigner } from './pdf/certificate.signing.js';
+import { formatJapaneseAcademicYear } from './pdf/dates.js';
 import { openPkcs12Signer } from './signing/pkcs12-signer.js';
 import { isDevelopmentSigner } from './signing-key.model.js';
 
@@ -270,7 +271,7 @@ export class IssuanceService implements Issuer {
       verificationCode: code,
       pdfSha256: sha256(pdf),
       pdf,
-      statement: statementOf(tenant, record, type, item.lang, issueDate),
+      statement: statementOf(tenant, record, type, item.lang, issueDate, data.transcript),
       issuedAt: now,
       revokedAt: null,
       revokedReason: null,
@@ -307,6 +308,7 @@ function statementOf(
   type: CertificateType,
   lang: Lang,
   issueDate: string,
+  transcript: CertificateData['transcript'],
 ): CertificateStatement {
   const t = translator(lang);
   const details: string[] = [];
@@ -329,5 +331,26 @@ function statementOf(
     affiliation: `${tenant.name[lang]} ${record.faculty[lang]} ${record.department[lang]}`,
     issueDate,
     details,
+    birthDate: record.birthDate,
+    ...(transcript && { courses: statementCourses(transcript, lang, tenant.policy.calendar) }),
   };
+}
+
+/** The course rows exactly as the transcript prints them (failed ones only where it lists them). */
+function statementCourses(
+  transcript: NonNullable<CertificateData['transcript']>,
+  lang: Lang,
+  calendar: CertificateData['calendar'],
+): StatementCourse[] {
+  return transcript.courses
+    .filter((course) => transcript.includeFailed || course.grade !== 'F')
+    .map((course) => ({
+      term:
+        lang === 'ja'
+          ? `${formatJapaneseAcademicYear(course.academicYear, calendar)}${course.term.ja}`
+          : `${course.academicYear} ${course.term.en}`,
+      name: course.name[lang],
+      credits: course.credits,
+      grade: lang === 'ja' ? japaneseGrades[course.grade] : course.grade,
+    }));
 }
