@@ -12,7 +12,7 @@ export interface UntrustedPdfLimits {
   queue: number;
   /** From the file reaching a worker to its answer. */
   timeoutMs: number;
-  /** The worker's heap, and as much again for decoded stream data. */
+  /** The worker's heap, and half as much again for decoded stream data. */
   memoryMb: number;
 }
 
@@ -78,7 +78,7 @@ export class UntrustedPdfReader {
   private spawn(): Slot {
     const worker = new Worker(workerEntry(), {
       eval: import.meta.url.endsWith('.ts'),
-      workerData: { decodedBytesLimit: this.limits.memoryMb * 1024 * 1024 },
+      workerData: { decodedBytesLimit: (this.limits.memoryMb / 2) * 1024 * 1024 },
       resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb, maxYoungGenerationSizeMb: 8, stackSizeMb: 4 },
     });
     worker.unref();
