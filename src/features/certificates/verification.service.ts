@@ -50,9 +50,14 @@ export class VerificationService {
     const certificates = this.deps.uow.repos.certificates;
     const exact = await certificates.findByHash(tenant.id, sha256(pdf));
     if (exact) return held(exact);
-    // Harmless bytes after %%EOF or an incremental update keep the signed revision intact.
+    // Harmless bytes after %%EOF or an incremental update keep the signed revision intact. One
+    // running hash reads the file once, however many signatures it claims.
+    const running = createHash('sha256');
+    let hashed = 0;
     for (const end of signedRevisionEnds(pdf)) {
-      const signed = await certificates.findByHash(tenant.id, sha256(pdf.subarray(0, end)));
+      running.update(pdf.subarray(hashed, end));
+      hashed = end;
+      const signed = await certificates.findByHash(tenant.id, running.copy().digest('hex'));
       if (signed) return held(signed, addedAfter(pdf, end));
     }
     const reading = await this.deps.pdfs.read(pdf);

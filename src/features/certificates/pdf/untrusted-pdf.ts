@@ -106,7 +106,7 @@ export class UntrustedPdfReader {
       slot.dead = true;
       started(false);
       slot.finish?.({ status: 'unchecked', reason: 'failed' });
-      this.slots.delete(slot);
+      this.forget(slot);
     });
     this.slots.add(slot);
     return slot;
@@ -147,9 +147,14 @@ export class UntrustedPdfReader {
 
   private async discard(slot: Slot): Promise<void> {
     slot.dead = true;
+    this.forget(slot);
+    await slot.worker.terminate();
+  }
+
+  /** A worker that ended, however, is neither counted nor handed a file again. */
+  private forget(slot: Slot): void {
     this.slots.delete(slot);
     const at = this.idle.indexOf(slot);
     if (at >= 0) this.idle.splice(at, 1);
-    await slot.worker.terminate();
   }
 }
