@@ -78,7 +78,12 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
   installCapacityGuard(server, services.hasher, cookies.lang);
 
   await server.register(formbody, { bodyLimit: 64 * 1024 });
-  await server.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 } });
+  // Fields in the body before the CSRF check reads its token there; the one file a form takes
+  // (the verification page's PDF) arrives as a Buffer, within these limits.
+  await server.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 },
+  });
   // Signed with SECRET_KEY, still accepted under SECRET_KEY_PREVIOUS during a rotation (#13).
   await server.register(cookie, { secret: secrets.hashAll('cookie-signing', 'v1') });
   await server.register(csrf, {
@@ -174,6 +179,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
 
   server.addHook('onClose', async () => {
     await services.mailWorker.stop();
+    await services.verification.close();
     await metricsServer?.close();
   });
 

@@ -42,6 +42,10 @@ const schema = z
     RELEASE_UNPRINTED_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(7),
     HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     HASH_QUEUE_LIMIT: z.coerce.number().int().min(0).max(10_000).default(64),
+    VERIFY_PARSE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+    VERIFY_PARSE_QUEUE_LIMIT: z.coerce.number().int().min(0).max(1000).default(8),
+    VERIFY_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    VERIFY_PARSE_MEMORY_MB: z.coerce.number().int().min(8).max(1024).default(128),
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters of random text').optional(),
@@ -124,6 +128,8 @@ export interface Config {
   readonly releaseUnprintedAfterDays: number;
   readonly hashConcurrency: number;
   readonly hashQueueLimit: number;
+  /** Uploaded PDFs on the verification page are parsed in workers within these limits (C-13). */
+  readonly verifyParse: { workers: number; queue: number; timeoutMs: number; memoryMb: number };
   readonly sessionIdleMs: number;
   readonly sessionAbsoluteMs: number;
   /**
@@ -193,6 +199,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     releaseUnprintedAfterDays: env.RELEASE_UNPRINTED_AFTER_DAYS,
     hashConcurrency: env.HASH_CONCURRENCY,
     hashQueueLimit: env.HASH_QUEUE_LIMIT,
+    verifyParse: {
+      workers: env.VERIFY_PARSE_WORKERS,
+      queue: env.VERIFY_PARSE_QUEUE_LIMIT,
+      timeoutMs: env.VERIFY_PARSE_TIMEOUT_MS,
+      memoryMb: env.VERIFY_PARSE_MEMORY_MB,
+    },
     sessionIdleMs: env.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: env.SESSION_ABSOLUTE_HOURS * 3_600_000,
     metricsPort: env.METRICS_PORT,

@@ -14,6 +14,7 @@ import { longTermSignatures } from './features/certificates/long-term-signatures
 import { SigningKeyService } from './features/certificates/signing/signing-key.service.js';
 import { CertificateRenderer } from './features/certificates/pdf/certificate.renderer.js';
 import type { CertificateSigner } from './features/certificates/pdf/certificate.signing.js';
+import { UntrustedPdfReader } from './features/certificates/pdf/untrusted-pdf.js';
 import { VerificationService } from './features/certificates/verification.service.js';
 import { CredentialService } from './features/credentials/vc.service.js';
 import { DirectoryRegistry, LocalRosterDirectory } from './features/directory/directory.js';
@@ -153,7 +154,7 @@ export function createServices(deps: ServiceDeps) {
     issuance,
     credentials,
     signingKeys,
-    verification: new VerificationService(infrastructure),
+    verification: new VerificationService({ ...infrastructure, pdfs: new UntrustedPdfReader(config.verifyParse) }),
     readiness: new ReadinessService({ ...infrastructure, database, signingKeys }),
   };
 }

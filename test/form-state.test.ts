@@ -199,7 +199,7 @@ describe.each(['en', 'ja'] as const)('#10 §1 error answers are redirects (post/
   it('#10 a verification code left empty answers 303; the page shows the error', async () => {
     const browser = browserFor(lang);
     await browser.get('/tu/verify');
-    const answer = await browser.post('/tu/verify', { code: '' }, { follow: 'never', csrf: false });
+    const answer = await browser.post('/tu/verify', { code: '' }, { follow: 'never' });
     expect(answer.status).toBe(303);
     const page = await browser.get(answer.location!);
     expect(page.status).toBe(422);

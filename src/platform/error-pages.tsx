@@ -3,6 +3,7 @@ import { isDatabaseUnreachable } from '../db/connection-faults.js';
 import { cspHeader } from './csp.js';
 import { AppError, type ErrorCode } from './errors.js';
 import { type Lang, defaultLang, langFromAcceptLanguage, translator } from './i18n.js';
+import { redactUrl } from './log-redaction.js';
 import { LinkButton } from './views/components.js';
 import { Layout } from './views/layout.js';
 import { usePage } from './views/page-context.js';
@@ -36,7 +37,8 @@ function toAppError(error: FastifyError | Error): AppError {
   const status = (error as FastifyError).statusCode;
   if (isDatabaseUnreachable(error)) return new AppError('database_unavailable', { retryAfterSeconds: 5, cause: error });
   if (code?.startsWith('FST_CSRF')) return new AppError('csrf_invalid', { cause: error });
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('payload_too_large', { cause: error });
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || code === 'FST_REQ_FILE_TOO_LARGE')
+    return new AppError('payload_too_large', { cause: error });
   if (status !== undefined && status >= 400 && status < 500) return new AppError('bad_request', { cause: error });
   return new AppError('internal', { cause: error });
 }
@@ -70,7 +72,9 @@ export function installErrorHandling(app: FastifyInstance): void {
  * so the page is rendered here, in the browser's language, instead of Fastify's raw JSON.
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  request.log.info({ code: error.code, err: error.message }, 'request refused');
+  // A malformed URL's message quotes the URL whole, with any token or verification code in it (#9).
+  const message = error.message.split(request.url).join(redactUrl(request.url));
+  request.log.info({ code: error.code, err: message }, 'request refused');
   const lang = langFromAcceptLanguage(request.headers['accept-language']) ?? defaultLang;
   const context = { t: translator(lang), lang, tenant: undefined, csrfToken: '', account: undefined, base: '' };
   void reply

@@ -12,6 +12,8 @@ export const errorStatus = {
   bad_request: 400,
   payload_too_large: 413,
   rate_limited: 429,
+  /** Too many checks on the public verification page, from one address or in all (C-13). */
+  verification_rate_limited: 429,
   overloaded: 503,
   directory_unavailable: 503,
   /** The database connection was lost and did not come back within the wait (#8). */

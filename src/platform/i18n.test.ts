@@ -175,10 +175,11 @@ const dynamicKeys: string[] = [
   ...['voided', 'released'].map((state) => `orders.detail.next.${state}`),
   ...Object.keys(terminalErrorStatus).map((code) => `orders.simulator.errors.${code}`),
   ...certificateTypes.map((type) => `certificates.types.${type}`),
-  ...['genuine', 'revoked', 'altered', 'unknown'].flatMap((v) => [
+  ...['genuine', 'revoked', 'altered', 'unknown', 'unchecked'].flatMap((v) => [
     `certificates.verify.verdict.${v}.title`,
     `certificates.verify.verdict.${v}.body`,
   ]),
+  ...['signature', 'revision', 'bytes'].map((kind) => `certificates.verify.added.${kind}`),
   ...['city', 'street', 'recipient'].map((field) => `orders.address.${field}Required`),
   ...languages.map((lang) => `orders.form.language.${lang}`),
   ...linkStatuses.flatMap((status) => [`link.${status}.title`, `link.${status}.body`]),

@@ -34,6 +34,11 @@ export const limitDefinitions = {
   /** Verifiable Credentials checked on the public verification page (#9 §5): per address, and by everyone. */
   credentialChecksPerIp: { points: 30, duration: 10 * 60, blockDuration: 10 * 60 },
   credentialChecksOverall: { points: 600, duration: 60, blockDuration: 60 },
+  /** Checks on the public verification page (C-13): by code and by file, per address and per university. */
+  verifyCodesPerIp: { points: 120, duration: 60 * 60, blockDuration: 15 * 60 },
+  verifyCodesPerTenant: { points: 600, duration: 10 * 60, blockDuration: 0 },
+  verifyFilesPerIp: { points: 60, duration: 60 * 60, blockDuration: 15 * 60 },
+  verifyFilesPerTenant: { points: 120, duration: 10 * 60, blockDuration: 0 },
 } as const;
 
 export type LimitName = keyof typeof limitDefinitions;

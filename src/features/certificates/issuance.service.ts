@@ -10,11 +10,17 @@ import type { Destination } from '../catalogue/catalogue.model.js';
 import { type UnavailableReason, availability } from '../catalogue/eligibility.js';
 import { type StudentCourse, type StudentRecord, formatGpa } from '../records/record.model.js';
 import { type Tenant, tenantLink } from '../tenants/tenant.model.js';
-import type { AttachedCredential, CertificateData, CertificateType } from './certificate.model.js';
-import type { CertificateStatement, IssuedCertificate } from './issued-certificate.model.js';
+import {
+  type AttachedCredential,
+  type CertificateData,
+  type CertificateType,
+  japaneseGrades,
+} from './certificate.model.js';
+import type { CertificateStatement, IssuedCertificate, StatementCourse } from './issued-certificate.model.js';
 import type { CertificateRenderer } from './pdf/certificate.renderer.js';
 import type { CertificateSigner } from './pdf/certificate.signing.js';
 import { describeCharacter } from './pdf/data-checks.js';
+import { formatJapaneseAcademicYear } from './pdf/dates.js';
 import type { KeySigner } from './signing/key-signer.js';
 import { assertSignerWorks } from './signing/signer-check.js';
 import type { SigningKeyService } from './signing/signing-key.service.js';
@@ -267,7 +273,7 @@ export class IssuanceService implements Issuer {
       verificationCode: code,
       pdfSha256: sha256(pdf),
       pdf,
-      statement: statementOf(tenant, record, type, item.lang, issueDate),
+      statement: statementOf(tenant, record, type, item.lang, issueDate, data.transcript),
       issuedAt: now,
       revokedAt: null,
       revokedReason: null,
@@ -352,6 +358,7 @@ function statementOf(
   type: CertificateType,
   lang: Lang,
   issueDate: string,
+  transcript: CertificateData['transcript'],
 ): CertificateStatement {
   const t = translator(lang);
   const details: string[] = [];
@@ -374,5 +381,26 @@ function statementOf(
     affiliation: `${tenant.name[lang]} ${record.faculty[lang]} ${record.department[lang]}`,
     issueDate,
     details,
+    birthDate: record.birthDate,
+    ...(transcript && { courses: statementCourses(transcript, lang, tenant.policy.calendar) }),
   };
+}
+
+/** The course rows exactly as the transcript prints them (failed ones only where it lists them). */
+function statementCourses(
+  transcript: NonNullable<CertificateData['transcript']>,
+  lang: Lang,
+  calendar: CertificateData['calendar'],
+): StatementCourse[] {
+  return transcript.courses
+    .filter((course) => transcript.includeFailed || course.grade !== 'F')
+    .map((course) => ({
+      term:
+        lang === 'ja'
+          ? `${formatJapaneseAcademicYear(course.academicYear, calendar)}${course.term.ja}`
+          : `${course.academicYear} ${course.term.en}`,
+      name: course.name[lang],
+      credits: course.credits,
+      grade: lang === 'ja' ? japaneseGrades[course.grade] : course.grade,
+    }));
 }

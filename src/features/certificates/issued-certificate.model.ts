@@ -8,6 +8,18 @@ export interface CertificateStatement {
   affiliation: string;
   issueDate: string;
   details: string[];
+  /** YYYY-MM-DD. Absent on certificates issued before the page showed it (#9). */
+  birthDate?: string;
+  /** A transcript's every course as it prints them, so a verifier can compare line by line (#9). */
+  courses?: StatementCourse[];
+}
+
+/** One course row of a transcript, in the certificate's language and calendar. */
+export interface StatementCourse {
+  term: string;
+  name: string;
+  credits: number;
+  grade: string;
 }
 
 export interface IssuedCertificate {

@@ -16,7 +16,7 @@ import { CertificateRenderer } from './certificate.renderer.js';
 import { type CertificateSigner, createDevelopmentSigner } from './certificate.signing.js';
 import { openPkcs12Signer } from '../signing/pkcs12-signer.js';
 import { CertificateTextError } from './data-checks.js';
-import { readCertificateIds } from './document-info.js';
+import { readCertificateIds } from './certificate-ids.js';
 import { certificateBody } from './wording.js';
 
 // jsqr is CommonJS with an ES-style default export: under NodeNext the function is .default.

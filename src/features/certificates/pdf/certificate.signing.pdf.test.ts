@@ -10,7 +10,7 @@ import {
   pdfTextLiteral,
   signDocument,
 } from './certificate.signing.js';
-import { readCertificateIds } from './document-info.js';
+import { readCertificateIds } from './certificate-ids.js';
 import { openPkcs12Signer } from '../signing/pkcs12-signer.js';
 
 let renderer: CertificateRenderer;
