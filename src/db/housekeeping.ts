@@ -32,7 +32,14 @@ export class Housekeeping {
     if (this.timer) clearInterval(this.timer);
   }
 
-  async run(): Promise<{ sessions: number; flows: number; mails: number; undeliverable: number; forms: number }> {
+  async run(): Promise<{
+    sessions: number;
+    flows: number;
+    mails: number;
+    undeliverable: number;
+    forms: number;
+    staffSessions: number;
+  }> {
     const now = this.clock.now();
     const repos = this.uow.repos;
     const result = {
@@ -41,6 +48,7 @@ export class Housekeeping {
       mails: await repos.outbox.deleteSentBefore(now - 7 * DAY),
       undeliverable: await repos.outbox.deleteUndeliverableBefore(now - 7 * DAY),
       forms: await repos.formStates.deleteExpired(now),
+      staffSessions: await repos.staff.deleteExpiredSessions(now),
     };
     this.log.info(result, 'housekeeping done');
     return result;

@@ -8,6 +8,7 @@ import * as tenantPublicUrl from './migrations/2026-11-29T0300_tenant_public_url
 import * as formStates from './migrations/2026-11-29T1200_form_states.js';
 import * as secretKeyFingerprint from './migrations/2026-11-29T1400_secret_key_fingerprint.js';
 import * as tenantEnabled from './migrations/2026-11-29T1500_tenant_enabled.js';
+import * as staff from './migrations/2026-11-30T0500_staff.js';
 
 // A static list instead of a folder scan: it works the same from src/ (tsx, vitest) and dist/.
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T1200_form_states': formStates,
   '2026-11-29T1400_secret_key_fingerprint': secretKeyFingerprint,
   '2026-11-29T1500_tenant_enabled': tenantEnabled,
+  '2026-11-30T0500_staff': staff,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -17,6 +17,7 @@ import { SigningKeyRepository } from '../features/certificates/signing-key.repos
 import { DeliveryRepository } from '../features/orders/delivery.repository.js';
 import { OrderRepository } from '../features/orders/order.repository.js';
 import { TerminalRepository } from '../features/orders/terminal.repository.js';
+import { StaffRepository } from '../features/staff/staff.repository.js';
 import type { Database } from './schema.js';
 
 export interface Repositories {
@@ -37,6 +38,7 @@ export interface Repositories {
   terminals: TerminalRepository;
   deliveries: DeliveryRepository;
   formStates: FormStateRepository;
+  staff: StaffRepository;
 }
 
 /** What the repositories of one database keep between requests, shared by its transactions. */
@@ -63,5 +65,6 @@ export function repositories(db: Kysely<Database>, caches: RepositoryCaches): Re
     terminals: new TerminalRepository(db),
     deliveries: new DeliveryRepository(db),
     formStates: new FormStateRepository(db),
+    staff: new StaffRepository(db),
   };
 }

@@ -11,6 +11,12 @@ import type { FlowTable } from '../flows/flow.table.js';
 import type { SessionTable } from '../platform/session.table.js';
 import type { ServerKeyTable } from '../platform/server-key.table.js';
 import type { FormStateTable } from '../platform/form-state.table.js';
+import type {
+  StaffMemberTable,
+  StaffPasskeyTable,
+  StaffRecoveryCodeTable,
+  StaffSessionTable,
+} from '../features/staff/staff.table.js';
 
 import type { IssuedCertificateTable, TenantSignerTable } from '../features/certificates/issued-certificate.table.js';
 import type {
@@ -43,4 +49,8 @@ export interface Database {
   digital_deliveries: DigitalDeliveryTable;
   server_keys: ServerKeyTable;
   form_states: FormStateTable;
+  staff_members: StaffMemberTable;
+  staff_recovery_codes: StaffRecoveryCodeTable;
+  staff_passkeys: StaffPasskeyTable;
+  staff_sessions: StaffSessionTable;
 }

@@ -31,6 +31,8 @@ export const limitDefinitions = {
   resetMailsPerAddress: { points: 3, duration: 60 * 60, blockDuration: 60 * 60 },
   /** Second-password checks of a logged-in student (change form). */
   passwordChecksPerAccount: { points: 10, duration: 15 * 60, blockDuration: 15 * 60 },
+  /** Wrong second factors (TOTP, recovery code, passkey) of one staff member. */
+  staffSecondFactorFailures: { points: 10, duration: 15 * 60, blockDuration: 15 * 60 },
 } as const;
 
 export type LimitName = keyof typeof limitDefinitions;

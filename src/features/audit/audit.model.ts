@@ -33,7 +33,20 @@ export type AuditEvent =
   | 'catalogue.set'
   | 'terminal.created'
   | 'terminal.rotated'
-  | 'terminal.disabled';
+  | 'terminal.disabled'
+  | 'staff.invited'
+  | 'staff.password_set'
+  | 'staff.enrolled'
+  | 'staff.passkey_added'
+  | 'staff.login_success'
+  | 'staff.login_failure'
+  | 'staff.login_locked'
+  | 'staff.second_factor_failure'
+  | 'staff.recovery_code_used'
+  | 'staff.reauthenticated'
+  | 'staff.role_changed'
+  | 'staff.disabled'
+  | 'staff.logout';
 
 export interface AuditEntry {
   event: AuditEvent;
