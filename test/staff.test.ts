@@ -21,7 +21,9 @@ async function auditEvents(tenantId: string): Promise<string[]> {
 
 describe('#12 A-1 staff enrolment and login', () => {
   it('#12 A-1 the enrolment link: GET uses nothing, the password is checked, TOTP by QR code, ten recovery codes shown once', async () => {
+    const superseded = await invite(h, h.tenant, 'First.Admin@tu.example.ac.jp', 'administrator', 'E0001');
     const link = await invite(h, h.tenant, 'First.Admin@tu.example.ac.jp', 'administrator', 'E0001');
+    expect((await new TestBrowser(h).get(superseded)).status).toBe(410);
     // A mail scanner following the link twice uses nothing.
     const scanner = new TestBrowser(h);
     expect((await scanner.get(link)).status).toBe(200);
