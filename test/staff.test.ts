@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoStaff } from '../src/dev/demo/seed-demo-staff.js';
+import { demoStaff } from '../src/dev/demo/staff.data.js';
 import type { Tenant } from '../src/features/tenants/tenant.model.js';
 import { type Harness, TestBrowser, startHarness, textOf } from './helpers/harness.js';
 import { readyStudent } from './helpers/accounts.js';
@@ -470,3 +472,24 @@ async function secretOf(tenantId: string, staffId: string): Promise<string | und
   const member = await h.uow.repos.staff.findById(tenantId, staffId);
   return member?.totpSecretSealed ? h.app.services.box.open(member.totpSecretSealed) : undefined;
 }
+
+describe('#12 A-1 demo staff', () => {
+  it('#12 A-1 the demo administrator and registrar log in with the README password and TOTP secret', async () => {
+    const demo = await h.tenants.create({ slug: 'demo', name: { ja: 'デモ大学', en: 'Demo University' } });
+    expect(await seedDemoStaff(h.uow, h.app.services.hasher, h.app.services.box)).toBe(2);
+    expect(await seedDemoStaff(h.uow, h.app.services.hasher, h.app.services.box)).toBe(0);
+    for (const member of demoStaff.filter((each) => each.tenant === 'demo')) {
+      expect(await h.uow.repos.staff.findByEmail(demo.id, member.email)).toMatchObject({
+        role: member.role,
+        status: 'active',
+      });
+      h.clock.advance(30_000);
+      const browser = new TestBrowser(h, { lang: 'en' });
+      await browser.get('/demo/staff/login');
+      const second = await browser.post('/demo/staff/login', { login: member.staffNumber, password: member.password });
+      const action = /action="([^"]*\/login\/second-factor[^"]*)"/.exec(second.body)![1]!.replace(/&amp;/g, '&');
+      const home = await browser.post(action, { code: totpCode(h, member.totpSecret) });
+      expect(textOf(home.body)).toContain(`Logged in as ${member.name}`);
+    }
+  });
+});
