@@ -493,3 +493,42 @@ describe('#12 A-1 demo staff', () => {
     }
   });
 });
+
+describe('#12 A-1 lockout', () => {
+  it('#12 A-1 ten wrong passwords lock the staff login (429), ten wrong codes lock the second step; both are audited', async () => {
+    const email = 'locked.out@tu.example.ac.jp';
+    const { secret } = await enrolWithTotp(h, await invite(h, h.tenant, email, 'registrar'), email, 'Locked');
+    const stranger = new TestBrowser(h, { lang: 'en', ip: '10.77.0.1' });
+    await stranger.get('/tu/staff/login');
+    for (let i = 0; i < 10; i++)
+      await stranger.post('/tu/staff/login', { login: email, password: `wrong password ${i}` }, { follow: 'never' });
+    const locked = await stranger.post(
+      '/tu/staff/login',
+      { login: email, password: STAFF_PASSWORD },
+      { follow: false },
+    );
+    expect(locked.status).toBe(429);
+    expect(textOf(locked.body)).toContain('Too many failed attempts');
+
+    // Once the password lock is over, the second step has a counter of its own.
+    const owner = new TestBrowser(h, { lang: 'en', ip: '10.77.0.2' });
+    const member = (await h.uow.repos.staff.findByEmail(h.tenant.id, email))!;
+    await h.app.services.limits.reset('loginFailuresPerUser', `staff:${h.tenant.id}:${email}`);
+    await owner.get('/tu/staff/login');
+    const second = await owner.post('/tu/staff/login', { login: email, password: STAFF_PASSWORD });
+    const action = /action="([^"]*\/login\/second-factor[^"]*)"/.exec(second.body)![1]!.replace(/&amp;/g, '&');
+    for (let i = 0; i < 10; i++)
+      await owner.post(action, { code: `9${String(i).padStart(5, '0')}` }, { follow: 'never' });
+    h.clock.advance(30_000);
+    const refused = await owner.post(action, { code: totpCode(h, secret) }, { follow: false });
+    expect(refused.status).toBe(429);
+    expect(textOf(refused.body)).toContain('Too many incorrect codes');
+    const events = await h.uow.repos.auditLog.list(h.tenant.id, { event: 'staff.login_locked', limit: 10 });
+    expect(events.map((entry) => entry.detail)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ scope: 'user' }),
+        expect.objectContaining({ scope: 'second_factor', staffId: member.id }),
+      ]),
+    );
+  });
+});
