@@ -207,7 +207,13 @@ export class StaffLoginService {
       if (!flow || flow.context.session !== session.idHash) return { status: 'gone' };
       challenge = flow.context.challenge;
       if (
-        !(await this.deps.uow.repos.flows.advance(tenant.id, flow.id, flow.state, 'completed', this.deps.clock.now()))
+        !(await this.deps.uow.repos.flows.advance(
+          tenant.id,
+          flow.id,
+          flow.state,
+          transition('staff_login', flow.state, 'authenticate'),
+          this.deps.clock.now(),
+        ))
       )
         return { status: 'gone' };
     }

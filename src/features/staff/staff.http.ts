@@ -8,6 +8,7 @@ import { browserBinding } from '../../platform/http/browser-binding.js';
 import { queryField } from '../../platform/http/form.js';
 import type { FormStates } from '../../platform/http/form-state.js';
 import { tenantBase } from '../../platform/views/render.js';
+import { secretPurpose } from '../auth/secret-purpose.js';
 import type { StaffSessionService } from './staff-session.service.js';
 import type { CurrentStaffSession, StaffRole } from './staff.model.js';
 
@@ -19,7 +20,6 @@ declare module 'fastify' {
 }
 
 const DEVICE_DAYS = 365;
-const BINDING_PURPOSE = 'flow-binding';
 
 export function staffBase(request: FastifyRequest): string {
   return `${tenantBase(request)}/staff`;
@@ -40,7 +40,7 @@ export class StaffHttp {
     return {
       ...visitorActor(request, request.tenant.id),
       ...(member && { kind: 'staff', staffId: member.id }),
-      binding: this.secrets.hash(BINDING_PURPOSE, binding),
+      binding: this.secrets.hash(secretPurpose.binding, binding),
     };
   }
 
