@@ -26,6 +26,11 @@ import { devMailboxRoutes } from './dev/dev-mailbox/dev-mailbox.routes.js';
 import { readinessRoutes } from './features/operations/readiness.routes.js';
 import { platformRoutes } from './features/tenants/platform.routes.js';
 import { installTenantScope } from './features/tenants/tenant.plugin.js';
+import { staffConsoleRoutes } from './features/staff/staff-console.routes.js';
+import { staffEnrolmentRoutes } from './features/staff/staff-enrolment.routes.js';
+import { staffLoginRoutes } from './features/staff/staff-login.routes.js';
+import { StaffHttp } from './features/staff/staff.http.js';
+import type { StaffServices } from './features/staff/staff.services.js';
 import { CookiePolicy } from './platform/cookies.js';
 import { frameworkErrors, installErrorHandling } from './platform/error-pages.js';
 import { defaultLang, isLang, langFromAcceptLanguage, translator } from './platform/i18n.js';
@@ -74,6 +79,10 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
   if (metrics) installRequestMetrics(server, metrics);
   const forms = new FormStates({ repo: uow.repos.formStates, box: services.box, secrets, clock, cookies });
   const auth: AuthServices = { http: new AuthHttp(cookies, secrets, forms), ...services.auth };
+  const staff: StaffServices = {
+    http: new StaffHttp(cookies, secrets, forms, services.staff.sessions),
+    ...services.staff,
+  };
   installSecurityHeaders(server, securityHeaders({ strictTransportSecurity: config.secureCookies }));
   installCapacityGuard(server, services.hasher, cookies.lang);
 
@@ -102,6 +111,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
   server.decorateRequest('lang', defaultLang);
   server.decorateRequest('t', undefined as never);
   server.decorateRequest('currentSession', undefined);
+  server.decorateRequest('staffSession', undefined);
   installWellFormedInput(server);
 
   // Language for every page, before anything can fail: ?lang= (the pull-down), then the
@@ -175,6 +185,16 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
       await scope.register(signingCertificateRoutes, { signingKeys: services.signingKeys });
     },
     { prefix: '/:tenant' },
+  );
+  // The staff console (#12): its own sessions and cookies, open while the university is still closed.
+  await server.register(
+    async (scope) => {
+      installTenantScope(scope, { uow, cookies, whileClosed: true });
+      scope.addHook('onRequest', staff.http.resolve);
+      for (const routes of [staffLoginRoutes, staffEnrolmentRoutes, staffConsoleRoutes])
+        await scope.register(routes, { staff });
+    },
+    { prefix: '/:tenant/staff' },
   );
 
   server.addHook('onClose', async () => {

@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { Housekeeping } from './db/housekeeping.js';
+import { seedDemoStaff } from './dev/demo/seed-demo-staff.js';
 import { systemClock } from './platform/clock.js';
 import { SecretKeyError, resolveKeyring } from './platform/secret-key.js';
 import { DatabaseUnavailableError, checkAtStart, createLogger, prepareDatabase, startMessage } from './runtime.js';
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
   }
   const app = await buildApp({ config, database, clock: systemClock, secretKey: keyring, logger: log });
   const { services } = app;
+  if (config.seedDemo && (await seedDemoStaff(services.uow, services.hasher, services.box)) > 0)
+    log.info('demo staff created (see README for the console accounts)');
   const { slugs } = await checkAtStart(services, log);
   services.mailWorker.start();
   const housekeeping = new Housekeeping(services.uow, systemClock, log, {

@@ -31,6 +31,9 @@ import { RecordsImportService } from './features/records/records-import.service.
 import { TenantReadinessService } from './features/tenants/tenant-readiness.service.js';
 import { ReadinessService } from './features/operations/readiness.service.js';
 import { TenantService } from './features/tenants/tenant.service.js';
+import { StaffAccountsService } from './features/staff/staff-accounts.service.js';
+import { StaffLoginService } from './features/staff/staff-login.service.js';
+import { StaffSessionService } from './features/staff/staff-session.service.js';
 import { FlowService } from './flows/flow.service.js';
 import type { Infrastructure } from './infrastructure.js';
 import { observeAtScrape } from './observe-at-scrape.js';
@@ -132,12 +135,20 @@ export function createServices(deps: ServiceDeps) {
 
   const tenants = new TenantService(infrastructure);
 
+  const staffSessions = new StaffSessionService(infrastructure);
+  const staff = {
+    sessions: staffSessions,
+    accounts: new StaffAccountsService({ ...infrastructure, flows, sessions: staffSessions }),
+    login: new StaffLoginService({ ...infrastructure, flows, sessions: staffSessions }),
+  };
+
   return {
     ...infrastructure,
     keyring,
     mailWorker,
     flows,
     auth,
+    staff,
     tenants,
     catalogue: new CatalogueService(infrastructure),
     tenantReadiness: new TenantReadinessService({ ...infrastructure, signers: signingKeys, tenants }),

@@ -131,6 +131,7 @@ describe('#13 operator CLI', () => {
         'directory test',
         'terminal rotate',
         'roster disable',
+        'staff invite',
       ])
         expect(stdout).toContain(command);
       expect(fs.readdirSync(empty)).toEqual([]);
@@ -330,6 +331,74 @@ describe('#13 operator CLI', () => {
     expect(wrongTenant.code).toBe(2);
     expect((await terminalCall(`Bearer ${second}`)).statusCode).toBe(401);
   }, 300_000);
+});
+
+describe('#12 A-1 staff enrolment links from the CLI', () => {
+  const linkIn = (stdout: string) =>
+    /http:\/\/shomei\.test(\/sx\/staff\/enrol\?token=[A-Za-z0-9_-]{43})\n/.exec(stdout)?.[1];
+
+  it('#12 A-1 tenant create --admin-email and staff invite print a one-time enrolment link the console opens; bad input is a clear message', async () => {
+    const created = await shomei([
+      'tenant',
+      'create',
+      '--slug',
+      'sx',
+      '--name-ja',
+      '職員大学',
+      '--name-en',
+      'Staff University',
+      '--admin-email',
+      'Admin@SX.example.ac.jp',
+    ]);
+    expect(created.code).toBe(0);
+    const first = linkIn(created.stdout);
+    expect(first).toBeDefined();
+    // The university is still closed; its first administrator's link works all the same.
+    const page = await browser().get(first!);
+    expect(page.status).toBe(200);
+    expect(textOf(page.body)).toContain('admin@sx.example.ac.jp');
+
+    const again = await shomei([
+      'staff',
+      'invite',
+      '--tenant',
+      'sx',
+      '--email',
+      'admin@sx.example.ac.jp',
+      '--role',
+      'administrator',
+    ]);
+    expect(again.code).toBe(0);
+    expect((await browser().get(linkIn(again.stdout)!)).status).toBe(200);
+
+    const bad = await shomei([
+      'staff',
+      'invite',
+      '--tenant',
+      'sx',
+      '--email',
+      'x@sx.example.ac.jp',
+      '--role',
+      'janitor',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--role: staff.roleInvalid');
+    noStackTrace(bad);
+    const badAddress = await shomei([
+      'tenant',
+      'create',
+      '--slug',
+      'sy',
+      '--name-ja',
+      'a',
+      '--name-en',
+      'b',
+      '--admin-email',
+      'nope',
+    ]);
+    expect(badAddress.code).toBe(2);
+    expect(badAddress.stderr).toContain('--admin-email: nope is not a mail address');
+  }, 90_000);
 });
 
 describeLdap('#13 directory test against the LDAP test server', () => {

@@ -24,6 +24,7 @@ import {
 import { logIn, registerEmail, setUpStudent } from './helpers/journeys.js';
 import { fillOrderForm, orderingStudent } from './helpers/orders.js';
 import { keyIn, urlIn } from './helpers/smtp.js';
+import { STAFF_PASSWORD, enrolWithTotp, invite, totpCode } from './helpers/staff.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -536,6 +537,51 @@ describe('Q-1 flow binding', () => {
       await owner.browser.get(drafted.location!);
       const placed = await owner.browser.post(place, {}, { follow: false });
       expect(placed.location).toMatch(/^\/tu\/orders\/[^/?]+\?notice=placed$/);
+    },
+
+    async staff_enrolment() {
+      const link = await invite(h, h.tenant, uniqueEmail('staff-bound'), 'registrar');
+      const token = new URL(link, 'http://x').searchParams.get('token')!;
+      const owner = browserFor();
+      await owner.get(link);
+      const factor = await owner.post(
+        '/tu/staff/enrol',
+        { token, name: 'Bound', password: STAFF_PASSWORD, confirm: STAFF_PASSWORD },
+        { follow: false },
+      );
+      expect(factor.location).toMatch(/^\/tu\/staff\/enrol\/second-factor\?flow=/);
+      const { thief, csrf } = await thiefWithToken();
+      const staffEnded = '/tu/staff/login?notice=flowEnded';
+      expect((await thief.get(factor.location!, { follow: false })).location).toBe(staffEnded);
+      const totp = factor.location!.replace('/enrol/second-factor', '/enrol/totp');
+      expect((await thief.post(totp, { code: '123456' }, { follow: false, csrf })).location).toBe(staffEnded);
+      // The used link opens nothing for the thief either.
+      expect((await thief.get(link)).status).toBe(410);
+      const page = await owner.get(factor.location!);
+      const secret = /<code class="secret">([^<]+)<\/code>/.exec(page.body)![1]!.replace(/\s/g, '');
+      expect((await owner.post(totp, { code: totpCode(h, secret) }, { follow: false })).location).toMatch(
+        /recovery-codes/,
+      );
+    },
+
+    async staff_login() {
+      const email = uniqueEmail('staff-login-bound');
+      const { secret } = await enrolWithTotp(h, await invite(h, h.tenant, email, 'registrar'), email, 'Bound');
+      h.clock.advance(30_000);
+      const owner = browserFor();
+      await owner.get('/tu/staff/login');
+      const second = await owner.post('/tu/staff/login', { login: email, password: STAFF_PASSWORD }, { follow: false });
+      expect(second.location).toMatch(/^\/tu\/staff\/login\/second-factor\?flow=/);
+      const { thief, csrf } = await thiefWithToken();
+      const staffEnded = '/tu/staff/login?notice=flowEnded';
+      expect((await thief.get(second.location!, { follow: false })).location).toBe(staffEnded);
+      expect(
+        (await thief.post(second.location!, { code: totpCode(h, secret) }, { follow: false, csrf })).location,
+      ).toBe(staffEnded);
+      await owner.get(second.location!);
+      expect((await owner.post(second.location!, { code: totpCode(h, secret) }, { follow: false })).location).toBe(
+        '/tu/staff',
+      );
     },
   };
 

@@ -1,4 +1,5 @@
 import { SchemaNewerThanCodeError, migrateToLatest, migrationStatus } from '../db/migrate.js';
+import { seedDemoStaff } from '../dev/demo/seed-demo-staff.js';
 import { seedDemo } from '../dev/demo/seed-demo.js';
 import { systemClock } from '../platform/clock.js';
 import type { CliCommand } from './command.js';
@@ -35,6 +36,7 @@ export const databaseCommands: CliCommand[] = [
           ? 'demo universities created'
           : 'demo universities already exist',
       );
+      if ((await seedDemoStaff(services.uow, services.hasher, services.box)) > 0) console.log('demo staff created');
       return 0;
     },
   },

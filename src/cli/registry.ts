@@ -9,6 +9,7 @@ import { recordsCommands } from './records.commands.js';
 import { secretsCommands } from './secrets.commands.js';
 import { rosterCommands, tenantCommands } from './tenant.commands.js';
 import { terminalCommands } from './terminal.commands.js';
+import { staffCommands } from './staff.commands.js';
 
 /** Every operator command, in the order `shomei --help` lists them. */
 export const commands: readonly CliCommand[] = [
@@ -16,6 +17,7 @@ export const commands: readonly CliCommand[] = [
   ...dataCommands,
   ...secretsCommands,
   ...tenantCommands,
+  ...staffCommands,
   ...rosterCommands,
   ...directoryCommands,
   ...catalogueCommands,

@@ -1,6 +1,8 @@
 import type { Tenant } from '../features/tenants/tenant.model.js';
 import type { Missing } from '../features/tenants/tenant-readiness.service.js';
 import { type CliCommand, CliError, invalidFile, readJsonFile, text } from './command.js';
+import { invitationViolations } from '../features/staff/staff.rules.js';
+import { printEnrolmentLink } from './staff.commands.js';
 
 const settingFiles = ['directory', 'content', 'policy'] as const;
 
@@ -28,9 +30,11 @@ function printMissing(missing: Missing[]): void {
 export const tenantCommands: CliCommand[] = [
   {
     name: 'tenant create',
-    usage: '--slug S --name-ja N --name-en N [--mandatory-2fa] [--public-url URL]',
-    summary: 'create a university, closed until `tenant enable`; its links start at --public-url (default PUBLIC_URL)',
+    usage: '--slug S --name-ja N --name-en N [--mandatory-2fa] [--public-url URL] [--admin-email ADDRESS]',
+    summary:
+      "create a university, closed until `tenant enable`; its links start at --public-url (default PUBLIC_URL); --admin-email prints its first administrator's enrolment link",
     options: {
+      'admin-email': { type: 'string' },
       slug: { type: 'string' },
       'name-ja': { type: 'string' },
       'name-en': { type: 'string' },
@@ -43,6 +47,12 @@ export const tenantCommands: CliCommand[] = [
       const nameEn = text(values, 'name-en');
       if (!slug || !nameJa || !nameEn) return 'usage';
       // Its links are built from this address from now on; the CLI's own default is no address (#8).
+      const adminEmail = text(values, 'admin-email');
+      if (
+        adminEmail &&
+        invitationViolations({ email: adminEmail, name: '', staffNumber: '', role: 'administrator' }).length > 0
+      )
+        throw new CliError(`--admin-email: ${adminEmail} is not a mail address`);
       const publicUrl = text(values, 'public-url') ?? process.env.PUBLIC_URL;
       if (!publicUrl) throw new CliError('give --public-url (the address the service is served at) or PUBLIC_URL');
       const tenant = await services.tenants.create({
@@ -55,6 +65,17 @@ export const tenantCommands: CliCommand[] = [
       console.log(`created ${tenant.slug} (${tenant.id}), closed until it is set up:`);
       printMissing(await services.tenantReadiness.missing(tenant));
       console.log(`then: shomei tenant enable --tenant ${tenant.slug}`);
+      if (adminEmail)
+        await printEnrolmentLink(services, tenant, {
+          email: adminEmail,
+          role: 'administrator',
+          name: '',
+          staffNumber: '',
+        });
+      else
+        console.log(
+          `its first administrator: shomei staff invite --tenant ${tenant.slug} --email … --role administrator`,
+        );
       return 0;
     },
   },

@@ -46,6 +46,7 @@ export class Housekeeping {
     trustedBrowsers: number;
     retries: number;
     released: number;
+    staffSessions: number;
   }> {
     const now = this.clock.now();
     const repos = this.uow.repos;
@@ -58,6 +59,7 @@ export class Housekeeping {
       trustedBrowsers: await repos.trustedBrowsers.deleteEndedBefore(now - 7 * DAY),
       retries: await repos.terminalIdempotency.deleteExpired(now),
       released: (await this.tasks.releaseUnprinted?.()) ?? 0,
+      staffSessions: await repos.staff.deleteExpiredSessions(now),
     };
     this.log.info(result, 'housekeeping done');
     return result;

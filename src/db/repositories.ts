@@ -20,6 +20,7 @@ import { OrderRepository } from '../features/orders/order.repository.js';
 import { TerminalIdempotencyRepository } from '../features/orders/terminal-idempotency.repository.js';
 import { TerminalLedgerRepository } from '../features/orders/terminal-ledger.repository.js';
 import { TerminalRepository } from '../features/orders/terminal.repository.js';
+import { StaffRepository } from '../features/staff/staff.repository.js';
 import type { Database } from './schema.js';
 
 export interface Repositories {
@@ -43,6 +44,7 @@ export interface Repositories {
   deliveries: DeliveryRepository;
   formStates: FormStateRepository;
   credentials: CredentialRepository;
+  staff: StaffRepository;
 }
 
 /** What the repositories of one database keep between requests, shared by its transactions. */
@@ -72,5 +74,6 @@ export function repositories(db: Kysely<Database>, caches: RepositoryCaches): Re
     deliveries: new DeliveryRepository(db),
     formStates: new FormStateRepository(db),
     credentials: new CredentialRepository(db),
+    staff: new StaffRepository(db),
   };
 }

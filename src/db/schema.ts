@@ -11,6 +11,12 @@ import type { FlowTable } from '../flows/flow.table.js';
 import type { SessionTable } from '../platform/session.table.js';
 import type { ServerKeyTable } from '../platform/server-key.table.js';
 import type { FormStateTable } from '../platform/form-state.table.js';
+import type {
+  StaffMemberTable,
+  StaffPasskeyTable,
+  StaffRecoveryCodeTable,
+  StaffSessionTable,
+} from '../features/staff/staff.table.js';
 
 import type { StatusListTable, VerifiableCredentialTable } from '../features/credentials/credential.table.js';
 import type {
@@ -55,4 +61,8 @@ export interface Database {
   form_states: FormStateTable;
   verifiable_credentials: VerifiableCredentialTable;
   status_lists: StatusListTable;
+  staff_members: StaffMemberTable;
+  staff_recovery_codes: StaffRecoveryCodeTable;
+  staff_passkeys: StaffPasskeyTable;
+  staff_sessions: StaffSessionTable;
 }

@@ -11,6 +11,8 @@
  *   email_change           mail_sent ──confirm──▶ completed                   (§2.4a, L-9)
  *   second_password_reset  mail_sent ──confirm──▶ completed                   (§2.4c, L-11)
  *   order_draft            awaiting_confirmation ──place──▶ completed       (C-4: the fee shown, then Confirm)
+ *   staff_enrolment        mail_sent ──set_password──▶ awaiting_key ──authenticate──▶ completed   (A-1)
+ *   staff_login            awaiting_key ──authenticate──▶ completed           (A-1: the second factor)
  *
  * A flow past its expires_at is dead whatever its state.
  */
@@ -21,6 +23,8 @@ export const flowKinds = [
   'email_change',
   'second_password_reset',
   'order_draft',
+  'staff_enrolment',
+  'staff_login',
 ] as const;
 export type FlowKind = (typeof flowKinds)[number];
 
@@ -38,6 +42,8 @@ const transitions: Record<FlowKind, Partial<Record<FlowState, Partial<Record<Flo
   email_change: { mail_sent: { confirm: 'completed' } },
   second_password_reset: { mail_sent: { confirm: 'completed' } },
   order_draft: { awaiting_confirmation: { place: 'completed' } },
+  staff_enrolment: { mail_sent: { set_password: 'awaiting_key' }, awaiting_key: { authenticate: 'completed' } },
+  staff_login: { awaiting_key: { authenticate: 'completed' } },
 };
 
 export const initialState: Record<FlowKind, FlowState> = {
@@ -47,6 +53,8 @@ export const initialState: Record<FlowKind, FlowState> = {
   email_change: 'mail_sent',
   second_password_reset: 'mail_sent',
   order_draft: 'awaiting_confirmation',
+  staff_enrolment: 'mail_sent',
+  staff_login: 'awaiting_key',
 };
 
 export class InvalidTransitionError extends Error {

@@ -1,7 +1,7 @@
 import type { Lang } from './i18n.js';
 
-/** Who acts: a student in a browser (before or after login), a print terminal, the operator's CLI. */
-export type ActorKind = 'visitor' | 'student' | 'terminal' | 'operator';
+/** Who acts: a student in a browser (before or after login), a print terminal, the operator's CLI, a staff member. */
+export type ActorKind = 'visitor' | 'student' | 'terminal' | 'operator' | 'staff';
 
 /**
  * The actor of a unit of work. Audit entries take their who and where from it, so no service
@@ -18,6 +18,8 @@ export interface Actor {
   lang: Lang;
   /** Keyed hash of this browser's flow-binding cookie: flows answer only the browser that began them. */
   binding: string;
+  /** The staff member acting (kind 'staff'); audit entries name them in their detail. */
+  staffId?: string;
 }
 
 /** The operator at a terminal: the CLI acts as this. */

@@ -39,6 +39,23 @@ export class CookiePolicy {
     return this.name('shomei-setup');
   }
 
+  /**
+   * Staff sessions (A-1) live under /<tenant>/staff only, never sent to the students' pages; a
+   * path other than / rules out `__Host-`, so over https they take `__Secure-`.
+   */
+  staffSession(tenantSlug: string): string {
+    return `${this.secure ? '__Secure-' : ''}shomei-staff-${tenantSlug}`;
+  }
+
+  /** The staff side's device cookie (login-lockout.ts), kept apart from the student's. */
+  staffDevice(tenantSlug: string): string {
+    return `${this.secure ? '__Secure-' : ''}shomei-staff-device-${tenantSlug}`;
+  }
+
+  staffOptions(tenantSlug: string, maxAgeSeconds?: number): CookieSerializeOptions {
+    return { ...this.options(maxAgeSeconds), path: `/${tenantSlug}/staff` };
+  }
+
   get csrf(): string {
     return this.name('shomei-csrf');
   }

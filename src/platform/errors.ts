@@ -54,6 +54,8 @@ export const errorStatus = {
   /** A university still being set up (#13): its pages say so until the operator opens it. */
   tenant_not_open: 503,
   tenant_settings_invalid: 422,
+  /** A staff member asked for a console page their role does not open (#12, A-1). */
+  staff_forbidden: 403,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -107,6 +107,7 @@ const mailEvents = Object.keys({
   twoFactorChangedNotice: 1,
   orderStatus: 1,
   digitalDelivery: 1,
+  staffInvitation: 1,
 } satisfies Record<MailEvent, 1>) as MailEvent[];
 /** The order states a student is mailed about, per destination (order.service.ts mailStudent). */
 const orderMailContexts = [

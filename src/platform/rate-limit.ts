@@ -39,6 +39,8 @@ export const limitDefinitions = {
   verifyCodesPerTenant: { points: 600, duration: 10 * 60, blockDuration: 0 },
   verifyFilesPerIp: { points: 60, duration: 60 * 60, blockDuration: 15 * 60 },
   verifyFilesPerTenant: { points: 120, duration: 10 * 60, blockDuration: 0 },
+  /** Wrong second factors (TOTP, recovery code, passkey) of one staff member. */
+  staffSecondFactorFailures: { points: 10, duration: 15 * 60, blockDuration: 15 * 60 },
 } as const;
 
 export type LimitName = keyof typeof limitDefinitions;

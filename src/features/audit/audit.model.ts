@@ -37,7 +37,20 @@ export type AuditEvent =
   | 'terminal.created'
   | 'terminal.rotated'
   | 'terminal.disabled'
-  | 'signing_key.imported';
+  | 'signing_key.imported'
+  | 'staff.invited'
+  | 'staff.password_set'
+  | 'staff.enrolled'
+  | 'staff.passkey_added'
+  | 'staff.login_success'
+  | 'staff.login_failure'
+  | 'staff.login_locked'
+  | 'staff.second_factor_failure'
+  | 'staff.recovery_code_used'
+  | 'staff.reauthenticated'
+  | 'staff.role_changed'
+  | 'staff.disabled'
+  | 'staff.logout';
 
 export interface AuditEntry {
   event: AuditEvent;

@@ -13,6 +13,7 @@ const mailEvents = Object.keys({
   twoFactorChangedNotice: 1,
   orderStatus: 1,
   digitalDelivery: 1,
+  staffInvitation: 1,
 } satisfies Record<MailEvent, 1>) as MailEvent[];
 
 /** Enough of an HTML entity decoder for what Preact writes. */
@@ -68,6 +69,7 @@ function paramsFor(event: MailEvent): Record<string, string | number> {
     studentName: 'YAMADA Taro',
     documents: '- Certificate of Enrollment (TU-2026-000001)',
     verifyUrl: 'https://shomei.test/tu/verify',
+    days: 3,
     ...(event === 'twoFactorChangedNotice' ? { context: 'on' } : {}),
     ...(event === 'orderStatus' ? { context: 'convenience_reserved' } : {}),
   };

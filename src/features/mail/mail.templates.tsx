@@ -12,7 +12,8 @@ export type MailEvent =
   | 'secondPasswordChangedNotice'
   | 'twoFactorChangedNotice'
   | 'orderStatus'
-  | 'digitalDelivery';
+  | 'digitalDelivery'
+  | 'staffInvitation';
 
 export interface ComposedMail {
   subject: string;

@@ -6,8 +6,14 @@ import { langFromAcceptLanguage, translator } from '../../platform/i18n.js';
 import { slugPattern } from './tenant.model.js';
 import './tenant-request.js';
 
-/** Every page under /:tenant knows its university and the language before the route runs. */
-export function installTenantScope(scope: FastifyInstance, deps: { uow: UnitOfWork; cookies: CookiePolicy }): void {
+/**
+ * Every page under /:tenant knows its university and the language before the route runs.
+ * `whileClosed`: the staff console serves a university still being set up (#12), students' pages do not.
+ */
+export function installTenantScope(
+  scope: FastifyInstance,
+  deps: { uow: UnitOfWork; cookies: CookiePolicy; whileClosed?: boolean },
+): void {
   scope.addHook('onRequest', async (request) => {
     const slug = (request.params as { tenant?: string }).tenant ?? '';
     const tenants = deps.uow.repos.tenants;
@@ -37,7 +43,7 @@ export function installTenantScope(scope: FastifyInstance, deps: { uow: UnitOfWo
       request.t = translator(request.lang);
     }
     // Its name and language are known, so the page says which university is not open yet (#13).
-    if (!tenant.enabled) throw new AppError('tenant_not_open');
+    if (!tenant.enabled && !deps.whileClosed) throw new AppError('tenant_not_open');
   });
 
   // An unknown page of a known university keeps its name, language and inquiry block (L-16).
