@@ -82,7 +82,7 @@ function terminalCall(authorization: string) {
   return app.server.inject({
     method: 'GET',
     url: '/api/v1/terminal/reservations/000000000000',
-    headers: { authorization },
+    headers: { authorization, 'x-store-id': 'store-1', 'x-machine-id': 'machine-1', 'x-transaction-id': 'tx-1' },
   });
 }
 
