@@ -197,8 +197,9 @@ export class MailWorker {
       return false;
     }
     handedOver();
-    await this.recordSent(mail);
+    // Counted when SMTP has it, before the row says so: whoever sees the row sent sees the count.
     this.options.metrics?.mailDelivery(mail.priority, 'sent');
+    await this.recordSent(mail);
     this.log.info({ mailId: mail.id, tenantId: mail.tenantId, event: mail.event }, 'mail delivered');
     return true;
   }
