@@ -219,97 +219,114 @@ afterEach(async () => {
 });
 
 describe(`mail worker on a bad day (#8 §4, ${testDialect})`, () => {
-  it('#8 a key mail arrives within a second while every bulk lane of both workers hangs on the server', { timeout: 15_000 }, async () => {
-    startWorkers();
-    // As many hung bulk mails as the two workers have lanes: without a lane kept for keys, all would hang.
-    for (let i = 0; i < 6; i++) await queue(`hang-${i}@example.ac.jp`);
-    await pause(300);
-    const queuedAt = Date.now();
-    const key = await queue('taro@example.ac.jp', 'authKey');
-    const deadline = queuedAt + 3_000;
-    while (smtp.count(key.subject) === 0 && Date.now() < deadline) await pause(20);
-    const arrived = smtp.received.find((mail) => mail.subject === key.subject);
-    expect(arrived, 'the key mail arrived').toBeDefined();
-    expect(arrived!.at - queuedAt).toBeLessThan(SMTP_TIMEOUT_MS * 0.66);
-  });
+  it(
+    '#8 a key mail arrives within a second while every bulk lane of both workers hangs on the server',
+    { timeout: 15_000 },
+    async () => {
+      startWorkers();
+      // As many hung bulk mails as the two workers have lanes: without a lane kept for keys, all would hang.
+      for (let i = 0; i < 6; i++) await queue(`hang-${i}@example.ac.jp`);
+      await pause(300);
+      const queuedAt = Date.now();
+      const key = await queue('taro@example.ac.jp', 'authKey');
+      const deadline = queuedAt + 3_000;
+      while (smtp.count(key.subject) === 0 && Date.now() < deadline) await pause(20);
+      const arrived = smtp.received.find((mail) => mail.subject === key.subject);
+      expect(arrived, 'the key mail arrived').toBeDefined();
+      expect(arrived!.at - queuedAt).toBeLessThan(SMTP_TIMEOUT_MS * 0.66);
+    },
+  );
 
-  it('#8 a send that outlasts the lease goes out once, though another worker polls for due mail', { timeout: 15_000 }, async () => {
-    startWorkers();
-    const slow = [];
-    for (let i = 0; i < 4; i++) slow.push(await queue(`slow-${i}@example.ac.jp`));
-    const final = await settled(
-      slow.map((m) => m.id),
-      10_000,
-    );
-    await pause(LEASE_MS + 500); // a second sender would have started by now
-    expect(final.every((row) => row.sent_at !== null)).toBe(true);
-    for (const mail of slow) expect(smtp.count(mail.subject), mail.subject).toBe(1);
-  });
+  it(
+    '#8 a send that outlasts the lease goes out once, though another worker polls for due mail',
+    { timeout: 15_000 },
+    async () => {
+      startWorkers();
+      const slow = [];
+      for (let i = 0; i < 4; i++) slow.push(await queue(`slow-${i}@example.ac.jp`));
+      const final = await settled(
+        slow.map((m) => m.id),
+        10_000,
+      );
+      await pause(LEASE_MS + 500); // a second sender would have started by now
+      expect(final.every((row) => row.sent_at !== null)).toBe(true);
+      for (const mail of slow) expect(smtp.count(mail.subject), mail.subject).toBe(1);
+    },
+  );
 
-  it('#8 hangs, slowness, 4xx and 5xx across two workers: every mail delivered exactly once or recorded as failed', { timeout: 25_000 }, async () => {
-    startWorkers();
-    const mails = [];
-    for (let i = 0; i < 3; i++) {
-      for (const kind of ['ok', 'hang', 'slow', 'soft', 'hard']) mails.push(await queue(`${kind}-${i}@example.ac.jp`));
-      mails.push(await queue(`key-${i}@example.ac.jp`, 'authKey'));
-    }
-    const final = await settled(
-      mails.map((m) => m.id),
-      18_000,
-    );
-    const byId = new Map(final.map((row) => [row.id, row]));
-    for (const mail of mails) {
-      const row = byId.get(mail.id)!;
-      const to = mail.subject.split(' ')[1]!;
-      const kind = behaviourOf(to);
-      if (kind === 'hang' || kind === 'hard') {
-        expect(row.failed_at, `${to} recorded as failed`).not.toBeNull();
-        expect(row.sent_at).toBeNull();
-        expect(smtp.count(mail.subject), `${to} never delivered`).toBe(0);
-      } else {
-        expect(row.sent_at, `${to} sent`).not.toBeNull();
-        expect(smtp.count(mail.subject), `${to} delivered once`).toBe(1);
+  it(
+    '#8 hangs, slowness, 4xx and 5xx across two workers: every mail delivered exactly once or recorded as failed',
+    { timeout: 25_000 },
+    async () => {
+      startWorkers();
+      const mails = [];
+      for (let i = 0; i < 3; i++) {
+        for (const kind of ['ok', 'hang', 'slow', 'soft', 'hard'])
+          mails.push(await queue(`${kind}-${i}@example.ac.jp`));
+        mails.push(await queue(`key-${i}@example.ac.jp`, 'authKey'));
       }
-      expect(row.body_text, `${to} keeps no body`).toBe('');
-      if (kind === 'hard') {
-        expect(row.attempts, 'a 5xx is not retried').toBe(1);
-        expect(row.last_error).toContain('550');
+      const final = await settled(
+        mails.map((m) => m.id),
+        18_000,
+      );
+      const byId = new Map(final.map((row) => [row.id, row]));
+      for (const mail of mails) {
+        const row = byId.get(mail.id)!;
+        const to = mail.subject.split(' ')[1]!;
+        const kind = behaviourOf(to);
+        if (kind === 'hang' || kind === 'hard') {
+          expect(row.failed_at, `${to} recorded as failed`).not.toBeNull();
+          expect(row.sent_at).toBeNull();
+          expect(smtp.count(mail.subject), `${to} never delivered`).toBe(0);
+        } else {
+          expect(row.sent_at, `${to} sent`).not.toBeNull();
+          expect(smtp.count(mail.subject), `${to} delivered once`).toBe(1);
+        }
+        expect(row.body_text, `${to} keeps no body`).toBe('');
+        if (kind === 'hard') {
+          expect(row.attempts, 'a 5xx is not retried').toBe(1);
+          expect(row.last_error).toContain('550');
+        }
+        if (kind === 'soft') expect(row.attempts, 'a 4xx is retried until accepted').toBe(3);
+        if (kind === 'hang') expect(row.attempts).toBeGreaterThan(1);
       }
-      if (kind === 'soft') expect(row.attempts, 'a 4xx is retried until accepted').toBe(3);
-      if (kind === 'hang') expect(row.attempts).toBeGreaterThan(1);
-    }
-    const failed = await outboxes[1].listFailed(tenantId, 50);
-    expect(failed.map((m) => m.to).sort()).toEqual(
-      mails
-        .map((m) => m.subject.split(' ')[1]!)
-        .filter((to) => ['hang', 'hard'].includes(behaviourOf(to)))
-        .sort(),
-    );
-    expect(failed.find((m) => m.to.startsWith('hard-'))?.reason).toContain('no such user');
-  });
+      const failed = await outboxes[1].listFailed(tenantId, 50);
+      expect(failed.map((m) => m.to).sort()).toEqual(
+        mails
+          .map((m) => m.subject.split(' ')[1]!)
+          .filter((to) => ['hang', 'hard'].includes(behaviourOf(to)))
+          .sort(),
+      );
+      expect(failed.find((m) => m.to.startsWith('hard-'))?.reason).toContain('no such user');
+    },
+  );
 
-  it('#8 a server that accepts the connection but never greets holds a lane for the greeting timeout only', { timeout: 15_000 }, async () => {
-    const silentServer = net.createServer(() => undefined);
-    await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
-    smtpUrl = `smtp://127.0.0.1:${(silentServer.address() as net.AddressInfo).port}`;
-    try {
-      startWorkers({ concurrency: 2 });
-      const started = Date.now();
-      const mail = await queue('taro@example.ac.jp', 'authKey');
-      const deadline = started + 5_000;
-      let row = (await rows([mail.id]))[0];
-      while (row?.attempts === 0 && Date.now() < deadline) {
-        await pause(50);
-        row = (await rows([mail.id]))[0];
+  it(
+    '#8 a server that accepts the connection but never greets holds a lane for the greeting timeout only',
+    { timeout: 15_000 },
+    async () => {
+      const silentServer = net.createServer(() => undefined);
+      await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
+      smtpUrl = `smtp://127.0.0.1:${(silentServer.address() as net.AddressInfo).port}`;
+      try {
+        startWorkers({ concurrency: 2 });
+        const started = Date.now();
+        const mail = await queue('taro@example.ac.jp', 'authKey');
+        const deadline = started + 5_000;
+        let row = (await rows([mail.id]))[0];
+        while (row?.attempts === 0 && Date.now() < deadline) {
+          await pause(50);
+          row = (await rows([mail.id]))[0];
+        }
+        expect(row?.attempts).toBeGreaterThanOrEqual(1);
+        expect(Date.now() - started).toBeLessThan(SMTP_TIMEOUT_MS + 1_500);
+        expect(row?.sent_at).toBeNull();
+        expect(row?.last_error).toMatch(/greeting|timeout/i);
+      } finally {
+        await Promise.all(workers.map((worker) => worker.stop()));
+        workers = [];
+        silentServer.close();
       }
-      expect(row?.attempts).toBeGreaterThanOrEqual(1);
-      expect(Date.now() - started).toBeLessThan(SMTP_TIMEOUT_MS + 1_500);
-      expect(row?.sent_at).toBeNull();
-      expect(row?.last_error).toMatch(/greeting|timeout/i);
-    } finally {
-      await Promise.all(workers.map((worker) => worker.stop()));
-      workers = [];
-      silentServer.close();
-    }
-  });
+    },
+  );
 });

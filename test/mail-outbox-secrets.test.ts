@@ -71,7 +71,11 @@ describe('mail outbox (#8 §3: no live secret readable from the database alone)'
     const sent = await h.database.db
       .selectFrom('mail_outbox')
       .select(['subject', 'body_text', 'body_html', 'sent_at'])
-      .where('id', 'in', rows.map((row) => row.id))
+      .where(
+        'id',
+        'in',
+        rows.map((row) => row.id),
+      )
       .execute();
     expect(sent).toHaveLength(2);
     for (const row of sent) {

@@ -600,4 +600,3 @@ describe('§2.5 languages', () => {
     }
   });
 });
-

@@ -76,7 +76,9 @@ function MailPage({ mail }: { mail: ShownMail }) {
         <dd>{formatDateTime(mail.createdAt, lang)}</dd>
       </dl>
       <pre class="mail-body">
-        {(mail.body?.text ?? '').split(URL_SPLIT).map((part, index) => (index % 2 === 1 ? <a href={part}>{part}</a> : part))}
+        {(mail.body?.text ?? '')
+          .split(URL_SPLIT)
+          .map((part, index) => (index % 2 === 1 ? <a href={part}>{part}</a> : part))}
       </pre>
       <p>
         <a href="/dev/mailbox">{t('devMailbox.back')}</a>

@@ -5,7 +5,9 @@ import type { PageContextValue, PageTenant } from './page-context.js';
 import { renderDocument } from './render.js';
 
 function university(callCentre: string): PageTenant {
-  const content = { inquiry: { title: callCentre, phones: [{ number: '03-0000-0000', hours: '9–17' }], phonesJapaneseOnly: true } };
+  const content = {
+    inquiry: { title: callCentre, phones: [{ number: '03-0000-0000', hours: '9–17' }], phonesJapaneseOnly: true },
+  };
   return {
     slug: 'tu',
     name: { ja: 'テスト大学', en: 'Test University' },
