@@ -22,7 +22,7 @@ import type { CertificateSigner } from './pdf/certificate.signing.js';
 import { describeCharacter } from './pdf/data-checks.js';
 import { formatJapaneseAcademicYear } from './pdf/dates.js';
 import type { KeySigner } from './signing/key-signer.js';
-import { assertSignerWorks } from './signing/signer-check.js';
+import { assertSignerWorks } from './signing/signer-checks.js';
 import type { SigningKeyService } from './signing/signing-key.service.js';
 
 /** Issuance writes on behalf of whoever asked for the documents; it audits nothing itself. */

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { AppError } from '../../../platform/errors.js';
 import * as pkijs from 'pkijs';
 import type { KeySigner } from './key-signer.js';
 
@@ -56,13 +57,9 @@ export async function signerProblems(signer: KeySigner, now: number): Promise<st
     problems.push('the certificate’s key usage allows neither digitalSignature nor nonRepudiation');
 
   if (problems.length === 0) {
-    const probe = crypto.randomBytes(32);
     let verified = false;
     try {
-      const signature = await signer.sign(probe);
-      verified =
-        signature.length <= signer.maxSignatureBytes &&
-        crypto.verify('sha256', probe, { key: publicKey, dsaEncoding: 'der' }, signature);
+      verified = await signsVerifiably(signer, publicKey);
     } catch (error) {
       problems.push(`a test signature failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -72,4 +69,41 @@ export async function signerProblems(signer: KeySigner, now: number): Promise<st
       );
   }
   return problems;
+}
+
+/** Whether the key makes a signature the public key verifies, within the room reserved for one. */
+async function signsVerifiably(signer: KeySigner, publicKey: crypto.KeyObject): Promise<boolean> {
+  const probe = crypto.randomBytes(32);
+  const signature = await signer.sign(probe);
+  return (
+    signature.length <= signer.maxSignatureBytes &&
+    crypto.verify('sha256', probe, { key: publicKey, dsaEncoding: 'der' }, signature)
+  );
+}
+
+/** Signers that made a signature their own certificate verifies: asked once per signer, not per order. */
+const working = new WeakSet<KeySigner>();
+
+/**
+ * Refuses (`signer_unavailable`) a signer that cannot make a signature its certificate verifies —
+ * a key that does not match its certificate, an HSM that refuses — so the refusal comes before
+ * the order and the payment, not when the paid documents are signed (C-11).
+ */
+export async function assertSignerWorks(signer: KeySigner, tenantSlug: string): Promise<void> {
+  if (working.has(signer)) return;
+  let verified = false;
+  let cause: unknown;
+  try {
+    const certificate = signer.certificates[0];
+    if (!certificate) throw new Error('the signer has no certificate');
+    verified = await signsVerifiably(signer, new crypto.X509Certificate(certificate).publicKey);
+  } catch (error) {
+    cause = error;
+  }
+  if (!verified)
+    throw new AppError('signer_unavailable', {
+      detail: `the signing key of ${tenantSlug} makes no signature its certificate verifies${cause instanceof Error ? ` (${cause.message})` : ''}: import a key that matches its certificate (shomei signer import)`,
+      cause,
+    });
+  working.add(signer);
 }
