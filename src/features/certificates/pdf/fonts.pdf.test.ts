@@ -21,15 +21,12 @@ describe.skipIf(!hasIpamj && process.env.CI !== 'true')('#9 C-11 外字 through 
     const data = sampleCertificate('enrollment', 'ja');
     data.holder.nameKanji = '𠮷田 髙﨑';
     expect(renderer.undrawable(data)).toEqual([]);
-    const before = process.memoryUsage().rss;
     const pdf = await renderer.render(data, sampleIssuedAt);
-    const grownMb = (process.memoryUsage().rss - before) / 1e6;
     // The 46 MB font is embedded as a subset of the glyphs drawn, not whole.
     expect(pdf.byteLength).toBeLessThan(200_000);
     if (!skipWithoutPoppler) expect(await pdftotext(pdf)).toContain('𠮷田');
     const fonts = execFileSync('pdffonts', ['-'], { input: pdf }).toString();
     expect(fonts).toMatch(/[A-Z]{6}\+IPAmjMincho/);
-    console.log(`fallback font loaded on first need: rss +${grownMb.toFixed(0)} MB, PDF ${pdf.byteLength} bytes`);
   });
 
   it('#9 C-11 a document without 外字 does not embed the fallback font', async () => {
