@@ -131,7 +131,10 @@ export class IssuanceService implements Issuer {
 
   async assertCanIssue(tenantId: string): Promise<void> {
     const tenant = await this.deps.uow.repos.tenants.findById(tenantId);
-    if (!tenant) return;
+    if (tenant) await this.assertTenantCanSign(tenant);
+  }
+
+  private async assertTenantCanSign(tenant: Tenant): Promise<void> {
     let signer: CertificateSigner;
     try {
       signer = await this.signerFor(tenant);
@@ -152,7 +155,7 @@ export class IssuanceService implements Issuer {
     const tenant = await repos.tenants.findById(order.tenantId);
     const record = tenant && (await repos.records.findByStudentNumber(tenant.id, order.studentNumber));
     if (!tenant || !record) return undefined;
-    await this.assertCanIssue(tenant.id);
+    await this.assertTenantCanSign(tenant);
     if (stage !== 'order') {
       const destination = stage === 'lookup' ? order.destination : undefined;
       const ineligible = await this.ineligible(tenant, record, destination, order.items);
