@@ -10,14 +10,13 @@ import {
 import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import { type StaffMember, staffRoles } from '../staff.model.js';
-import { ConsoleNav } from './staff.components.js';
+import { ConsoleNav, ConsolePage } from './staff.components.js';
 
 /** The console's start: who is logged in, and the sections that exist. */
 export function ConsoleHomePage({ member }: { member: StaffMember }) {
   const { t, base } = usePage();
   return (
-    <Layout title={t('staff.home.title')}>
-      <ConsoleNav member={member} />
+    <ConsolePage member={member} title={t('staff.home.title')}>
       <p>{t('staff.home.signedIn', { name: member.name || member.email, role: t(`staff.role.${member.role}`) })}</p>
       {member.role === 'administrator' && (
         <section aria-labelledby="section-members">
@@ -28,7 +27,7 @@ export function ConsoleHomePage({ member }: { member: StaffMember }) {
           </p>
         </section>
       )}
-    </Layout>
+    </ConsolePage>
   );
 }
 

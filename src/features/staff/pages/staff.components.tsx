@@ -1,22 +1,42 @@
 import type { ComponentChildren } from 'preact';
 import { Button, Field, type FieldError, Form } from '../../../platform/views/components.js';
 import { usePage } from '../../../platform/views/page-context.js';
-import type { StaffMember } from '../staff.model.js';
+import { Layout } from '../../../platform/views/layout.js';
+import type { StaffMember, StaffRole } from '../staff.model.js';
 
-/** The console's own navigation: what exists now, and logout. */
+/**
+ * The console's sections (#12), each with the least role that may open it: a registrar supports
+ * students, moves orders, imports and reads the log; an administrator also runs the university's
+ * settings, staff, terminals and keys.
+ */
+const consoleSections: { path: string; key: string; role: StaffRole }[] = [
+  { path: '', key: 'home', role: 'registrar' },
+  { path: '/students', key: 'students', role: 'registrar' },
+  { path: '/orders', key: 'orders', role: 'registrar' },
+  { path: '/postal', key: 'postal', role: 'registrar' },
+  { path: '/imports', key: 'imports', role: 'registrar' },
+  { path: '/audit', key: 'audit', role: 'registrar' },
+  { path: '/statistics', key: 'statistics', role: 'registrar' },
+  { path: '/settings', key: 'settings', role: 'administrator' },
+  { path: '/terminals', key: 'terminals', role: 'administrator' },
+  { path: '/keys', key: 'keys', role: 'administrator' },
+  { path: '/members', key: 'members', role: 'administrator' },
+  { path: '/account', key: 'account', role: 'registrar' },
+];
+
+/** The console's own navigation: the sections the member's role opens, and logout. */
 export function ConsoleNav({ member }: { member: StaffMember }) {
   const { t, base } = usePage();
   return (
     <nav class="console-nav" aria-label={t('staff.nav.label')}>
       <ul>
-        <li>
-          <a href={`${base}/staff`}>{t('staff.nav.home')}</a>
-        </li>
-        {member.role === 'administrator' && (
-          <li>
-            <a href={`${base}/staff/members`}>{t('staff.nav.members')}</a>
-          </li>
-        )}
+        {consoleSections
+          .filter((section) => section.role === 'registrar' || member.role === 'administrator')
+          .map((section) => (
+            <li key={section.key}>
+              <a href={`${base}/staff${section.path}`}>{t(`staff.nav.${section.key}`)}</a>
+            </li>
+          ))}
         <li>
           <Form action={`${base}/staff/logout`}>
             <Button variant="secondary">{t('staff.nav.logout')}</Button>
@@ -24,6 +44,26 @@ export function ConsoleNav({ member }: { member: StaffMember }) {
         </li>
       </ul>
     </nav>
+  );
+}
+
+/** Every console page: the layout with the console's navigation above the content. */
+export function ConsolePage({
+  member,
+  title,
+  hasErrors,
+  children,
+}: {
+  member: StaffMember;
+  title: string;
+  hasErrors?: boolean;
+  children: ComponentChildren;
+}) {
+  return (
+    <Layout title={title} hasErrors={hasErrors}>
+      <ConsoleNav member={member} />
+      {children}
+    </Layout>
   );
 }
 
