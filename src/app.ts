@@ -30,7 +30,7 @@ import { staffConsoleRoutes } from './features/staff/staff-console.routes.js';
 import { staffEnrolmentRoutes } from './features/staff/staff-enrolment.routes.js';
 import { staffLoginRoutes } from './features/staff/staff-login.routes.js';
 import { StaffHttp } from './features/staff/staff.http.js';
-import type { StaffServices } from './features/staff/staff.services.js';
+import type { ConsoleSection, StaffServices } from './features/staff/staff.services.js';
 import { CookiePolicy } from './platform/cookies.js';
 import { frameworkErrors, installErrorHandling } from './platform/error-pages.js';
 import { defaultLang, isLang, langFromAcceptLanguage, translator } from './platform/i18n.js';
@@ -191,8 +191,9 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
     async (scope) => {
       installTenantScope(scope, { uow, cookies, whileClosed: true });
       scope.addHook('onRequest', staff.http.resolve);
-      for (const routes of [staffLoginRoutes, staffEnrolmentRoutes, staffConsoleRoutes])
-        await scope.register(routes, { staff });
+      // Each console section takes the staff guards and picks the services it needs.
+      const sections: ConsoleSection[] = [staffLoginRoutes, staffEnrolmentRoutes, staffConsoleRoutes];
+      for (const routes of sections) await scope.register(routes, { staff, services });
     },
     { prefix: '/:tenant/staff' },
   );

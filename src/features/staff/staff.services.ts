@@ -1,3 +1,5 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Services } from '../../services.js';
 import type { StaffAccountsService } from './staff-accounts.service.js';
 import type { StaffLoginService } from './staff-login.service.js';
 import type { StaffSessionService } from './staff-session.service.js';
@@ -12,3 +14,10 @@ export interface StaffServices {
 
 /** Violations of the staff forms: each code's message is under `staffValidation.`. */
 export const staffForm = { message: (code: string) => `staffValidation.${code}` };
+
+/** What every console section's routes receive (#12): the staff guards, and the composition root to pick from. */
+export interface ConsoleOptions {
+  staff: StaffServices;
+  services: Services;
+}
+export type ConsoleSection = FastifyPluginAsync<ConsoleOptions>;
