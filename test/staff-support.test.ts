@@ -122,6 +122,11 @@ describe('#12 A-2 student support: the student page and its guards', () => {
     expect(page.body).not.toContain(student.secondPassword);
     expect(page.body).not.toContain('$argon2');
     expect((await registrar.browser.get(studentPath('nobody-here'))).status).toBe(404);
+    // Whatever is typed or put in the address: an answer, never a 500.
+    for (const raw of ['%00', '%1B%5B2J', "'%3B--", '%5C', '%25_%25', encodeURIComponent('ｕ'.repeat(90))]) {
+      expect((await registrar.browser.get(`/tu/staff/students?q=${raw}`)).status, raw).toBe(200);
+      expect([400, 404], raw).toContain((await registrar.browser.get(`/tu/staff/students/${raw}`)).status);
+    }
 
     // No session: the login page, for the page and for every action.
     const stranger = new TestBrowser(h, { lang: 'en' });
