@@ -287,6 +287,7 @@ describe('#12 A-2 student support: actions', () => {
   it('#12 A-2 a refused mail is shown with its reason; after the address is cleared and corrected it is re-sent with a fresh link, and the student sets a new second password', async () => {
     const browser = new TestBrowser(h, { lang: 'en' });
     const student = await readyStudent(h, browser);
+    await logIn(h, browser, student, student.secondPassword, student.email);
     h.smtp.refused.add(student.email.toLowerCase());
     const account = await accountOf(student.userId);
 
@@ -316,6 +317,7 @@ describe('#12 A-2 student support: actions', () => {
       `${studentPath(student.userId)}?notice=clear-registration`,
     );
     expect(await accountOf(student.userId)).toMatchObject({ email: null, emailVerified: false });
+    expect((await browser.get('/tu/home', { follow: false })).location).toMatch(/^\/tu\/login/);
     const corrected = uniqueEmail(`${student.userId}-new`);
     await registerEmail(h, browser, student, corrected);
 

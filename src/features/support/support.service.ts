@@ -152,6 +152,8 @@ export class SupportService {
           if (!(await tx.accounts.clearEmail(tenant.id, account.id, tx.now))) throw new Refusal('support.noAddress');
           await tx.flows.expireOpen(tenant.id, account.id, 'email_registration', tx.now);
           await tx.flows.expireOpen(tenant.id, account.id, 'email_change', tx.now);
+          // Pages of a logged-in student take the address as given: the student logs in again.
+          detail.sessions = await tx.sessions.deleteAllForAccount(tenant.id, account.id);
           break;
         case 'clear-browsers':
           detail.browsers = await tx.trustedBrowsers.revokeAll(tenant.id, account.id, tx.now);

@@ -134,7 +134,11 @@ function Identity({ view }: { view: StudentSupportView }) {
       <dt>{t('support.field.studentNumber')}</dt>
       <dd>{identity.studentNumber ?? '—'}</dd>
       <dt>{t('support.field.name')}</dt>
-      <dd>{identity.name ? `${identity.name.kanji}（${identity.name.kana}）／${identity.name.roman}` : '—'}</dd>
+      <dd>{identity.name?.kanji ?? '—'}</dd>
+      <dt>{t('support.field.kana')}</dt>
+      <dd>{identity.name?.kana ?? '—'}</dd>
+      <dt>{t('support.field.roman')}</dt>
+      <dd>{identity.name?.roman ?? '—'}</dd>
       <dt>{t('support.field.roster')}</dt>
       <dd>{t(identity.inRoster ? 'support.yes' : 'support.no')}</dd>
     </dl>
