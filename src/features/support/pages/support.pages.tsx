@@ -310,51 +310,40 @@ function MailTrouble({ view, errors }: { view: StudentSupportView; errors: Field
       {view.mail.length === 0 ? (
         <p>{t('support.mail.none')}</p>
       ) : (
-        <div class="table-wrap">
-          <table class="stack-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('support.mail.queuedAt')}</th>
-                <th scope="col">{t('support.mail.kind')}</th>
-                <th scope="col">{t('support.mail.to')}</th>
-                <th scope="col">{t('support.mail.status')}</th>
-                <th scope="col">{t('support.mail.reason')}</th>
-                <th scope="col">{t('support.mail.resend')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.mail.map((mail: SupportMail) => (
-                <tr key={mail.id}>
-                  <td data-label={t('support.mail.queuedAt')}>{formatDateTime(mail.createdAt, lang)}</td>
-                  <td data-label={t('support.mail.kind')}>{mailEventName(t, mail.event)}</td>
-                  <td data-label={t('support.mail.to')}>{mail.to}</td>
-                  <td data-label={t('support.mail.status')}>
-                    {mail.failedAt
-                      ? t('support.mail.failed', { at: formatDateTime(mail.failedAt, lang), count: mail.attempts })
-                      : t('support.mail.retrying', { count: mail.attempts })}
-                  </td>
-                  <td data-label={t('support.mail.reason')}>
-                    <code class="mail-reason">{mail.reason}</code>
-                  </td>
-                  <td data-label={t('support.mail.resend')}>
-                    {mail.resend === 'ok' ? (
-                      <ConfirmedForm
-                        action={`${path}/mail/${encodeURIComponent(mail.id)}/resend`}
-                        name={`mail-${mail.id}`}
-                        errors={errors}
-                        label={t('support.mail.resendConfirm')}
-                      >
-                        {t('support.mail.resendButton')}
-                      </ConfirmedForm>
-                    ) : (
-                      t(`support.validation.mail.${mail.resend}`)
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        view.mail.map((mail: SupportMail) => (
+          <section key={mail.id} class="mail-trouble" aria-labelledby={`mail-${mail.id}`}>
+            <h3 id={`mail-${mail.id}`}>{mailEventName(t, mail.event)}</h3>
+            <dl class="summary">
+              <dt>{t('support.mail.queuedAt')}</dt>
+              <dd>{formatDateTime(mail.createdAt, lang)}</dd>
+              <dt>{t('support.mail.to')}</dt>
+              <dd>{mail.to}</dd>
+              <dt>{t('support.mail.status')}</dt>
+              <dd>
+                {mail.failedAt
+                  ? t('support.mail.failed', { at: formatDateTime(mail.failedAt, lang), count: mail.attempts })
+                  : t('support.mail.retrying', { count: mail.attempts })}
+              </dd>
+              <dt>{t('support.mail.reason')}</dt>
+              <dd class="mail-reason">{mail.reason}</dd>
+              <dt>{t('support.mail.resend')}</dt>
+              <dd>
+                {mail.resend === 'ok' ? (
+                  <ConfirmedForm
+                    action={`${path}/mail/${encodeURIComponent(mail.id)}/resend`}
+                    name={`mail-${mail.id}`}
+                    errors={errors}
+                    label={t('support.mail.resendConfirm')}
+                  >
+                    {t('support.mail.resendButton')}
+                  </ConfirmedForm>
+                ) : (
+                  t(`support.validation.mail.${mail.resend}`)
+                )}
+              </dd>
+            </dl>
+          </section>
+        ))
       )}
     </section>
   );
