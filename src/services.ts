@@ -34,6 +34,7 @@ import { TenantService } from './features/tenants/tenant.service.js';
 import { StaffAccountsService } from './features/staff/staff-accounts.service.js';
 import { StaffLoginService } from './features/staff/staff-login.service.js';
 import { StaffSessionService } from './features/staff/staff-session.service.js';
+import { SupportService } from './features/support/support.service.js';
 import { FlowService } from './flows/flow.service.js';
 import type { Infrastructure } from './infrastructure.js';
 import { observeAtScrape } from './observe-at-scrape.js';
@@ -167,5 +168,10 @@ export function createServices(deps: ServiceDeps) {
     signingKeys,
     verification: new VerificationService({ ...infrastructure, pdfs: new UntrustedPdfReader(config.verifyParse) }),
     readiness: new ReadinessService({ ...infrastructure, database, signingKeys }),
+    support: new SupportService({
+      ...infrastructure,
+      registration: auth.registration,
+      secondPassword: auth.secondPassword,
+    }),
   };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AccountRepository } from '../features/auth/account.repository.js';
 import { AuthKeyRepository } from '../features/auth/auth-key.repository.js';
+import { LoginUnlockRepository } from '../features/auth/login-unlock.repository.js';
 import { TrustedBrowserRepository } from '../features/auth/trusted-browser.repository.js';
 import { AuditRepository } from '../features/audit/audit.repository.js';
 import { RosterRepository } from '../features/directory/roster.repository.js';
@@ -21,6 +22,7 @@ import { TerminalIdempotencyRepository } from '../features/orders/terminal-idemp
 import { TerminalLedgerRepository } from '../features/orders/terminal-ledger.repository.js';
 import { TerminalRepository } from '../features/orders/terminal.repository.js';
 import { StaffRepository } from '../features/staff/staff.repository.js';
+import { StudentSearchRepository } from '../features/support/student-search.repository.js';
 import type { Database } from './schema.js';
 
 export interface Repositories {
@@ -45,6 +47,8 @@ export interface Repositories {
   formStates: FormStateRepository;
   credentials: CredentialRepository;
   staff: StaffRepository;
+  loginUnlocks: LoginUnlockRepository;
+  studentSearch: StudentSearchRepository;
 }
 
 /** What the repositories of one database keep between requests, shared by its transactions. */
@@ -75,5 +79,7 @@ export function repositories(db: Kysely<Database>, caches: RepositoryCaches): Re
     formStates: new FormStateRepository(db),
     credentials: new CredentialRepository(db),
     staff: new StaffRepository(db),
+    loginUnlocks: new LoginUnlockRepository(db),
+    studentSearch: new StudentSearchRepository(db),
   };
 }

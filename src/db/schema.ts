@@ -1,5 +1,6 @@
 import type { AccountTable } from '../features/auth/account.table.js';
 import type { AuthKeyTable } from '../features/auth/auth-key.table.js';
+import type { LoginUnlockTable } from '../features/auth/login-unlock.table.js';
 import type { TrustedBrowserTable } from '../features/auth/trusted-browser.table.js';
 import type { AuditLogTable } from '../features/audit/audit.table.js';
 import type { RosterTable } from '../features/directory/roster.table.js';
@@ -65,4 +66,5 @@ export interface Database {
   staff_recovery_codes: StaffRecoveryCodeTable;
   staff_passkeys: StaffPasskeyTable;
   staff_sessions: StaffSessionTable;
+  login_unlocks: LoginUnlockTable;
 }

@@ -140,6 +140,25 @@ export class FlowRepository {
     return row && toFlow<C>(row);
   }
 
+  /** An account's flows of these kinds still kept, live or not, newest first (#12 A-2). */
+  async listForSubject<C>(
+    tenantId: string,
+    subjectId: string,
+    kinds: readonly FlowKind[],
+    limit: number,
+  ): Promise<Flow<C>[]> {
+    const rows = await this.db
+      .selectFrom('flows')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('subject_id', '=', subjectId)
+      .where('kind', 'in', kinds)
+      .orderBy('issued_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => toFlow<C>(row));
+  }
+
   async deleteExpiredBefore(cutoff: number): Promise<number> {
     const result = await this.db.deleteFrom('flows').where('expires_at', '<', cutoff).executeTakeFirst();
     return Number(result.numDeletedRows);

@@ -77,10 +77,24 @@ export class SessionRepository {
     await this.db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('id_hash', '=', idHash).execute();
   }
 
-  async deleteAllForAccount(tenantId: string, accountId: string, exceptIdHash?: string): Promise<void> {
+  async countLive(tenantId: string, accountId: string, now: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .where('tenant_id', '=', tenantId)
+      .where('account_id', '=', accountId)
+      .where('idle_expires_at', '>', now)
+      .where('absolute_expires_at', '>', now)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  /** Ends the account's sessions (but `exceptIdHash`); tells how many there were. */
+  async deleteAllForAccount(tenantId: string, accountId: string, exceptIdHash?: string): Promise<number> {
     let query = this.db.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('account_id', '=', accountId);
     if (exceptIdHash) query = query.where('id_hash', '!=', exceptIdHash);
-    await query.execute();
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async deleteExpired(now: number): Promise<number> {

@@ -12,6 +12,8 @@ export interface ReceivedMail {
 /** A real SMTP server on loopback: the app's mail goes over the wire like in production. */
 export class TestSmtpServer {
   readonly mails: ReceivedMail[] = [];
+  /** Recipients this server refuses for good (550), as a relay does for a mailbox that does not exist. */
+  readonly refused = new Set<string>();
   private readonly server: SMTPServer;
   private waiters: Array<() => void> = [];
   port = 0;
@@ -21,6 +23,11 @@ export class TestSmtpServer {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (!this.refused.has(address.address.toLowerCase())) return callback();
+        const error = new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown`);
+        callback(Object.assign(error, { responseCode: 550 }));
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -50,7 +50,14 @@ export type AuditEvent =
   | 'staff.reauthenticated'
   | 'staff.role_changed'
   | 'staff.disabled'
-  | 'staff.logout';
+  | 'staff.logout'
+  | 'support.registration_resent'
+  | 'support.registration_cleared'
+  | 'support.trusted_browsers_cleared'
+  | 'support.unlocked'
+  | 'support.second_password_reset_required'
+  | 'support.sessions_ended'
+  | 'support.mail_resent';
 
 export interface AuditEntry {
   event: AuditEvent;

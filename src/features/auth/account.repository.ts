@@ -84,6 +84,38 @@ export class AccountRepository {
     return account;
   }
 
+  /** When the account began, its address was confirmed and its second password set (#12 A-2); never the secret. */
+  async securityDates(
+    tenantId: string,
+    id: string,
+  ): Promise<{ createdAt: number; emailVerifiedAt: number | null; secondPasswordSetAt: number | null } | undefined> {
+    const row = await this.db
+      .selectFrom('accounts')
+      .select(['created_at', 'email_verified_at', 'second_password_set_at'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return (
+      row && {
+        createdAt: row.created_at,
+        emailVerifiedAt: row.email_verified_at,
+        secondPasswordSetAt: row.second_password_set_at,
+      }
+    );
+  }
+
+  /** Staff clear the address (#12 A-2): the next login asks for one again, as the first did. */
+  async clearEmail(tenantId: string, id: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('accounts')
+      .set({ email: null, email_verified_at: null, updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('email', 'is not', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
   async setVerifiedEmail(tenantId: string, id: string, email: string, now: number): Promise<void> {
     await this.db
       .updateTable('accounts')

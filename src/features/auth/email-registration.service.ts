@@ -1,10 +1,13 @@
+import type { Work } from '../../db/unit-of-work.js';
 import type { Infrastructure } from '../../infrastructure.js';
 import type { Actor } from '../../platform/actor.js';
+import type { Lang } from '../../platform/i18n.js';
 import type { Invalid } from '../../platform/violation.js';
 import type { Flow } from '../../flows/flow.model.js';
 import type { FlowService, LinkStatus } from '../../flows/flow.service.js';
 import { transition } from '../../flows/flow.state.js';
 import { type Tenant, tenantLink } from '../tenants/tenant.model.js';
+import type { Account } from './account.model.js';
 import { emailPairViolations, normalizeEmail } from './email-address.rules.js';
 import type { PendingLoginContext } from './login.service.js';
 
@@ -67,6 +70,41 @@ export class EmailRegistrationService {
       return true;
     });
     return moved ? { status: 'sent', email } : { status: 'gone' };
+  }
+
+  /**
+   * The registrar's resend (#12 A-2): a fresh link to the address the student is registering, in
+   * a flow of its own bound to no browser (the link's page needs none); earlier links stop working.
+   */
+  async resend(tx: Work, tenant: Tenant, account: Account, email: string, lang: Lang): Promise<void> {
+    const { flows } = this.deps;
+    await tx.flows.expireOpen(tenant.id, account.id, 'email_registration', tx.now);
+    const lifetimeMs = tenant.policy.linkLifetimeMinutes * 60_000;
+    const context: RegistrationContext = { lang, binding: '', email };
+    const flow = await flows.start(tx, {
+      tenantId: tenant.id,
+      kind: 'email_registration',
+      subjectId: account.id,
+      lifetimeMs,
+      context,
+    });
+    const { token, hash } = flows.newLinkToken();
+    const next = transition('email_registration', flow.state, 'submit_address');
+    await tx.flows.advance(tenant.id, flow.id, flow.state, next, tx.now, {
+      tokenHash: hash,
+      expiresAt: tx.now + lifetimeMs,
+    });
+    await this.deps.mailer.queue(tx, tenant, {
+      event: 'emailRegistration',
+      lang,
+      to: email,
+      params: {
+        url: flows.linkUrl(tenantLink(tenant, '/mail-address/confirm'), token),
+        minutes: tenant.policy.linkLifetimeMinutes,
+        userId: account.userId,
+      },
+    });
+    await tx.audit('email.registration_requested', { accountId: account.id, subject: account.userId });
   }
 
   inspect(tenant: Tenant, token: string): Promise<LinkStatus<RegistrationContext>> {

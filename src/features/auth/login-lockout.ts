@@ -8,6 +8,8 @@ export interface LoginAttempt {
   addressKey: string;
   /** Set when the browser carries a device cookie issued for this user (known-device.ts). */
   deviceId: string | undefined;
+  /** Staff unlocks of this user ID so far (#12 A-2): each one starts the user's counters over. */
+  generation?: number;
 }
 
 export type LockScope = 'device' | 'user' | 'ip';
@@ -19,8 +21,21 @@ export type LockScope = 'device' | 'user' | 'ip';
  */
 export const addressCeiling = { base: 50, perAccount: 5 } as const;
 
+/** The user ID as every counter and unlock knows it: one student however the ID was typed. */
+export function lockoutUserId(normalizedUserId: string): string {
+  return normalizedUserId.toLowerCase();
+}
+
 export function userKeyOf(tenantId: string, normalizedUserId: string): string {
-  return `${tenantId}:${normalizedUserId.toLowerCase()}`;
+  return `${tenantId}:${lockoutUserId(normalizedUserId)}`;
+}
+
+/**
+ * The key of the user's own counters (per user, per known device). A device's counter is keyed by
+ * a device id that nobody stores, so staff cannot delete it; a new generation leaves it behind.
+ */
+export function countedUserKey(attempt: Pick<LoginAttempt, 'userKey' | 'generation'>): string {
+  return attempt.generation ? `${attempt.userKey}#${attempt.generation}` : attempt.userKey;
 }
 
 interface Counter {
@@ -61,8 +76,8 @@ export class LoginLockout {
   async succeeded(attempt: LoginAttempt): Promise<void> {
     const { limits } = this;
     if (attempt.deviceId) await limits.reset('loginFailuresPerDevice', deviceKey(attempt));
-    else if ((await limits.count('loginFailuresPerUser', attempt.userKey)).count > 0)
-      await limits.reset('loginFailuresPerUser', attempt.userKey);
+    else if ((await limits.count('loginFailuresPerUser', countedUserKey(attempt))).count > 0)
+      await limits.reset('loginFailuresPerUser', countedUserKey(attempt));
     const mark = `${attempt.addressKey}/${attempt.userKey}`;
     if ((await limits.penalize('loginSuccessPerIpAndUser', mark)) === 1)
       await limits.penalize('loginAccountsPerIp', attempt.addressKey);
@@ -83,7 +98,7 @@ export class LoginLockout {
       {
         scope: 'user',
         name: 'loginFailuresPerUser',
-        key: attempt.userKey,
+        key: countedUserKey(attempt),
         ceiling: limitDefinitions.loginFailuresPerUser.points,
       },
       {
@@ -97,5 +112,5 @@ export class LoginLockout {
 }
 
 function deviceKey(attempt: LoginAttempt): string {
-  return `${attempt.userKey}:${attempt.deviceId}`;
+  return `${countedUserKey(attempt)}:${attempt.deviceId}`;
 }

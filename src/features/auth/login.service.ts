@@ -8,7 +8,7 @@ import { normalizeUserId } from '../directory/directory.js';
 import type { Tenant } from '../tenants/tenant.model.js';
 import type { EmailKeyService } from './email-key.service.js';
 import { issueDeviceToken, recognizeDevice } from './known-device.js';
-import { type LoginAttempt, LoginLockout, userKeyOf } from './login-lockout.js';
+import { type LoginAttempt, LoginLockout, lockoutUserId, userKeyOf } from './login-lockout.js';
 import type { SessionService } from './session.service.js';
 
 export interface LoginInput {
@@ -74,10 +74,12 @@ export class LoginService {
     const { uow, hasher } = this.deps;
     const userId = normalizeUserId(input.userId);
     const userKey = userKeyOf(tenant.id, userId);
+    const unlock = await uow.repos.loginUnlocks.find(tenant.id, lockoutUserId(userId));
     const attempt: LoginAttempt = {
       userKey,
       addressKey: `${tenant.id}:${actor.ip ?? ''}`,
       deviceId: recognizeDevice(this.deps.secrets, userKey, cookies.device),
+      generation: unlock?.generation ?? 0,
     };
     const waitSeconds = await this.lockout.waitSeconds(attempt);
     if (waitSeconds > 0)

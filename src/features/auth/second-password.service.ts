@@ -1,6 +1,7 @@
 import type { Work } from '../../db/unit-of-work.js';
 import type { Infrastructure } from '../../infrastructure.js';
 import type { Actor } from '../../platform/actor.js';
+import type { Lang } from '../../platform/i18n.js';
 import { newId } from '../../platform/crypto.js';
 import type { Invalid, Violation } from '../../platform/violation.js';
 import type { Flow } from '../../flows/flow.model.js';
@@ -152,7 +153,7 @@ export class SecondPasswordService {
    * by several accounts gets one link per account, each naming its user ID.
    */
   async requestReset(tenant: Tenant, rawAddress: string, actor: Actor): Promise<{ status: 'sent' } | Invalid> {
-    const { uow, limits, flows } = this.deps;
+    const { uow, limits } = this.deps;
     const violations = emailPairViolations(rawAddress, rawAddress).filter((violation) => violation.path === 'address');
     if (violations.length > 0) return { status: 'invalid', violations };
     await limits.consume('resetRequestsPerIp', `${tenant.id}:${actor.ip}`);
@@ -170,34 +171,52 @@ export class SecondPasswordService {
     const targets: Array<Account | undefined> = accounts.length > 0 ? accounts : [undefined];
     await uow
       .run(actor, async (tx) => {
-        for (const target of targets) {
-          const subjectId = target?.id ?? newId();
-          await tx.flows.expireOpen(tenant.id, subjectId, 'second_password_reset', tx.now);
-          const { url } = await flows.startWithLink<ResetContext>(
+        for (const target of targets)
+          await this.mailResetLink(
             tx,
-            {
-              tenantId: tenant.id,
-              kind: 'second_password_reset',
-              subjectId,
-              lifetimeMs: tenant.policy.linkLifetimeMinutes * 60_000,
-              context: { lang: actor.lang },
-            },
-            tenantLink(tenant, '/forgot/reset'),
+            tenant,
+            { id: target?.id ?? newId(), userId: target?.userId ?? '' },
+            email,
+            actor.lang,
           );
-          await this.deps.mailer.queue(tx, tenant, {
-            event: 'secondPasswordReset',
-            lang: actor.lang,
-            to: email,
-            params: { url, minutes: tenant.policy.linkLifetimeMinutes, userId: target?.userId ?? '' },
-          });
-          await tx.audit('second_password.reset_requested', { accountId: subjectId });
-        }
         if (!targets[0]) throw unknownAddress;
       })
       .catch((error: unknown) => {
         if (error !== unknownAddress) throw error;
       });
     return { status: 'sent' };
+  }
+
+  /**
+   * A fresh reset link for the account, mailed to `email`; earlier links stop working. The
+   * student's own request and the registrar's (#12 A-2) both come here.
+   */
+  async mailResetLink(
+    tx: Work,
+    tenant: Tenant,
+    account: Pick<Account, 'id' | 'userId'>,
+    email: string,
+    lang: Lang,
+  ): Promise<void> {
+    await tx.flows.expireOpen(tenant.id, account.id, 'second_password_reset', tx.now);
+    const { url } = await this.deps.flows.startWithLink<ResetContext>(
+      tx,
+      {
+        tenantId: tenant.id,
+        kind: 'second_password_reset',
+        subjectId: account.id,
+        lifetimeMs: tenant.policy.linkLifetimeMinutes * 60_000,
+        context: { lang },
+      },
+      tenantLink(tenant, '/forgot/reset'),
+    );
+    await this.deps.mailer.queue(tx, tenant, {
+      event: 'secondPasswordReset',
+      lang,
+      to: email,
+      params: { url, minutes: tenant.policy.linkLifetimeMinutes, userId: account.userId },
+    });
+    await tx.audit('second_password.reset_requested', { accountId: account.id });
   }
 
   inspectReset(tenant: Tenant, token: string): Promise<LinkStatus<ResetContext>> {

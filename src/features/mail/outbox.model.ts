@@ -39,6 +39,17 @@ export interface FailedMail {
   reason: string;
 }
 
+/** Mail a student did not get (#12 A-2): given up (`failedAt`), or refused and waiting for a retry. */
+export interface MailTrouble {
+  id: string;
+  event: string;
+  to: string;
+  createdAt: number;
+  failedAt: number | null;
+  attempts: number;
+  reason: string;
+}
+
 /** How many mails of one priority are in one state, and when the oldest of them was queued. */
 export interface OutboxBacklog {
   priority: MailPriority;

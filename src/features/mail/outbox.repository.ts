@@ -4,6 +4,7 @@ import type { MailOutboxTable } from './outbox.table.js';
 import type {
   ClaimedMail,
   FailedMail,
+  MailTrouble,
   MailPriority,
   OutboxBacklog,
   OutgoingMail,
@@ -190,6 +191,41 @@ export class OutboxRepository {
   }
 
   /**
+   * Mail to these addresses that will never be sent, or is being retried after a refusal (#12
+   * A-2): the reason, never the body.
+   */
+  async listTroubleTo(tenantId: string, addresses: readonly string[], limit: number): Promise<MailTrouble[]> {
+    if (addresses.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('mail_outbox')
+      .select(['id', 'event', 'to_address', 'created_at', 'failed_at', 'attempts', 'last_error'])
+      .where('tenant_id', '=', tenantId)
+      .where('to_address', 'in', addresses)
+      .where((eb) =>
+        eb.or([
+          eb('failed_at', 'is not', null),
+          eb.and([eb('sent_at', 'is', null), eb('last_error', 'is not', null)]),
+        ]),
+      )
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toTrouble);
+  }
+
+  async findTrouble(tenantId: string, id: string): Promise<MailTrouble | undefined> {
+    const row = await this.db
+      .selectFrom('mail_outbox')
+      .select(['id', 'event', 'to_address', 'created_at', 'failed_at', 'attempts', 'last_error'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('last_error', 'is not', null)
+      .where('sent_at', 'is', null)
+      .executeTakeFirst();
+    return row && toTrouble(row);
+  }
+
+  /**
    * The outbox at a glance, across every university, for the metrics scrape: mail waiting and
    * mail a worker holds, with the oldest of each, and mail given up. Only unsent or failed rows
    * are read (the claim and failed indexes), and housekeeping bounds those.
@@ -326,5 +362,25 @@ function toStoredMail(row: Selectable<MailOutboxTable>): StoredMail {
     sentAt: row.sent_at,
     failedAt: row.failed_at,
     lastError: row.last_error,
+  };
+}
+
+function toTrouble(row: {
+  id: string;
+  event: string;
+  to_address: string;
+  created_at: number;
+  failed_at: number | null;
+  attempts: number;
+  last_error: string | null;
+}): MailTrouble {
+  return {
+    id: row.id,
+    event: row.event,
+    to: row.to_address,
+    createdAt: row.created_at,
+    failedAt: row.failed_at,
+    attempts: row.attempts,
+    reason: row.last_error ?? '',
   };
 }
