@@ -27,6 +27,8 @@ import { readinessRoutes } from './features/operations/readiness.routes.js';
 import { platformRoutes } from './features/tenants/platform.routes.js';
 import { installTenantScope } from './features/tenants/tenant.plugin.js';
 import { staffConsoleRoutes } from './features/staff/staff-console.routes.js';
+import { brandingRoutes } from './features/settings/branding.routes.js';
+import { settingsConsoleRoutes } from './features/settings/settings-console.routes.js';
 import { staffEnrolmentRoutes } from './features/staff/staff-enrolment.routes.js';
 import { staffLoginRoutes } from './features/staff/staff-login.routes.js';
 import { StaffHttp } from './features/staff/staff.http.js';
@@ -186,13 +188,26 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
     },
     { prefix: '/:tenant' },
   );
+  // Logo and colour (#12 §4): shown on the console too, so served while the university is still closed.
+  await server.register(
+    async (scope) => {
+      installTenantScope(scope, { uow, cookies, whileClosed: true });
+      await scope.register(brandingRoutes, { settings: services.tenantSettings });
+    },
+    { prefix: '/:tenant/branding' },
+  );
   // The staff console (#12): its own sessions and cookies, open while the university is still closed.
   await server.register(
     async (scope) => {
       installTenantScope(scope, { uow, cookies, whileClosed: true });
       scope.addHook('onRequest', staff.http.resolve);
       // Each console section takes the staff guards and picks the services it needs.
-      const sections: ConsoleSection[] = [staffLoginRoutes, staffEnrolmentRoutes, staffConsoleRoutes];
+      const sections: ConsoleSection[] = [
+        staffLoginRoutes,
+        staffEnrolmentRoutes,
+        staffConsoleRoutes,
+        settingsConsoleRoutes,
+      ];
       for (const routes of sections) await scope.register(routes, { staff, services });
     },
     { prefix: '/:tenant/staff' },

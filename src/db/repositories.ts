@@ -9,6 +9,7 @@ import { OutboxRepository } from '../features/mail/outbox.repository.js';
 import { StudentRecordRepository } from '../features/records/student-record.repository.js';
 import type { TenantCache } from '../features/tenants/tenant.cache.js';
 import { TenantRepository } from '../features/tenants/tenant.repository.js';
+import { TenantLogoRepository } from '../features/tenants/tenant-logo.repository.js';
 import { FlowRepository } from '../flows/flow.repository.js';
 import { SessionRepository } from '../platform/session.repository.js';
 import { FormStateRepository } from '../platform/form-state.repository.js';
@@ -45,6 +46,7 @@ export interface Repositories {
   formStates: FormStateRepository;
   credentials: CredentialRepository;
   staff: StaffRepository;
+  tenantLogos: TenantLogoRepository;
 }
 
 /** What the repositories of one database keep between requests, shared by its transactions. */
@@ -75,5 +77,6 @@ export function repositories(db: Kysely<Database>, caches: RepositoryCaches): Re
     formStates: new FormStateRepository(db),
     credentials: new CredentialRepository(db),
     staff: new StaffRepository(db),
+    tenantLogos: new TenantLogoRepository(db),
   };
 }

@@ -6,7 +6,7 @@ import type { RosterTable } from '../features/directory/roster.table.js';
 import type { CatalogueItemTable } from '../features/catalogue/catalogue.table.js';
 import type { MailOutboxTable } from '../features/mail/outbox.table.js';
 import type { StudentCourseTable, StudentRecordTable } from '../features/records/student-record.table.js';
-import type { TenantTable } from '../features/tenants/tenant.table.js';
+import type { TenantLogoTable, TenantTable } from '../features/tenants/tenant.table.js';
 import type { FlowTable } from '../flows/flow.table.js';
 import type { SessionTable } from '../platform/session.table.js';
 import type { ServerKeyTable } from '../platform/server-key.table.js';
@@ -65,4 +65,5 @@ export interface Database {
   staff_recovery_codes: StaffRecoveryCodeTable;
   staff_passkeys: StaffPasskeyTable;
   staff_sessions: StaffSessionTable;
+  tenant_logos: TenantLogoTable;
 }
