@@ -44,11 +44,12 @@ export function markdownToText(source: string): string {
     line = '';
   };
   for (const token of markdown.parse(source, {})) {
+    // A blank line between blocks, as between paragraphs of a mail; none between list items.
+    if (token.level === 0 && token.nesting === 1 && lines.length > 0) lines.push('');
     if (token.type === 'bullet_list_open' || token.type === 'ordered_list_open') bullet = true;
     else if (token.type === 'bullet_list_close' || token.type === 'ordered_list_close') bullet = false;
     else if (token.type === 'paragraph_close' || token.type === 'heading_close') flush();
     else if (token.type === 'inline') line += (bullet ? '・' : '') + inlineText(token.children ?? []);
-    else if (token.type === 'paragraph_open' && !bullet && lines.length > 0 && !token.hidden) lines.push('');
   }
   flush();
   return lines.join('\n');
