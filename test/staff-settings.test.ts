@@ -396,6 +396,21 @@ describe('#12 A-3 texts', () => {
     }
   });
 
+  it('#12 A-3 a manual of 10,000 Japanese characters is taken (beyond the usual form size); one more is refused at its field', async () => {
+    await admin.get('/tu/staff/settings/texts');
+    const saved = await admin.post('/tu/staff/settings/texts', { 'ja-manual': '証'.repeat(10_000), intent: 'save' });
+    expect(saved.status).toBe(200);
+    expect((await stored()).content.ja.manual).toHaveLength(10_000);
+    await admin.get('/tu/staff/settings/texts');
+    const refused = await admin.post(
+      '/tu/staff/settings/texts',
+      { 'ja-manual': '証'.repeat(10_001), intent: 'save' },
+      { follow: false },
+    );
+    expect(refused.status).toBe(422);
+    expect(errorMessages(refused.body).join(' ')).toContain('Manual must be 10000 characters or fewer');
+  });
+
   it('#12 A-3 a chat address that is not http(s) is refused at its field', async () => {
     await admin.get('/tu/staff/settings/texts');
     const refused = await admin.post(

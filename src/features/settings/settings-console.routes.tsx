@@ -17,7 +17,7 @@ import { studentStatuses } from '../records/record.model.js';
 import type { ConsoleSection } from '../staff/staff.services.js';
 import { session, staffBase } from '../staff/staff.http.js';
 import { contrastText, contrastWithWhite } from '../tenants/branding.js';
-import type { Tenant } from '../tenants/tenant.model.js';
+import { MARKDOWN_TEXT_MAX, type Tenant } from '../tenants/tenant.model.js';
 import {
   type CataloguePreview,
   CatalogueItemPage,
@@ -35,6 +35,8 @@ import {
 import { markdownTexts } from './settings.service.js';
 
 type Values = Record<string, string>;
+
+const TEXTS_BODY_LIMIT = 1024 * 1024;
 type Kept = { preview?: boolean };
 
 /** Violations of the settings forms: each code's message is under `settingsValidation.`, naming its field. */
@@ -200,7 +202,7 @@ function textValuesFromBody(body: unknown): Values {
     `${lang}-phonesJapaneseOnly`,
   ]);
   return Object.fromEntries(
-    names.map((name) => [name, formField(body, name, name.endsWith('chatUrl') ? 500 : 20_000)]),
+    names.map((name) => [name, formField(body, name, name.endsWith('chatUrl') ? 500 : MARKDOWN_TEXT_MAX + 1)]),
   );
 }
 
@@ -388,7 +390,8 @@ export const settingsConsoleRoutes: ConsoleSection = async (app, { staff, servic
     );
   });
 
-  app.post('/settings/texts', administrator, async (request, reply) => {
+  // Eight texts of up to 10,000 characters each: Japanese is nine bytes a character once form-encoded.
+  app.post('/settings/texts', { ...administrator, bodyLimit: TEXTS_BODY_LIMIT }, async (request, reply) => {
     const values = textValuesFromBody(request.body);
     const page = `${base(request)}/texts`;
     const invalid = (result: Invalid) =>

@@ -40,7 +40,8 @@ export type TenantPolicy = z.infer<typeof tenantPolicySchema>;
  * A university's text, as Markdown source (#12 §4): shown through platform/markdown.ts, which
  * renders only a small safe subset.
  */
-const markdownText = z.string().max(20_000, 'at most 20,000 characters');
+export const MARKDOWN_TEXT_MAX = 10_000;
+const markdownText = z.string().max(MARKDOWN_TEXT_MAX, `at most ${MARKDOWN_TEXT_MAX} characters`);
 
 /** Only web addresses: a javascript: or data: link would run on every page of the university. */
 const webAddress = z

@@ -5,6 +5,7 @@ import { usePage } from '../../../platform/views/page-context.js';
 import { ConsolePage } from '../../staff/pages/staff.components.js';
 import type { StaffMember } from '../../staff/staff.model.js';
 import type { TenantBranding } from '../../tenants/branding.js';
+import { MARKDOWN_TEXT_MAX } from '../../tenants/tenant.model.js';
 import { markdownTexts } from '../settings.service.js';
 import { Checkbox, Preview, Select, TextArea } from './settings.components.js';
 
@@ -121,7 +122,7 @@ export function TextsPage({
                 value={values[`${lang}-${text}`]}
                 errors={errors}
                 rows={text === 'manual' ? 12 : 5}
-                maxLength={20_000}
+                maxLength={MARKDOWN_TEXT_MAX}
               />
             ))}
             <h3>{t('settings.texts.inquiryHeading')}</h3>
