@@ -28,6 +28,8 @@ import { platformRoutes } from './features/tenants/platform.routes.js';
 import { installTenantScope } from './features/tenants/tenant.plugin.js';
 import { supportConsoleRoutes } from './features/support/support-console.routes.js';
 import { staffConsoleRoutes } from './features/staff/staff-console.routes.js';
+import { brandingRoutes } from './features/settings/branding.routes.js';
+import { settingsConsoleRoutes } from './features/settings/settings-console.routes.js';
 import { staffEnrolmentRoutes } from './features/staff/staff-enrolment.routes.js';
 import { staffLoginRoutes } from './features/staff/staff-login.routes.js';
 import { StaffHttp } from './features/staff/staff.http.js';
@@ -187,6 +189,14 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
     },
     { prefix: '/:tenant' },
   );
+  // Logo and colour (#12 §4): shown on the console too, so served while the university is still closed.
+  await server.register(
+    async (scope) => {
+      installTenantScope(scope, { uow, cookies, whileClosed: true });
+      await scope.register(brandingRoutes, { settings: services.tenantSettings });
+    },
+    { prefix: '/:tenant/branding' },
+  );
   // The staff console (#12): its own sessions and cookies, open while the university is still closed.
   await server.register(
     async (scope) => {
@@ -198,6 +208,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
         staffEnrolmentRoutes,
         staffConsoleRoutes,
         supportConsoleRoutes,
+        settingsConsoleRoutes,
       ];
       for (const routes of sections) await scope.register(routes, { staff, services });
     },

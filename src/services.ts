@@ -28,6 +28,7 @@ import { SettlementService } from './features/orders/settlement.service.js';
 import { TerminalIdempotencyService } from './features/orders/terminal-idempotency.service.js';
 import { TerminalService } from './features/orders/terminal.service.js';
 import { RecordsImportService } from './features/records/records-import.service.js';
+import { SettingsService } from './features/settings/settings.service.js';
 import { TenantReadinessService } from './features/tenants/tenant-readiness.service.js';
 import { ReadinessService } from './features/operations/readiness.service.js';
 import { TenantService } from './features/tenants/tenant.service.js';
@@ -152,6 +153,7 @@ export function createServices(deps: ServiceDeps) {
     staff,
     tenants,
     catalogue: new CatalogueService(infrastructure),
+    tenantSettings: new SettingsService(infrastructure),
     tenantReadiness: new TenantReadinessService({ ...infrastructure, signers: signingKeys, tenants }),
     records: new RecordsImportService({
       ...infrastructure,

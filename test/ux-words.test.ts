@@ -310,7 +310,7 @@ describe('#10 §3 words that agree', () => {
       const figure = lang === 'ja' ? /30分/ : /30 minutes/;
       expect(say(lang, 'mailAddress.notes.checkAfter')).toMatch(figure);
       for (const content of [demoContent, minatoContent]) {
-        const notes = content[lang].loginNotes.join(' ');
+        const notes = content[lang].loginNotes;
         expect(notes).toMatch(figure);
         expect(notes).not.toMatch(/\b10 ?(分|minutes)/);
       }

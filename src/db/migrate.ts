@@ -11,6 +11,7 @@ import * as tenantEnabled from './migrations/2026-11-29T1500_tenant_enabled.js';
 import * as terminalMachines from './migrations/2026-11-30T0300_terminal_machines.js';
 import * as verifiableCredentials from './migrations/2026-11-30T0400_verifiable_credentials.js';
 import * as signingKeyHistory from './migrations/2026-11-30T0600_signing_key_history.js';
+import * as tenantBranding from './migrations/2026-11-30T1000_tenant_branding.js';
 import * as staff from './migrations/2026-11-30T0500_staff.js';
 import * as studentSupport from './migrations/2026-11-30T0700_student_support.js';
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T0300_terminal_machines': terminalMachines,
   '2026-11-30T0400_verifiable_credentials': verifiableCredentials,
   '2026-11-30T0600_signing_key_history': signingKeyHistory,
+  '2026-11-30T1000_tenant_branding': tenantBranding,
   '2026-11-30T0500_staff': staff,
   '2026-11-30T0700_student_support': studentSupport,
 };

@@ -10,6 +10,7 @@ import { OutboxRepository } from '../features/mail/outbox.repository.js';
 import { StudentRecordRepository } from '../features/records/student-record.repository.js';
 import type { TenantCache } from '../features/tenants/tenant.cache.js';
 import { TenantRepository } from '../features/tenants/tenant.repository.js';
+import { TenantLogoRepository } from '../features/tenants/tenant-logo.repository.js';
 import { FlowRepository } from '../flows/flow.repository.js';
 import { SessionRepository } from '../platform/session.repository.js';
 import { FormStateRepository } from '../platform/form-state.repository.js';
@@ -49,6 +50,7 @@ export interface Repositories {
   staff: StaffRepository;
   loginUnlocks: LoginUnlockRepository;
   studentSearch: StudentSearchRepository;
+  tenantLogos: TenantLogoRepository;
 }
 
 /** What the repositories of one database keep between requests, shared by its transactions. */
@@ -81,5 +83,6 @@ export function repositories(db: Kysely<Database>, caches: RepositoryCaches): Re
     staff: new StaffRepository(db),
     loginUnlocks: new LoginUnlockRepository(db),
     studentSearch: new StudentSearchRepository(db),
+    tenantLogos: new TenantLogoRepository(db),
   };
 }

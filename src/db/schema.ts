@@ -7,7 +7,7 @@ import type { RosterTable } from '../features/directory/roster.table.js';
 import type { CatalogueItemTable } from '../features/catalogue/catalogue.table.js';
 import type { MailOutboxTable } from '../features/mail/outbox.table.js';
 import type { StudentCourseTable, StudentRecordTable } from '../features/records/student-record.table.js';
-import type { TenantTable } from '../features/tenants/tenant.table.js';
+import type { TenantLogoTable, TenantTable } from '../features/tenants/tenant.table.js';
 import type { FlowTable } from '../flows/flow.table.js';
 import type { SessionTable } from '../platform/session.table.js';
 import type { ServerKeyTable } from '../platform/server-key.table.js';
@@ -67,4 +67,5 @@ export interface Database {
   staff_passkeys: StaffPasskeyTable;
   staff_sessions: StaffSessionTable;
   login_unlocks: LoginUnlockTable;
+  tenant_logos: TenantLogoTable;
 }

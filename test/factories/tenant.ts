@@ -11,6 +11,7 @@ export function tenant(slug: string): Tenant {
     policy: tenantPolicySchema.parse({}),
     content: tenantContentSchema.parse({}),
     directory: { kind: 'local' },
+    branding: {},
     enabled: true,
   };
 }

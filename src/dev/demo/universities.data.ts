@@ -71,19 +71,23 @@ function manual(lang: 'ja' | 'en', office: string, digital: boolean): string {
   ].join('\n\n');
 }
 
-const loginNotesJa = [
+/** The login screen's notes as a Markdown list (#12 §4). */
+const notesList = (lines: string[]) => lines.map((line) => `- ${line}`).join('\n');
+
+const loginNotesJa = notesList([
   '初めてログインする場合は、大学のユーザID・パスワードでログインしてください。初回は第2パスワードは不要です。',
   '手続き完了後30分経ってもメールが届かない場合は、迷惑メールフォルダを確認してください。',
-];
-const loginNotesEn = [
+]);
+const loginNotesEn = notesList([
   'When you log in for the first time, please log in with your university ID/university password. For the first time, second password is not required.',
   'If you do not receive an e-mail within 30 minutes after completing the procedure, check your spam folder.',
-];
+]);
 
 const demoContent: TenantContent = {
   ja: {
     loginNotes: loginNotesJa,
     manual: manual('ja', '各学部窓口', true),
+    landing: '',
     inquiry: {
       title: '◆デモ大学 証明書発行サービス コールセンター',
       phones: [
@@ -102,6 +106,7 @@ const demoContent: TenantContent = {
   en: {
     loginNotes: loginNotesEn,
     manual: manual('en', 'your faculty office', true),
+    landing: '',
     inquiry: {
       title: '◆Demo University Call Center for Certificate Issuance Service',
       phones: [
@@ -124,6 +129,7 @@ const minatoContent: TenantContent = {
   ja: {
     loginNotes: loginNotesJa,
     manual: manual('ja', '各学部窓口', false),
+    landing: '',
     inquiry: {
       title: '◆港デモ大学 学生支援課 証明書発行窓口',
       phones: [{ number: '045-000-0000', hours: '平日 8:30～17:15' }],
@@ -139,6 +145,7 @@ const minatoContent: TenantContent = {
   en: {
     loginNotes: loginNotesEn,
     manual: manual('en', 'your faculty office', false),
+    landing: '',
     inquiry: {
       title: '◆Minato Demo University Student Support Office, certificates desk',
       phones: [{ number: '+81-(0)45-000-0000', hours: 'Weekdays 8:30 AM to 5:15 PM' }],

@@ -34,6 +34,7 @@ function makeTenant(name: Record<Lang, string> = { ja: 'テスト大学', en: 'T
     slug: 'tu',
     name,
     policy: tenantPolicySchema.parse({}),
+    branding: {},
     content: tenantContentSchema.parse({
       ja: {
         inquiry: {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.js';
 import type { Lang } from '../../platform/i18n.js';
+import { type TenantBranding, tenantBrandingSchema } from './branding.js';
 
 /** Policy settings a university may change; the defaults are SPEC.md's. */
 export const tenantPolicySchema = z.object({
@@ -35,16 +36,37 @@ export const tenantPolicySchema = z.object({
 });
 export type TenantPolicy = z.infer<typeof tenantPolicySchema>;
 
+/**
+ * A university's text, as Markdown source (#12 §4): shown through platform/markdown.ts, which
+ * renders only a small safe subset.
+ */
+export const MARKDOWN_TEXT_MAX = 10_000;
+const markdownText = z.string().max(MARKDOWN_TEXT_MAX, `at most ${MARKDOWN_TEXT_MAX} characters`);
+
+/** Only web addresses: a javascript: or data: link would run on every page of the university. */
+const webAddress = z
+  .string()
+  .url()
+  .regex(/^https?:\/\//i, 'must start with https:// or http://');
+
 const localizedContentSchema = z.object({
-  /** Lines of the "Notes" block on the login screen. */
-  loginNotes: z.array(z.string()).default([]),
-  /** The operating manual (§3.1), paragraphs separated by blank lines. */
-  manual: z.string().default(''),
+  /**
+   * The "Notes" block on the login screen. Stored once as a list of lines; such a list still
+   * reads, as a Markdown list.
+   */
+  loginNotes: z
+    .union([markdownText, z.array(z.string())])
+    .transform((notes) => (Array.isArray(notes) ? notes.map((line) => `- ${line}`).join('\n') : notes))
+    .default(''),
+  /** The operating manual (§3.1). */
+  manual: markdownText.default(''),
+  /** L-20: the university's own words on the landing page, above what the catalogue says. */
+  landing: markdownText.default(''),
   inquiry: z
     .object({
       title: z.string().default(''),
       phones: z.array(z.object({ number: z.string(), hours: z.string() })).default([]),
-      chat: z.object({ url: z.string().url(), hours: z.string() }).optional(),
+      chat: z.object({ url: webAddress, hours: z.string() }).optional(),
       /** The manual's "(Only available in Japanese)": English pages then point to chat (#10). */
       phonesJapaneseOnly: z.boolean().default(true),
     })
@@ -53,7 +75,7 @@ const localizedContentSchema = z.object({
    * How and by when postal and digital orders are paid (#10), until payment numbers (A-8) say it:
    * shown on the review and in the order mail.
    */
-  payment: z.string().default(''),
+  payment: markdownText.default(''),
   /** The issuer printed on certificates (C-6): the title alone (学長 / President) and the name. */
   presidentTitle: z.string().default(''),
   presidentName: z.string().default(''),
@@ -111,6 +133,8 @@ export interface Tenant {
   policy: TenantPolicy;
   content: TenantContent;
   directory: DirectoryConfig;
+  /** Colour and logo (#12 §4); empty: the service's own look. */
+  branding: TenantBranding;
   /**
    * Where its pages are served (no trailing slash): every link in a document or a mail starts
    * here (#8). Absent only for a university made before it was stored, until the service starts.
@@ -136,6 +160,7 @@ export const tenantSettingsSchemas = {
   policy: tenantPolicySchema,
   content: tenantContentSchema,
   directory: directoryConfigSchema,
+  branding: tenantBrandingSchema,
 } as const;
 export type TenantSettingsPart = keyof typeof tenantSettingsSchemas;
 

@@ -43,7 +43,7 @@ function load(row: TenantTable): TenantLoad {
   const name = { ja: row.name_ja, en: row.name_en };
   const problems: string[] = [];
   const settings: Partial<Record<TenantSettingsPart, unknown>> = {};
-  for (const part of ['policy', 'content', 'directory'] as const) {
+  for (const part of ['policy', 'content', 'directory', 'branding'] as const) {
     try {
       const value = parseJson(part, row[part]);
       const result = tenantSettingsSchemas[part].safeParse(value);
@@ -63,6 +63,7 @@ function load(row: TenantTable): TenantLoad {
       policy: settings.policy as Tenant['policy'],
       content: settings.content as Tenant['content'],
       directory: settings.directory as Tenant['directory'],
+      branding: settings.branding as Tenant['branding'],
       ...(row.public_url && { publicUrl: row.public_url }),
       enabled: Number(row.enabled) === 1,
     },
@@ -78,6 +79,7 @@ function toTenantLoad(row: TenantTable): TenantLoad {
     row.policy,
     row.content,
     row.directory,
+    row.branding,
     row.public_url,
     row.enabled,
   ]);
@@ -164,6 +166,7 @@ export class TenantRepository {
         policy: JSON.stringify(tenant.policy),
         content: JSON.stringify(tenant.content),
         directory: JSON.stringify(tenant.directory),
+        branding: JSON.stringify(tenant.branding),
         public_url: tenant.publicUrl ?? null,
         enabled: tenant.enabled ? 1 : 0,
         created_at: now,
@@ -176,14 +179,16 @@ export class TenantRepository {
     await this.db.updateTable('tenants').set({ public_url: publicUrl }).where('public_url', 'is', null).execute();
   }
 
-  /** The settings an operator edits (#13): each is validated by the service before it gets here. */
+  /** The settings an operator or administrator edits (#13, #12): each is validated by the service before it gets here. */
   async updateSettings(
     tenantId: string,
-    settings: Partial<Pick<Tenant, 'policy' | 'content' | 'directory' | 'enabled'>>,
+    settings: Partial<Pick<Tenant, 'name' | 'policy' | 'content' | 'directory' | 'branding' | 'enabled'>>,
   ): Promise<void> {
     await this.db
       .updateTable('tenants')
       .set({
+        ...(settings.name && { name_ja: settings.name.ja, name_en: settings.name.en }),
+        ...(settings.branding && { branding: JSON.stringify(settings.branding) }),
         ...(settings.policy && { policy: JSON.stringify(settings.policy) }),
         ...(settings.content && { content: JSON.stringify(settings.content) }),
         ...(settings.directory && { directory: JSON.stringify(settings.directory) }),

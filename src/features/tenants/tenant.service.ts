@@ -21,6 +21,7 @@ export interface NewTenant {
   policy?: Partial<Tenant['policy']>;
   content?: unknown;
   directory?: DirectoryConfig;
+  branding?: unknown;
   /** Where its pages are served; the service's PUBLIC_URL when not given. */
   publicUrl?: string;
   /**
@@ -44,6 +45,7 @@ export function newTenant(input: NewTenant): Tenant {
     policy: validTenantSettings('policy', input.policy ?? {}),
     content: validTenantSettings('content', input.content ?? {}),
     directory: validTenantSettings('directory', input.directory ?? { kind: 'local' }),
+    branding: validTenantSettings('branding', input.branding ?? {}),
     ...(input.publicUrl && { publicUrl: input.publicUrl.replace(/\/+$/, '') }),
     enabled: input.enabled ?? true,
   };

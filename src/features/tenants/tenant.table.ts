@@ -15,5 +15,17 @@ export interface TenantTable {
   public_url: string | null;
   /** 1 once the operator opened it (`shomei tenant enable`); 0 while it is being set up. */
   enabled: Flag;
+  /** JSON of TenantBranding. */
+  branding: string;
   created_at: EpochMs;
+}
+
+/** The university's logo (#12 §4), served to its pages from here. */
+export interface TenantLogoTable {
+  tenant_id: string;
+  /** Hex SHA-256 of the bytes: the version its address carries. */
+  sha256: string;
+  content_type: string;
+  data_base64: string;
+  updated_at: EpochMs;
 }

@@ -17,6 +17,8 @@ export function Layout({ title, hasErrors, langSwitch, children }: LayoutProps) 
   const { t, lang, tenant } = page;
   const siteName = tenant ? tenant.name[lang] : t('common.serviceName');
   const documentTitle = `${hasErrors ? `${t('common.errorPrefix')} ` : ''}${title} – ${siteName}`;
+  const colour = tenant?.branding?.colour;
+  const logo = tenant?.branding?.logo;
   return (
     <html lang={lang}>
       <head>
@@ -25,6 +27,9 @@ export function Layout({ title, hasErrors, langSwitch, children }: LayoutProps) 
         <meta name="referrer" content="no-referrer" />
         <title>{documentTitle}</title>
         <link rel="stylesheet" href="/static/app.css" />
+        {tenant && colour && (
+          <link rel="stylesheet" href={`/${tenant.slug}/branding/colours.css?v=${colour.slice(1)}`} />
+        )}
         <script src="/static/app.js" defer />
       </head>
       <body>
@@ -37,6 +42,15 @@ export function Layout({ title, hasErrors, langSwitch, children }: LayoutProps) 
               class="brand"
               dangerouslySetInnerHTML={staticPart(page, 'brand', () => (
                 <>
+                  {tenant && logo && (
+                    <img
+                      class="brand__logo"
+                      src={`/${tenant.slug}/branding/logo?v=${logo.sha256.slice(0, 16)}`}
+                      alt=""
+                      width={logo.width}
+                      height={logo.height}
+                    />
+                  )}
                   <span class="brand__tenant">{siteName}</span>
                   {tenant && <span class="brand__service">{t('common.serviceName')}</span>}
                 </>

@@ -10,6 +10,8 @@ export interface PageTenant {
   slug: string;
   name: Record<Lang, string>;
   policy: { twoFactorMandatory: boolean };
+  /** The university's colour (`#rrggbb`) and logo (#12 §4); the layout links them by version. */
+  branding?: { colour?: string | undefined; logo?: { sha256: string; width: number; height: number } | undefined };
   content: Record<
     Lang,
     {

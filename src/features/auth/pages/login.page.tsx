@@ -1,6 +1,5 @@
 import { SECOND_PASSWORD_MAX } from '../second-password.rules.js';
 import {
-  BulletList,
   Button,
   ErrorSummary,
   Field,
@@ -10,6 +9,7 @@ import {
   Notes,
 } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
+import { MarkdownText } from '../../../platform/views/markdown-text.js';
 import { useTenantPage } from '../../tenants/tenant-page.js';
 
 export type LoginNotice =
@@ -29,7 +29,7 @@ export function LoginPage({
   action: string;
 }) {
   const { t, tenant, lang, base } = useTenantPage();
-  const notes = tenant?.content[lang].loginNotes ?? [];
+  const notes = tenant?.content[lang].loginNotes ?? '';
   return (
     <Layout title={t('login.title')} hasErrors={errors.length > 0} langSwitch={{ keep: {} }}>
       {notice && (
@@ -75,7 +75,7 @@ export function LoginPage({
           <a href={`${base}/forgot`}>{t('login.forgotLink')}</a>
         </p>
         <Notes title={t('common.notes')}>
-          <BulletList items={notes} />
+          <MarkdownText source={notes} />
         </Notes>
         <Button>{t('login.submit')}</Button>
       </Form>

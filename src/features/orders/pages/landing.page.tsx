@@ -1,6 +1,7 @@
 import { formatYen } from '../../../platform/format.js';
 import { Layout } from '../../../platform/views/layout.js';
-import { usePage } from '../../../platform/views/page-context.js';
+import { MarkdownText } from '../../../platform/views/markdown-text.js';
+import { useTenantPage } from '../../tenants/tenant-page.js';
 import type { CatalogueItem } from '../../catalogue/catalogue.model.js';
 import type { Destination } from '../order.state.js';
 import { EligibilityRules } from './order.components.js';
@@ -11,10 +12,11 @@ import { EligibilityRules } from './order.components.js';
  * nobody is stuck in the browser's language until the login page (#10).
  */
 export function LandingPage({ items, destinations }: { items: CatalogueItem[]; destinations: Destination[] }) {
-  const { t, lang, base } = usePage();
+  const { t, lang, base, tenant } = useTenantPage();
+  const own = tenant?.content[lang].landing;
   return (
     <Layout title={t('landing.title')} langSwitch={{ keep: {} }}>
-      <p>{t('landing.intro')}</p>
+      {own ? <MarkdownText source={own} /> : <p>{t('landing.intro')}</p>}
       <section aria-labelledby="landing-students">
         <h2 id="landing-students">{t('landing.students')}</h2>
         <p>{t('landing.destinationsIntro')}</p>

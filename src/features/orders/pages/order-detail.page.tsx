@@ -2,6 +2,7 @@ import { formatYen } from '../../../platform/format.js';
 import { formatDateTime, formatReservationNumber } from '../../../platform/format.js';
 import { Button, Form, LinkButton, Message } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
+import { MarkdownText } from '../../../platform/views/markdown-text.js';
 import { useTenantPage } from '../../tenants/tenant-page.js';
 import type { Order } from '../order.model.js';
 import { AddressBlock } from './order.components.js';
@@ -55,7 +56,11 @@ export function OrderDetailPage({
       {order.state === 'submitted' && (
         <section class="message message--info" aria-labelledby="payment-title">
           <h2 id="payment-title">{t('orders.review.paymentHeading')}</h2>
-          <p>{tenant?.content[lang].payment || t(`orders.review.payment.${order.destination}`)}</p>
+          {tenant?.content[lang].payment ? (
+            <MarkdownText source={tenant.content[lang].payment} />
+          ) : (
+            <p>{t(`orders.review.payment.${order.destination}`)}</p>
+          )}
         </section>
       )}
       <dl class="summary">

@@ -31,25 +31,31 @@ export const emptyFormValues: OrderFormValues = {
   recipientAccepts: false,
 };
 
-/** C-4 / C-10: every certificate the university offers here, the unavailable ones with their reason. */
-export function OrderFormPage({
-  destination,
-  offerings,
-  values,
-  errors,
-  postageYen,
-}: {
+export interface OrderFormProps {
   destination: Destination;
   offerings: Offering[];
   /** Postal only: the postage added to every order, shown before the review (#10). */
   postageYen: number;
   values: OrderFormValues;
   errors: FieldError[];
-}) {
+}
+
+/** C-4 / C-10: every certificate the university offers here, the unavailable ones with their reason. */
+export function OrderFormPage(props: OrderFormProps) {
+  const { t } = usePage();
+  return (
+    <Layout title={t(`orders.destinations.${props.destination}.name`)} hasErrors={props.errors.length > 0}>
+      <OrderForm {...props} />
+    </Layout>
+  );
+}
+
+/** The order form itself: the students' page, and the catalogue's preview in the console (#12 §4). */
+export function OrderForm({ destination, offerings, values, errors, postageYen }: OrderFormProps) {
   const { t, lang, base } = usePage();
   const digital = destination === 'digital';
   return (
-    <Layout title={t(`orders.destinations.${destination}.name`)} hasErrors={errors.length > 0}>
+    <>
       <ErrorSummary errors={errors} />
       <Form action={`${base}/orders/new?destination=${destination}`} class="stack">
         <h2 id={fieldId('lines')}>{t('orders.form.certificates')}</h2>
@@ -133,7 +139,7 @@ export function OrderFormPage({
         </Notes>
         <FormActions backHref={`${base}/home`} submit={t('orders.form.next')} />
       </Form>
-    </Layout>
+    </>
   );
 }
 

@@ -1,6 +1,7 @@
 import { formatYen } from '../../../platform/format.js';
 import { ErrorSummary, type FieldError, Form, FormActions, Message } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
+import { MarkdownText } from '../../../platform/views/markdown-text.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import { useTenantPage } from '../../tenants/tenant-page.js';
 import type { OrderDraft, Quote } from '../order.rules.js';
@@ -41,7 +42,11 @@ export function ReviewPage({
       )}
       <Message kind="warning">
         {paidLater && <h2>{t('orders.review.paymentHeading')}</h2>}
-        <p>{(paidLater && tenant?.content[lang].payment) || t(`orders.review.payment.${draft.destination}`)}</p>
+        {paidLater && tenant?.content[lang].payment ? (
+          <MarkdownText source={tenant.content[lang].payment} />
+        ) : (
+          <p>{t(`orders.review.payment.${draft.destination}`)}</p>
+        )}
         <p>{t('orders.review.noRefund')}</p>
       </Message>
       <Form action={`${base}/orders/place?flow=${encodeURIComponent(flowId)}`} class="stack">
