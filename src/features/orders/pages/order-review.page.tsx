@@ -20,6 +20,8 @@ export function ReviewPage({
 }) {
   const { t, lang, base, tenant } = useTenantPage();
   const paidLater = draft.destination === 'postal' || draft.destination === 'digital';
+  const byNumber = paidLater && tenant?.policy.convenienceOrderPayment;
+  const own = paidLater ? tenant?.content[lang].payment : undefined;
   return (
     <Layout title={t('orders.review.title')} hasErrors={errors.length > 0}>
       <ErrorSummary errors={errors} />
@@ -41,7 +43,8 @@ export function ReviewPage({
       )}
       <Message kind="warning">
         {paidLater && <h2>{t('orders.review.paymentHeading')}</h2>}
-        <p>{(paidLater && tenant?.content[lang].payment) || t(`orders.review.payment.${draft.destination}`)}</p>
+        {byNumber && <p>{t('orders.review.byPaymentNumber', { days: tenant.policy.paymentNumberDays })}</p>}
+        {(own || !byNumber) && <p>{own || t(`orders.review.payment.${draft.destination}`)}</p>}
         <p>{t('orders.review.noRefund')}</p>
       </Message>
       <Form action={`${base}/orders/place?flow=${encodeURIComponent(flowId)}`} class="stack">
