@@ -63,9 +63,10 @@ export function OrderDetailPage({
       )}
       {order.state === 'submitted' && (
         <section class={payable ? 'reservation' : 'message message--info'} aria-labelledby="payment-title">
-          <h2 id="payment-title">{t(payable ? 'orders.detail.paymentNumber' : 'orders.review.paymentHeading')}</h2>
+          <h2 id="payment-title">{t('orders.review.paymentHeading')}</h2>
           {payable && payment && (
             <>
+              <h3>{t('orders.detail.paymentNumber')}</h3>
               <p class="reservation__number" id="payment-number">
                 {payment.number}
               </p>
