@@ -100,6 +100,9 @@ describe('#12 A-8 C-4 a payment number for postal and digital orders', () => {
       const again = textOf((await student.browser.get(`/tu/orders/${orderId}`)).body);
       expect(again).toContain(grouped);
       expect(again).toContain(expiry);
+      const history = textOf((await student.browser.get('/tu/orders')).body);
+      expect(history).toContain(say(lang, 'orders.history.paymentNumber', { number: grouped }));
+      expect(history).toContain(expiry);
 
       const mail = await h.smtp.waitFor(student.email, { since });
       expect(mail.subject).toContain(say(lang, 'mail.orderStatus.subject_postal_submitted'));

@@ -11,6 +11,7 @@ import { mailOrderStatus } from './order-status.mail.js';
 import type { Order } from './order.model.js';
 import { orderTransition } from './order.state.js';
 import { endPaidReservation } from './paid-reservation.js';
+import type { LedgerEntry } from './settlement.model.js';
 import {
   SIMULATOR_TERMINAL_PREFIX,
   type Terminal,
@@ -103,7 +104,7 @@ function ledgerEntry(
   kind: 'payment' | 'void',
   amountYen: number,
   at: number,
-) {
+): LedgerEntry {
   return {
     id: newId(),
     tenantId: order.tenantId,
@@ -215,7 +216,10 @@ export class TerminalService {
     return { ...terminal, secretHash };
   }
 
-  /** A reservation this terminal may see: its own university's campus orders, or any store order for a gateway. */
+  /**
+   * A reservation this terminal may see: its own university's campus orders, or any store order
+   * for a gateway; for a gateway also a postal or digital order's payment number (#12, A-8).
+   */
   async lookup(terminal: Terminal, machine: Machine, typedNumber: string): Promise<Order> {
     const reservationNumber = canonicalReservationNumber(typedNumber);
     if (!RESERVATION_PATTERN.test(reservationNumber)) throw new AppError('reservation_not_found');
