@@ -162,7 +162,7 @@ export function createServices(deps: ServiceDeps) {
     ordering: new OrderingService({ ...infrastructure, flows, issuer: issuance }),
     orderStaff: new OrderStaffService({ ...infrastructure, deliveries }),
     deliveries,
-    terminals: new TerminalService({ ...infrastructure, issuer: issuance }),
+    terminals: new TerminalService({ ...infrastructure, issuer: issuance, deliveries }),
     terminalRetries: new TerminalIdempotencyService(infrastructure),
     settlement: new SettlementService(infrastructure),
     issuance,

@@ -115,7 +115,7 @@ describe('C-9 digital delivery end to end (#4)', () => {
       expect(review).toContain(digitalRecipient.recipientName);
       expect(review).toContain(recipientEmail);
       expect(review).toContain(say(lang, 'orders.review.total', { total: yen(600, lang) }));
-      expect(review).toContain(say(lang, 'orders.review.payment.digital'));
+      expect(review).toContain(say(lang, 'orders.review.byPaymentNumber', { days: 7 }));
       const since = h.smtp.count();
       const { orderId } = await (async () => {
         const placed = await student.browser.post(

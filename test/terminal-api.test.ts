@@ -90,6 +90,8 @@ async function otherTenantReservation(destination: 'campus' | 'convenience'): Pr
     cancelledAt: null,
     voidedAt: null,
     releasedAt: null,
+    paymentNumber: null,
+    paymentExpiresAt: null,
     items: [{ seq: 1, type: 'enrollment', lang: 'en', copies: 1, unitFeeYen: 300 }],
   };
   await h.uow.repos.orders.insert(order);
@@ -157,6 +159,8 @@ describe('C-5 terminal API: a reservation from lookup to printout (#4)', () => {
     expect(looked.statusCode).toBe(200);
     expect(looked.json()).toEqual({
       reservationNumber: number,
+      kind: 'print',
+      university: { ja: 'テスト大学', en: 'Test University' },
       state: 'reserved',
       expiresAt: new Date(order.reservationExpiresAt!).toISOString(),
       amountYen: 900,

@@ -14,6 +14,7 @@ import * as signingKeyHistory from './migrations/2026-11-30T0600_signing_key_his
 import * as tenantBranding from './migrations/2026-11-30T1000_tenant_branding.js';
 import * as staff from './migrations/2026-11-30T0500_staff.js';
 import * as studentSupport from './migrations/2026-11-30T0700_student_support.js';
+import * as paymentNumbers from './migrations/2026-11-30T0900_payment_numbers.js';
 
 // A static list instead of a folder scan: it works the same from src/ (tsx, vitest) and dist/.
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T1000_tenant_branding': tenantBranding,
   '2026-11-30T0500_staff': staff,
   '2026-11-30T0700_student_support': studentSupport,
+  '2026-11-30T0900_payment_numbers': paymentNumbers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -46,6 +46,10 @@ export const errorStatus = {
   void_refused: 409,
   reservation_voided: 410,
   reservation_released: 410,
+  /** #12 A-8: a payment number already paid elsewhere (another machine, the university's cashier): take no money. */
+  already_paid: 410,
+  /** #12 A-8: a payment number is for the payment alone; there are no documents to fetch or report. */
+  nothing_to_print: 409,
   /** Operator commands. */
   signer_invalid: 422,
   tenant_slug_invalid: 422,

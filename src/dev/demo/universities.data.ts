@@ -26,7 +26,7 @@ function manual(lang: 'ja' | 'en', office: string, digital: boolean): string {
       '5. お支払い',
       '学内印刷機とコンビニエンスストアでは、印刷するときに機械で支払います。郵送' +
         (digital ? 'と電子交付' : '') +
-        'では、申込から7日以内に学内の証明書窓口でお支払いください。入金を確認してから印刷・発送' +
+        'では、申込時に届く12桁の払込番号で、7日以内にコンビニエンスストアのマルチコピー機でお支払いください（学内の証明書窓口でも支払えます）。入金を確認してから印刷・発送' +
         (digital ? '（電子交付は送付）' : '') +
         'します。',
       '6. 発行できる方',
@@ -58,7 +58,7 @@ function manual(lang: 'ja' | 'en', office: string, digital: boolean): string {
     '5. Payment',
     'At the on-campus printer and at convenience stores you pay at the machine when you print. For postal mail' +
       (digital ? ' and digital delivery' : '') +
-      ', pay at the certificate counter on campus within 7 days of the order; the university prints and ships' +
+      ', pay within 7 days with the 12-digit payment number you receive when you order, at the multi-copy machine of a convenience store (or at the certificate counter on campus); the university prints and ships' +
       (digital ? ' (or sends)' : '') +
       ' once the payment is confirmed.',
     '6. Who can have each certificate',
@@ -97,8 +97,7 @@ const demoContent: TenantContent = {
       chat: { url: 'https://support.demo.example/chat', hours: '受付時間 24時間' },
       phonesJapaneseOnly: true,
     },
-    payment:
-      '申込日から7日以内に、学内の証明書窓口（本部棟1階、平日9:00～17:00）で現金またはキャッシュレスでお支払いください。期限までにお支払いがない申込は取り消されます。',
+    payment: '学内の証明書窓口（本部棟1階、平日9:00～17:00）でも、現金またはキャッシュレスでお支払いいただけます。',
     presidentTitle: '学長',
     presidentName: '山本 一郎',
     address: '東京都千代田区丸の内一丁目1番1号',
@@ -117,7 +116,7 @@ const demoContent: TenantContent = {
       phonesJapaneseOnly: true,
     },
     payment:
-      'Pay in cash or by card at the certificate counter on campus (Main Building, 1st floor, weekdays 9:00 AM to 5:00 PM) within 7 days of the order. Orders not paid by then are cancelled.',
+      'You can also pay in cash or by card at the certificate counter on campus (Main Building, 1st floor, weekdays 9:00 AM to 5:00 PM).',
     presidentTitle: 'President',
     presidentName: 'YAMAMOTO Ichiro',
     address: '1-1-1 Marunouchi, Chiyoda-ku, Tokyo, Japan',
@@ -136,8 +135,7 @@ const minatoContent: TenantContent = {
       chat: { url: 'https://support.minato.example/chat', hours: '受付時間 平日 8:30～20:00' },
       phonesJapaneseOnly: true,
     },
-    payment:
-      '申込日から7日以内に、みなとキャンパス学生支援課の窓口（平日8:30～17:15）でお支払いください。期限までにお支払いがない申込は取り消されます。',
+    payment: 'みなとキャンパス学生支援課の窓口（平日8:30～17:15）でもお支払いいただけます。',
     presidentTitle: '学長',
     presidentName: '海野 港',
     address: '神奈川県横浜市中区海岸通一丁目1番地',
@@ -153,7 +151,7 @@ const minatoContent: TenantContent = {
       phonesJapaneseOnly: true,
     },
     payment:
-      'Pay at the Student Support Office counter on the Minato campus (weekdays 8:30 AM to 5:15 PM) within 7 days of the order. Orders not paid by then are cancelled.',
+      'You can also pay at the Student Support Office counter on the Minato campus (weekdays 8:30 AM to 5:15 PM).',
     presidentTitle: 'President',
     presidentName: 'UNNO Minato',
     address: '1-1 Kaigan-dori, Naka-ku, Yokohama, Kanagawa, Japan',

@@ -15,6 +15,9 @@ import type { SimulatorTerminal } from './simulator.terminals.js';
 /** The terminal API's JSON: the simulator calls that API as a real terminal does, not the services. */
 export interface ApiReservation {
   reservationNumber: string;
+  /** `payment`: a postal or digital order's payment number, paid and not printed (#12, A-8). */
+  kind: 'print' | 'payment';
+  university: { ja: string; en: string };
   state: string;
   expiresAt: string | null;
   amountYen: number;
@@ -42,7 +45,7 @@ export type Step =
       reservation: ApiReservation;
       documents: ApiDocument[];
     }
-  | { step: 'done'; reservation: ApiReservation; outcome: 'printed' | 'failed' | 'voided' };
+  | { step: 'done'; reservation: ApiReservation; outcome: 'printed' | 'failed' | 'voided' | 'paidOnly' };
 
 export function SimulatorPage({
   terminals,
@@ -108,7 +111,15 @@ export function SimulatorPage({
         )}
         {state.step !== 'enter' && (
           <dl class="summary">
-            <dt>{t('orders.detail.reservationNumber')}</dt>
+            <dt>{t('orders.simulator.university')}</dt>
+            <dd>{state.reservation.university[lang]}</dd>
+            <dt>
+              {t(
+                state.reservation.kind === 'payment'
+                  ? 'orders.detail.paymentNumber'
+                  : 'orders.detail.reservationNumber',
+              )}
+            </dt>
             <dd>{formatReservationNumber(state.reservation.reservationNumber)}</dd>
             {state.reservation.items.map((item) => (
               <>
@@ -124,6 +135,7 @@ export function SimulatorPage({
             </dd>
           </dl>
         )}
+        {state.step === 'confirm' && state.reservation.kind === 'payment' && <p>{t('orders.simulator.paymentOnly')}</p>}
         {state.step === 'confirm' && (
           <Form action="/simulator/pay">
             {keep}
@@ -172,7 +184,7 @@ export function SimulatorPage({
         )}
         {state.step === 'done' && (
           <>
-            <Message kind={state.outcome === 'printed' ? 'success' : 'warning'}>
+            <Message kind={state.outcome === 'printed' || state.outcome === 'paidOnly' ? 'success' : 'warning'}>
               <p>{t(`orders.simulator.${state.outcome}`)}</p>
             </Message>
             {state.outcome === 'failed' && (

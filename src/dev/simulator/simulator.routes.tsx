@@ -116,11 +116,14 @@ export async function simulatorRoutes(
       amountYen: Number(formField(request.body, 'amount', 10)),
     });
     if (paid.status !== 200) return refused(request, reply, terminal, number, paid.json.error);
+    const reservation = paid.json as unknown as ApiReservation;
+    if (reservation.kind === 'payment')
+      return render(request, reply, terminal, { step: 'done', reservation, outcome: 'paidOnly' });
     const documents = await api(terminal, 'GET', `/reservations/${encodeURIComponent(number)}/documents`);
     if (documents.status !== 200) return refused(request, reply, terminal, number, documents.json.error);
     return render(request, reply, terminal, {
       step: 'print',
-      reservation: paid.json as unknown as ApiReservation,
+      reservation,
       documents: documents.json.documents as ApiDocument[],
     });
   });

@@ -3,9 +3,8 @@ import { formatDateTime, formatReservationNumber, formatYen } from '../../platfo
 import type { Account } from '../auth/account.model.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Tenant } from '../tenants/tenant.model.js';
-import { translator } from '../../platform/i18n.js';
-import { markdownToText } from '../../platform/markdown.js';
 import { type Order, addressLines } from './order.model.js';
+import { paymentInstructions } from './payment-number.js';
 
 /** Tells the student where their order stands (C-8), in the language they ordered in. */
 export async function mailOrderStatus(
@@ -29,8 +28,7 @@ export async function mailOrderStatus(
       tracking: order.trackingNumber ?? '',
       recipient: order.recipient?.name ?? '',
       address: order.shippingAddress ? addressLines(order.shippingAddress, lang).join('\n') : '',
-      payment:
-        markdownToText(tenant.content[lang].payment) || translator(lang)(`orders.review.payment.${order.destination}`),
+      payment: paymentInstructions(order, tenant, lang, tx.now).join('\n'),
       userId: account.userId,
     },
   });

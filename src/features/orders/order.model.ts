@@ -56,6 +56,12 @@ export interface Order {
   voidedAt: number | null;
   /** Paid but never printed: released by staff or at the deadline, refunded at the registrar (#9). */
   releasedAt: number | null;
+  /**
+   * A postal or digital order's payment number, payable at a convenience store until its own
+   * expiry (#12, A-8): paying moves the order as staff marking it paid would. Nothing prints on it.
+   */
+  paymentNumber: string | null;
+  paymentExpiresAt: number | null;
   items: OrderItem[];
 }
 

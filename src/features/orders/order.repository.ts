@@ -34,6 +34,8 @@ function toOrder(row: Selectable<OrderTable>, items: Selectable<OrderItemTable>[
     cancelledAt: row.cancelled_at,
     voidedAt: row.voided_at,
     releasedAt: row.released_at,
+    paymentNumber: row.payment_number,
+    paymentExpiresAt: row.payment_expires_at,
     items: items
       .filter((item) => item.order_id === row.id)
       .sort((a, b) => a.seq - b.seq)
@@ -129,6 +131,8 @@ export class OrderRepository {
         cancelled_at: null,
         voided_at: null,
         released_at: null,
+        payment_number: order.paymentNumber,
+        payment_expires_at: order.paymentExpiresAt,
       })
       .execute();
     await this.db
@@ -214,11 +218,24 @@ export class OrderRepository {
     return row && this.find(row.tenant_id, row.id);
   }
 
+  /** A postal or digital order by its payment number (#12, A-8), found like a reservation: by the number alone. */
+  async findByPaymentNumber(paymentNumber: string): Promise<Order | undefined> {
+    const row = await this.db
+      .selectFrom('orders')
+      .select(['tenant_id', 'id'])
+      .where('payment_number', '=', paymentNumber)
+      .executeTakeFirst();
+    return row && this.find(row.tenant_id, row.id);
+  }
+
+  /** Reservation and payment numbers share one namespace: a store terminal is given the number alone. */
   async reservationNumberTaken(reservationNumber: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('orders')
       .select('id')
-      .where('reservation_number', '=', reservationNumber)
+      .where((eb) =>
+        eb.or([eb('reservation_number', '=', reservationNumber), eb('payment_number', '=', reservationNumber)]),
+      )
       .executeTakeFirst();
     return row !== undefined;
   }
@@ -234,7 +251,7 @@ export class OrderRepository {
     to: OrderState,
     now: number,
     changes: OrderChanges = {},
-    guard: { terminalId?: string; unexpiredAt?: number } = {},
+    guard: { terminalId?: string; unexpiredAt?: number; paymentUnexpiredAt?: number } = {},
   ): Promise<boolean> {
     let query = this.db
       .updateTable('orders')
@@ -249,6 +266,8 @@ export class OrderRepository {
         eb.or([eb('reservation_expires_at', 'is', null), eb('reservation_expires_at', '>', at)]),
       );
     }
+    if (guard.paymentUnexpiredAt !== undefined)
+      query = query.where('payment_expires_at', '>', guard.paymentUnexpiredAt);
     const result = await query.executeTakeFirst();
     return result.numUpdatedRows === 1n;
   }

@@ -229,6 +229,7 @@ export async function orderRoutes(
         names={await catalogueNames(request)}
         cancellable={canTake(order.destination, order.state, 'cancel') && !orders.isExpired(order)}
         expired={orders.isExpired(order)}
+        payable={orders.payableByNumber(order)}
         delivery={delivery}
         notice={detailNotices.find((known) => known === notice)}
       />,

@@ -12,6 +12,8 @@
  *                             └─cancel──▶ cancelled      (paid orders are not refunded: no cancel once paid)
  *   digital                submitted ──paid──▶ delivered ──retrieved──▶ retrieved
  *                             └─cancel──▶ cancelled
+ *   (postal and digital `paid`: staff at the cashier, or the payment number at a store, #12 A-8;
+ *    an expired payment number leaves the order submitted, still payable at the cashier)
  */
 import { type Destination, destinations } from '../catalogue/catalogue.model.js';
 

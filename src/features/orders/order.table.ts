@@ -32,6 +32,9 @@ export interface OrderTable {
   printed_at: EpochMs | null;
   shipped_at: EpochMs | null;
   cancelled_at: EpochMs | null;
+  /** A postal or digital order's number payable at a convenience store, and until when (#12, A-8). */
+  payment_number: string | null;
+  payment_expires_at: EpochMs | null;
 }
 
 export interface OrderItemTable {

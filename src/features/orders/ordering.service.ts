@@ -16,6 +16,7 @@ import type { StudentRecord } from '../records/record.model.js';
 import type { Tenant } from '../tenants/tenant.model.js';
 import { mailOrderStatus } from './order-status.mail.js';
 import type { Order, OrderItem } from './order.model.js';
+import { payableByNumber } from './payment-number.js';
 import { type OrderDraft, type Quote, isExpired, orderViolations, quote } from './order.rules.js';
 import { type Destination, canTake, initialOrderState, orderTransition } from './order.state.js';
 
@@ -131,6 +132,7 @@ export class OrderingService {
       if (!(await tx.flows.advance(tenant.id, flow.id, flow.state, next, tx.now))) return undefined;
       const destination = flow.context.destination;
       const reserves = destination === 'campus' || destination === 'convenience';
+      const payableAtStore = !reserves && tenant.policy.convenienceOrderPayment;
       const placed: Order = {
         tenantId: tenant.id,
         id: newId(),
@@ -159,6 +161,8 @@ export class OrderingService {
         cancelledAt: null,
         voidedAt: null,
         releasedAt: null,
+        paymentNumber: payableAtStore ? await this.newReservationNumber(tx) : null,
+        paymentExpiresAt: payableAtStore ? tx.now + tenant.policy.paymentNumberDays * 86_400_000 : null,
         items: priced.lines.map((line, index): OrderItem => ({
           seq: index + 1,
           type: line.type,
@@ -178,6 +182,11 @@ export class OrderingService {
   /** A reservation past its expiry is dead (C-4): no terminal takes it, and the student is told so (C-8). */
   isExpired(order: Order): boolean {
     return isExpired(order, this.deps.clock.now());
+  }
+
+  /** A payment number the student may still pay at a convenience store (#12, A-8). */
+  payableByNumber(order: Order): boolean {
+    return payableByNumber(order, this.deps.clock.now());
   }
 
   history(tenant: Tenant, account: Account): Promise<Order[]> {
@@ -246,7 +255,10 @@ export class OrderingService {
       .then((flow) => (flow?.subjectId === account.id ? flow : undefined));
   }
 
-  /** 12 digits, unique across the deployment: a store terminal knows nothing but the number. */
+  /**
+   * 12 digits, unique across the deployment among reservation and payment numbers alike: a
+   * store terminal knows nothing but the number.
+   */
   private async newReservationNumber(repos: Repositories): Promise<string> {
     for (;;) {
       const candidate = reservationNumberCandidate();

@@ -28,7 +28,7 @@ export class TerminalLedgerRepository {
       .execute();
   }
 
-  /** Entries in [from, to), oldest first, with the reservation number each was for. */
+  /** Entries in [from, to), oldest first, with the number each was for: a reservation's, or a payment number (#12, A-8). */
   async listBetween(
     from: number,
     to: number,
@@ -49,6 +49,7 @@ export class TerminalLedgerRepository {
         'l.amount_yen',
         'l.at',
         'o.reservation_number',
+        'o.payment_number',
       ])
       .where('l.at', '>=', from)
       .where('l.at', '<', to);
@@ -66,7 +67,7 @@ export class TerminalLedgerRepository {
       kind: row.kind as LedgerKind,
       amountYen: Number(row.amount_yen),
       at: Number(row.at),
-      reservationNumber: row.reservation_number,
+      reservationNumber: row.reservation_number ?? row.payment_number,
     }));
   }
 }

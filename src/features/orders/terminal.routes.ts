@@ -18,7 +18,7 @@ import {
   requestFingerprint,
 } from './terminal-idempotency.service.js';
 import type { Terminal } from './terminal.model.js';
-import type { Machine, TerminalService } from './terminal.service.js';
+import { type Machine, type TerminalService, payOnly } from './terminal.service.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -31,11 +31,22 @@ declare module 'fastify' {
   }
 }
 
-function reservationView(order: Order, names: (type: string) => { ja: string; en: string }) {
+type Names = { ja: string; en: string };
+
+/**
+ * A payment number (#12, A-8) answers in the reservation's shape, `kind: payment`: `reserved`
+ * until paid, then `paid` whatever the registrar does with the order since, so a terminal runs
+ * the one state machine it knows and stops after the payment.
+ */
+function reservationView(order: Order, university: Names, names: (type: string) => Names) {
+  const payment = payOnly(order);
+  const expiresAt = payment ? order.paymentExpiresAt : order.reservationExpiresAt;
   return {
-    reservationNumber: order.reservationNumber,
-    state: order.state,
-    expiresAt: order.reservationExpiresAt === null ? null : new Date(order.reservationExpiresAt).toISOString(),
+    reservationNumber: payment ? order.paymentNumber : order.reservationNumber,
+    kind: payment ? 'payment' : 'print',
+    university,
+    state: payment ? (order.state === 'submitted' ? 'reserved' : 'paid') : order.state,
+    expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
     amountYen: order.feeYen + order.postageYen,
     printFailures: order.printFailures,
     items: order.items.map((item) => ({
@@ -181,9 +192,10 @@ export async function terminalRoutes(
   });
 
   const view = async (order: Order) => {
-    const names = new Map<string, { ja: string; en: string }>();
+    const names = new Map<string, Names>();
     for (const item of order.items) names.set(item.type, await typeNames(order.tenantId, item.type));
-    return reservationView(order, (type) => names.get(type) ?? { ja: type, en: type });
+    const university = await terminals.universityName(order.tenantId);
+    return reservationView(order, university, (type) => names.get(type) ?? { ja: type, en: type });
   };
   const numberOf = (request: FastifyRequest) => (request.params as { number: string }).number;
   const reservation = (operation: string) => ({ terminalOperation: operation, terminalMachine: true });

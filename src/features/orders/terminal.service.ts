@@ -6,9 +6,12 @@ import { AppError, type ErrorCode, errorStatus } from '../../platform/errors.js'
 import { canonicalReservationNumber } from '../../platform/format.js';
 import type { Issuer } from '../certificates/issuance.service.js';
 import type { IssuedCertificate } from '../certificates/issued-certificate.model.js';
+import type { DeliveryService } from './delivery.service.js';
+import { mailOrderStatus } from './order-status.mail.js';
 import type { Order } from './order.model.js';
 import { orderTransition } from './order.state.js';
 import { endPaidReservation } from './paid-reservation.js';
+import type { LedgerEntry } from './settlement.model.js';
 import {
   SIMULATOR_TERMINAL_PREFIX,
   type Terminal,
@@ -39,6 +42,8 @@ export const terminalErrorCodes = [
   'signer_unavailable',
   'reservation_ineligible',
   'reservation_undrawable',
+  'already_paid',
+  'nothing_to_print',
 ] as const satisfies readonly ErrorCode[];
 export type TerminalErrorCode = (typeof terminalErrorCodes)[number];
 
@@ -79,6 +84,41 @@ function boundTo(order: Order, terminal: Terminal, machine: Machine): boolean {
   );
 }
 
+/** Paid at this very machine: a retried payment is answered, not refused. */
+function paidHere(order: Order, terminal: Terminal, machine: Machine): boolean {
+  return order.terminalId === terminal.id && order.storeId === machine.storeId && order.machineId === machine.machineId;
+}
+
+/**
+ * Postal and digital orders reach a terminal only by their payment number (#12, A-8): the
+ * terminal takes the money and prints nothing.
+ */
+export function payOnly(order: Order): boolean {
+  return order.destination === 'postal' || order.destination === 'digital';
+}
+
+function ledgerEntry(
+  order: Order,
+  terminal: Terminal,
+  machine: Machine,
+  kind: 'payment' | 'void',
+  amountYen: number,
+  at: number,
+): LedgerEntry {
+  return {
+    id: newId(),
+    tenantId: order.tenantId,
+    orderId: order.id,
+    terminalId: terminal.id,
+    storeId: machine.storeId,
+    machineId: machine.machineId,
+    transactionId: machine.transactionId,
+    kind,
+    amountYen,
+    at,
+  };
+}
+
 /**
  * What a print terminal may do with a reservation (C-5): look it up, take payment, fetch the
  * PDFs, say they printed or failed. Payment binds the reservation to one terminal with one
@@ -88,6 +128,7 @@ export class TerminalService {
   constructor(
     private readonly deps: Pick<Infrastructure, 'uow' | 'clock' | 'secrets' | 'mailer' | 'config'> & {
       issuer: Issuer;
+      deliveries: Pick<DeliveryService, 'prepare' | 'deliver'>;
     },
   ) {}
 
@@ -149,6 +190,12 @@ export class TerminalService {
     );
   }
 
+  /** The university's name, for the terminal's screen (a store gateway serves every university). */
+  async universityName(tenantId: string): Promise<{ ja: string; en: string }> {
+    const tenant = await this.deps.uow.repos.tenants.findById(tenantId);
+    return tenant?.name ?? { ja: '', en: '' };
+  }
+
   async authenticate(header: string | undefined): Promise<Terminal> {
     const match = /^Bearer ([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{16,128})$/.exec(header ?? '');
     if (!match?.[1] || !match[2]) throw new AppError('unauthorized');
@@ -169,11 +216,15 @@ export class TerminalService {
     return { ...terminal, secretHash };
   }
 
-  /** A reservation this terminal may see: its own university's campus orders, or any store order for a gateway. */
+  /**
+   * A reservation this terminal may see: its own university's campus orders, or any store order
+   * for a gateway; for a gateway also a postal or digital order's payment number (#12, A-8).
+   */
   async lookup(terminal: Terminal, machine: Machine, typedNumber: string): Promise<Order> {
     const reservationNumber = canonicalReservationNumber(typedNumber);
     if (!RESERVATION_PATTERN.test(reservationNumber)) throw new AppError('reservation_not_found');
     const order = await this.deps.uow.repos.orders.findByReservationNumber(reservationNumber);
+    if (!order) return this.lookUpPaymentNumber(terminal, machine, reservationNumber);
     const visible =
       order &&
       (terminal.kind === 'convenience'
@@ -191,8 +242,29 @@ export class TerminalService {
     return order;
   }
 
+  /**
+   * A payment number (#12, A-8) is for store gateways only. Paid at this machine it answers as
+   * paid (a retry); paid anywhere else, at another machine or the university's cashier, it is
+   * `already_paid`. Past its expiry it is refused, while the order stays submitted: the
+   * registrar may still take the payment at the cashier.
+   */
+  private async lookUpPaymentNumber(terminal: Terminal, machine: Machine, paymentNumber: string): Promise<Order> {
+    const order =
+      terminal.kind === 'convenience' ? await this.deps.uow.repos.orders.findByPaymentNumber(paymentNumber) : undefined;
+    if (!order || !payOnly(order)) throw new AppError('reservation_not_found');
+    if (order.state === 'cancelled') throw new AppError('reservation_cancelled');
+    if (order.state !== 'submitted') {
+      if (paidHere(order, terminal, machine)) return order;
+      throw new AppError('already_paid');
+    }
+    if ((order.paymentExpiresAt ?? 0) <= this.deps.clock.now()) throw new AppError('reservation_expired');
+    await this.deps.issuer.assertIssuable(order, 'lookup');
+    return order;
+  }
+
   async pay(terminal: Terminal, machine: Machine, reservationNumber: string, amountYen: number): Promise<Order> {
     const order = await this.lookup(terminal, machine, reservationNumber);
+    if (payOnly(order)) return this.payOrder(terminal, machine, order, reservationNumber, amountYen);
     if (order.state === 'paid') return order;
     if (amountYen !== order.feeYen + order.postageYen) throw new AppError('amount_mismatch');
     await this.deps.issuer.assertCanIssue(order.tenantId);
@@ -213,18 +285,7 @@ export class TerminalService {
         { unexpiredAt: tx.now },
       );
       if (!paid) return;
-      await tx.terminalLedger.insert({
-        id: newId(),
-        tenantId: order.tenantId,
-        orderId: order.id,
-        terminalId: terminal.id,
-        storeId: machine.storeId,
-        machineId: machine.machineId,
-        transactionId: machine.transactionId,
-        kind: 'payment',
-        amountYen,
-        at: tx.now,
-      });
+      await tx.terminalLedger.insert(ledgerEntry(order, terminal, machine, 'payment', amountYen, tx.now));
       await tx.audit('order.paid', {
         accountId: order.accountId,
         subject: order.id,
@@ -237,18 +298,71 @@ export class TerminalService {
     return current;
   }
 
+  /**
+   * The payment of a postal or digital order (#12, A-8): the order moves by its state machine as
+   * if staff had marked it paid, in one transaction with the ledger entry (so the settlement
+   * lists it) and the student's mail. A digital order's PDFs are issued first, outside the
+   * transaction and before any money is recorded; its recipient's link goes out with the payment.
+   */
+  private async payOrder(
+    terminal: Terminal,
+    machine: Machine,
+    order: Order,
+    paymentNumber: string,
+    amountYen: number,
+  ): Promise<Order> {
+    if (order.state !== 'submitted') return order;
+    if (amountYen !== order.feeYen + order.postageYen) throw new AppError('amount_mismatch');
+    await this.deps.issuer.assertCanIssue(order.tenantId);
+    const next = orderTransition(order.destination, 'submitted', 'paid');
+    const certificates = next === 'delivered' ? await this.deps.deliveries.prepare(order) : [];
+    await this.deps.uow.run(terminalActor(order.tenantId, terminal, machine), async (tx) => {
+      const moved = await tx.orders.advance(
+        order.tenantId,
+        order.id,
+        'submitted',
+        next,
+        tx.now,
+        {
+          terminalId: terminal.id,
+          storeId: machine.storeId,
+          machineId: machine.machineId,
+          paymentTransactionId: machine.transactionId,
+          paidAt: tx.now,
+        },
+        { paymentUnexpiredAt: tx.now },
+      );
+      if (!moved) return;
+      await tx.terminalLedger.insert(ledgerEntry(order, terminal, machine, 'payment', amountYen, tx.now));
+      const paid = (await tx.orders.find(order.tenantId, order.id)) ?? order;
+      const tenant = await tx.tenants.findById(order.tenantId);
+      if (tenant && next === 'delivered') await this.deps.deliveries.deliver(tx, tenant, paid, certificates);
+      const account = await tx.accounts.findById(order.tenantId, order.accountId);
+      if (tenant && account) await mailOrderStatus(this.deps.mailer, tx, tenant, account, paid);
+      await tx.audit('order.paid', {
+        accountId: order.accountId,
+        subject: order.id,
+        detail: { terminal: terminal.id, paymentNumber: true, to: next },
+      });
+    });
+    // Lost to the cashier, a cancel or the expiry: the lookup says which.
+    const current = await this.lookup(terminal, machine, paymentNumber);
+    if (current.state === 'submitted') throw new AppError('reservation_expired');
+    return current;
+  }
+
   async documents(
     terminal: Terminal,
     machine: Machine,
     reservationNumber: string,
   ): Promise<{ order: Order; certificates: IssuedCertificate[] }> {
-    const order = await this.lookup(terminal, machine, reservationNumber);
+    const order = await this.printable(terminal, machine, reservationNumber);
     if (order.state !== 'paid') throw new AppError('not_paid');
     return { order, certificates: await this.deps.issuer.ensureIssued(order) };
   }
 
   async printed(terminal: Terminal, machine: Machine, reservationNumber: string): Promise<Order> {
-    const order = await this.lookup(terminal, machine, reservationNumber);
+    const order = await this.printable(terminal, machine, reservationNumber);
     if (order.state !== 'paid') throw new AppError('not_paid');
     const now = this.deps.clock.now();
     const done = await this.deps.uow.repos.orders.advance(
@@ -266,7 +380,7 @@ export class TerminalService {
 
   /** The print failed: the reservation stays paid to this terminal, which may fetch and print again. */
   async failed(terminal: Terminal, machine: Machine, reservationNumber: string): Promise<Order> {
-    const order = await this.lookup(terminal, machine, reservationNumber);
+    const order = await this.printable(terminal, machine, reservationNumber);
     if (order.state !== 'paid') throw new AppError('not_paid');
     await this.deps.uow.repos.orders.countPrintFailure(order.tenantId, order.id, terminal.id, this.deps.clock.now());
     return (await this.deps.uow.repos.orders.find(order.tenantId, order.id)) ?? order;
@@ -278,27 +392,25 @@ export class TerminalService {
    * round a printout the student already holds.
    */
   async void(terminal: Terminal, machine: Machine, reservationNumber: string): Promise<Order> {
-    const order = await this.lookup(terminal, machine, reservationNumber);
+    const order = await this.printable(terminal, machine, reservationNumber);
     if (order.state !== 'paid') throw new AppError('not_paid');
     if (order.printFailures === 0) throw new AppError('void_refused');
     const voided = await this.deps.uow.run(terminalActor(order.tenantId, terminal, machine), async (tx) => {
       const ended = await endPaidReservation(tx, this.deps.mailer, order, 'void', { terminalId: terminal.id });
       if (ended)
-        await tx.terminalLedger.insert({
-          id: newId(),
-          tenantId: order.tenantId,
-          orderId: order.id,
-          terminalId: terminal.id,
-          storeId: machine.storeId,
-          machineId: machine.machineId,
-          transactionId: machine.transactionId,
-          kind: 'void',
-          amountYen: order.feeYen + order.postageYen,
-          at: tx.now,
-        });
+        await tx.terminalLedger.insert(
+          ledgerEntry(order, terminal, machine, 'void', order.feeYen + order.postageYen, tx.now),
+        );
       return ended;
     });
     // Printed (or released) meanwhile: the lookup says which.
     return voided ?? this.lookup(terminal, machine, reservationNumber);
+  }
+
+  /** A reservation to print: a payment number has nothing to fetch, report or void (#12, A-8). */
+  private async printable(terminal: Terminal, machine: Machine, number: string): Promise<Order> {
+    const order = await this.lookup(terminal, machine, number);
+    if (payOnly(order)) throw new AppError('nothing_to_print');
+    return order;
   }
 }

@@ -27,6 +27,12 @@ export const tenantPolicySchema = z.object({
   /** Postage per postal order, in yen. */
   postageYen: z.number().int().min(0).max(10_000).default(140),
   digitalLinkDays: z.number().int().min(1).max(365).default(90),
+  /**
+   * Postal and digital orders get a payment number payable at a convenience store (#12, A-8),
+   * valid this many days: as long as a reservation by default, so one week covers both.
+   */
+  convenienceOrderPayment: z.boolean().default(true),
+  paymentNumberDays: z.number().int().min(1).max(60).default(7),
   /** Recipients known to refuse digitally delivered certificates, checked before an order (C-9). */
   digitalRefusingDomains: z.array(z.string().toLowerCase()).default([]),
   /** Dates on Japanese certificates: the era (令和8年) or the western calendar. */

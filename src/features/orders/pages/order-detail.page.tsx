@@ -20,6 +20,7 @@ export function OrderDetailPage({
   names,
   cancellable,
   expired,
+  payable,
   delivery,
   notice,
 }: {
@@ -28,10 +29,18 @@ export function OrderDetailPage({
   cancellable: boolean;
   /** Reserved but past its expiry: no terminal will take it. */
   expired: boolean;
+  /** Submitted with a payment number not yet expired: payable at a convenience store (#12, A-8). */
+  payable: boolean;
   delivery: DeliveryStatus | undefined;
   notice?: 'placed' | 'cancelled' | 'notCancellable' | undefined;
 }) {
   const { t, lang, base, tenant } = useTenantPage();
+  const own = tenant?.content[lang].payment;
+  const payment = order.paymentNumber && {
+    number: formatReservationNumber(order.paymentNumber),
+    expiry: formatDateTime(order.paymentExpiresAt ?? 0, lang),
+    total: formatYen(order.feeYen + order.postageYen, lang),
+  };
   return (
     <Layout title={t('orders.detail.title')}>
       {notice && (
@@ -54,13 +63,20 @@ export function OrderDetailPage({
         </section>
       )}
       {order.state === 'submitted' && (
-        <section class="message message--info" aria-labelledby="payment-title">
+        <section class={payable ? 'reservation' : 'message message--info'} aria-labelledby="payment-title">
           <h2 id="payment-title">{t('orders.review.paymentHeading')}</h2>
-          {tenant?.content[lang].payment ? (
-            <MarkdownText source={tenant.content[lang].payment} />
-          ) : (
-            <p>{t(`orders.review.payment.${order.destination}`)}</p>
+          {payable && payment && (
+            <>
+              <h3>{t('orders.detail.paymentNumber')}</h3>
+              <p class="reservation__number" id="payment-number">
+                {payment.number}
+              </p>
+              <p>{t('orders.payment.payBy', payment)}</p>
+              <p>{t(`orders.payment.howTo.${order.destination}`)}</p>
+            </>
           )}
+          {!payable && payment && <p>{t('orders.payment.expired', payment)}</p>}
+          {own ? <MarkdownText source={own} /> : !payment && <p>{t(`orders.review.payment.${order.destination}`)}</p>}
         </section>
       )}
       <dl class="summary">
@@ -82,6 +98,14 @@ export function OrderDetailPage({
                 <dd>{formatDateTime(order.reservationExpiresAt ?? 0, lang)}</dd>
               </>
             )}
+          </>
+        )}
+        {payment && order.state === 'submitted' && (
+          <>
+            <dt>{t('orders.detail.paymentNumber')}</dt>
+            <dd>{payment.number}</dd>
+            <dt>{t('orders.detail.payBy')}</dt>
+            <dd>{payment.expiry}</dd>
           </>
         )}
         {order.trackingNumber && (

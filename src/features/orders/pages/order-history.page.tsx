@@ -57,12 +57,18 @@ export function HistoryPage({
                     {t(`orders.states.${expired.has(order.id) ? 'expired' : order.state}`)}
                   </td>
                   <td data-label={t('orders.detail.reservationNumber')}>
-                    {order.reservationNumber ? formatReservationNumber(order.reservationNumber) : '—'}
+                    {order.reservationNumber
+                      ? formatReservationNumber(order.reservationNumber)
+                      : order.paymentNumber && order.state === 'submitted'
+                        ? t('orders.history.paymentNumber', { number: formatReservationNumber(order.paymentNumber) })
+                        : '—'}
                   </td>
                   <td data-label={t('orders.detail.expiry')}>
                     {order.reservationExpiresAt && order.state === 'reserved'
                       ? formatDateTime(order.reservationExpiresAt, lang)
-                      : '—'}
+                      : order.paymentExpiresAt && order.state === 'submitted'
+                        ? formatDateTime(order.paymentExpiresAt, lang)
+                        : '—'}
                   </td>
                 </tr>
               ))}

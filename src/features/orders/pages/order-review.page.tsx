@@ -21,6 +21,8 @@ export function ReviewPage({
 }) {
   const { t, lang, base, tenant } = useTenantPage();
   const paidLater = draft.destination === 'postal' || draft.destination === 'digital';
+  const byNumber = paidLater && tenant?.policy.convenienceOrderPayment;
+  const own = paidLater ? tenant?.content[lang].payment : undefined;
   return (
     <Layout title={t('orders.review.title')} hasErrors={errors.length > 0}>
       <ErrorSummary errors={errors} />
@@ -42,11 +44,8 @@ export function ReviewPage({
       )}
       <Message kind="warning">
         {paidLater && <h2>{t('orders.review.paymentHeading')}</h2>}
-        {paidLater && tenant?.content[lang].payment ? (
-          <MarkdownText source={tenant.content[lang].payment} />
-        ) : (
-          <p>{t(`orders.review.payment.${draft.destination}`)}</p>
-        )}
+        {byNumber && <p>{t('orders.review.byPaymentNumber', { days: tenant.policy.paymentNumberDays })}</p>}
+        {own ? <MarkdownText source={own} /> : !byNumber && <p>{t(`orders.review.payment.${draft.destination}`)}</p>}
         <p>{t('orders.review.noRefund')}</p>
       </Message>
       <Form action={`${base}/orders/place?flow=${encodeURIComponent(flowId)}`} class="stack">
