@@ -34,6 +34,8 @@ export function order(tenantId: string, overrides: Partial<Order> = {}): Order {
     cancelledAt: null,
     voidedAt: null,
     releasedAt: null,
+    paymentReceipt: null,
+    refundNote: null,
     items: [{ seq: 1, type: 'enrollment', lang: 'ja', copies: 1, unitFeeYen: 300 }],
     ...overrides,
   };

@@ -56,6 +56,10 @@ export interface Order {
   voidedAt: number | null;
   /** Paid but never printed: released by staff or at the deadline, refunded at the registrar (#9). */
   releasedAt: number | null;
+  /** Paid at the campus cashier: the receipt number staff recorded (#12 C-4 (b)). */
+  paymentReceipt: string | null;
+  /** Ended unprinted: how it is refunded, as staff wrote it for the student (#12). */
+  refundNote: string | null;
   items: OrderItem[];
 }
 

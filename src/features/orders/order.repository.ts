@@ -34,6 +34,8 @@ function toOrder(row: Selectable<OrderTable>, items: Selectable<OrderItemTable>[
     cancelledAt: row.cancelled_at,
     voidedAt: row.voided_at,
     releasedAt: row.released_at,
+    paymentReceipt: row.payment_receipt,
+    refundNote: row.refund_note,
     items: items
       .filter((item) => item.order_id === row.id)
       .sort((a, b) => a.seq - b.seq)
@@ -61,6 +63,8 @@ export interface OrderChanges {
   paymentTransactionId?: string;
   voidedAt?: number;
   releasedAt?: number;
+  paymentReceipt?: string;
+  refundNote?: string;
 }
 
 function changeColumns(changes: OrderChanges) {
@@ -77,6 +81,8 @@ function changeColumns(changes: OrderChanges) {
     ...(changes.paymentTransactionId !== undefined && { payment_transaction_id: changes.paymentTransactionId }),
     ...(changes.voidedAt !== undefined && { voided_at: changes.voidedAt }),
     ...(changes.releasedAt !== undefined && { released_at: changes.releasedAt }),
+    ...(changes.paymentReceipt !== undefined && { payment_receipt: changes.paymentReceipt }),
+    ...(changes.refundNote !== undefined && { refund_note: changes.refundNote }),
   };
 }
 
@@ -129,6 +135,8 @@ export class OrderRepository {
         cancelled_at: null,
         voided_at: null,
         released_at: null,
+        payment_receipt: null,
+        refund_note: null,
       })
       .execute();
     await this.db

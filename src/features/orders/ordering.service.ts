@@ -159,6 +159,8 @@ export class OrderingService {
         cancelledAt: null,
         voidedAt: null,
         releasedAt: null,
+        paymentReceipt: null,
+        refundNote: null,
         items: priced.lines.map((line, index): OrderItem => ({
           seq: index + 1,
           type: line.type,
