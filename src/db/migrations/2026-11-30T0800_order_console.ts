@@ -19,7 +19,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .where('revoked_at', 'is not', null)
     .execute();
   await db.schema.createIndex('orders_created_idx').on('orders').columns(['tenant_id', 'created_at']).execute();
-  await db.schema.createIndex('audit_log_subject_idx').on('audit_log').columns(['tenant_id', 'subject', 'at']).execute();
+  await db.schema
+    .createIndex('audit_log_subject_idx')
+    .on('audit_log')
+    .columns(['tenant_id', 'subject', 'at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -2,7 +2,12 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Lang } from '../../platform/i18n.js';
 import type { IssuedCertificateTable } from './issued-certificate.table.js';
-import type { CertificateStatement, IssuedCertificate, Revocation, RevocationCategory } from './issued-certificate.model.js';
+import type {
+  CertificateStatement,
+  IssuedCertificate,
+  Revocation,
+  RevocationCategory,
+} from './issued-certificate.model.js';
 
 function toCertificate(row: Selectable<IssuedCertificateTable>): IssuedCertificate {
   return {

@@ -30,6 +30,13 @@ export async function mailOrderStatus(
       address: order.shippingAddress ? addressLines(order.shippingAddress, lang).join('\n') : '',
       payment: tenant.content[lang].payment || translator(lang)(`orders.review.payment.${order.destination}`),
       userId: account.userId,
+      // Paid at the campus cashier: the receipt number, on a line of its own (C-4 (b)).
+      receipt: order.paymentReceipt
+        ? `${translator(lang)('mail.orderStatus.receiptLine', { receipt: order.paymentReceipt })}\n`
+        : '',
+      refundNote: order.refundNote
+        ? `${translator(lang)('mail.orderStatus.refundNoteLine', { note: order.refundNote })}\n\n`
+        : '',
     },
   });
 }

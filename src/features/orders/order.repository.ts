@@ -49,6 +49,14 @@ function toOrder(row: Selectable<OrderTable>, items: Selectable<OrderItemTable>[
   };
 }
 
+export interface OrderSearch {
+  states?: OrderState[];
+  destinations?: Destination[];
+  accountId?: string;
+  placedFrom?: number;
+  placedBefore?: number;
+}
+
 /** What a state change may stamp on the order besides its state. */
 export interface OrderChanges {
   terminalId?: string | null;
@@ -194,6 +202,30 @@ export class OrderRepository {
       .orderBy('created_at')
       .execute();
     return this.withItems(tenantId, rows);
+  }
+
+  /**
+   * The console's order search (#12 A-5): newest first, one page and whether more follow. Every
+   * filter is optional; `placedFrom`/`placedBefore` bound `created_at` (epoch ms, end exclusive).
+   */
+  async search(
+    tenantId: string,
+    filter: OrderSearch,
+    page: { limit: number; offset: number },
+  ): Promise<{ orders: Order[]; more: boolean }> {
+    let query = this.db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId);
+    if (filter.states?.length) query = query.where('state', 'in', filter.states);
+    if (filter.destinations?.length) query = query.where('destination', 'in', filter.destinations);
+    if (filter.accountId !== undefined) query = query.where('account_id', '=', filter.accountId);
+    if (filter.placedFrom !== undefined) query = query.where('created_at', '>=', filter.placedFrom);
+    if (filter.placedBefore !== undefined) query = query.where('created_at', '<', filter.placedBefore);
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page.limit + 1)
+      .offset(page.offset)
+      .execute();
+    return { orders: await this.withItems(tenantId, rows.slice(0, page.limit)), more: rows.length > page.limit };
   }
 
   /**

@@ -79,6 +79,18 @@ export function OrderDetailPage({
             )}
           </>
         )}
+        {order.paymentReceipt && (
+          <>
+            <dt>{t('orders.detail.receipt')}</dt>
+            <dd>{order.paymentReceipt}</dd>
+          </>
+        )}
+        {order.refundNote && (
+          <>
+            <dt>{t('orders.detail.refundNote')}</dt>
+            <dd>{order.refundNote}</dd>
+          </>
+        )}
         {order.trackingNumber && (
           <>
             <dt>{t('orders.detail.tracking')}</dt>
