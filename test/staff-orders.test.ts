@@ -200,11 +200,17 @@ describe('#12 A-5 C-4 the postal day', () => {
   });
 });
 
+/** A postal order paid at the cashier whose certificate has been issued for printing. */
+async function issuedPostalOrder(): Promise<{ orderId: string }> {
+  const { orderId } = await placeOrder(student, 'postal', { 'copies-enrollment-en': '1', ...postalAddress });
+  await act(`${staffOrder(orderId)}/payment`, { receipt: 'R-11', confirm: 'yes' });
+  expect((await registrar.browser.get(`${staffOrder(orderId)}/documents/1`)).status).toBe(200);
+  return { orderId };
+}
+
 describe('#12 A-5 revocation and ended reservations', () => {
   it('#12 A-5 revoke: the verification page says revoked with the category, never the note', async () => {
-    const { orderId } = await placeOrder(student, 'postal', { 'copies-enrollment-en': '1', ...postalAddress });
-    await act(`${staffOrder(orderId)}/payment`, { receipt: 'R-11', confirm: 'yes' });
-    await registrar.browser.get(`${staffOrder(orderId)}/documents/1`);
+    const { orderId } = await issuedPostalOrder();
     const [certificate] = await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId);
     const form = `${staffOrder(orderId)}/certificates/${certificate!.serial}/revoke`;
     expect(
@@ -230,6 +236,14 @@ describe('#12 A-5 revocation and ended reservations', () => {
       expect(verdict).not.toContain('typo');
     }
     expect((await registrar.browser.get(form)).status).toBe(404);
+    // Revocation asks for the second factor again once it is older than a few minutes.
+    const [other] = await h.uow.repos.certificates.listForOrder(h.tenant.id, (await issuedPostalOrder()).orderId);
+    h.clock.advance(6 * 60_000);
+    const stale = await registrar.browser.get(`${staffOrder(other!.orderId)}/certificates/${other!.serial}/revoke`, {
+      follow: false,
+    });
+    expect(stale.status).toBe(303);
+    expect(stale.location).toMatch(/^\/tu\/staff\/reauth\?next=/);
   });
 
   it('#12 C-11 release of a paid campus reservation with a refund note; a voided one takes a note too', async () => {

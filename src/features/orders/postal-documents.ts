@@ -5,6 +5,7 @@
  */
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 import type { Font as FontkitFont } from '@pdf-lib/fontkit';
+import { addressee } from '../../platform/addressee.js';
 import { formatDateTime } from '../../platform/format.js';
 import { type Lang, translator } from '../../platform/i18n.js';
 import { CertificateFonts, certificateFontFiles } from '../certificates/pdf/fonts.js';
@@ -125,7 +126,7 @@ export async function packingSlipPdf(data: PostalDocumentData): Promise<Uint8Arr
   y += 8 * MM;
   y = paragraph(pen, `〒${postalCode(address)}`, left, y, 10, width);
   for (const part of addressLines(address, lang)) y = paragraph(pen, part, left, y, 10, width);
-  paragraph(pen, t('orders.console.label.honorific', { name: address.recipient }), left, y, 10, width);
+  paragraph(pen, addressee(address.recipient, lang), left, y, 10, width);
   return doc.save();
 }
 
@@ -141,7 +142,7 @@ export async function addressLabelPdf(data: PostalDocumentData): Promise<Uint8Ar
   let y = 30 * MM;
   for (const part of addressLines(address, 'ja')) y = paragraph(pen, part, left, y, 13, width);
   y += 8 * MM;
-  line(pen, `${address.recipient} 様`, left, y, 20, width);
+  line(pen, addressee(address.recipient, 'ja'), left, y, 20, width);
   let back = 112 * MM;
   line(pen, t('orders.console.label.from'), left, back, 8, width);
   back += 5 * MM;

@@ -88,6 +88,13 @@ export function ConsoleOrderPage({
   const can = (event: 'paid' | 'printed' | 'shipped') => staffMoves && canTake(order.destination, order.state, event);
   const releasable = order.state === 'paid' && canTake(order.destination, 'paid', 'release');
   const ended = order.state === 'voided' || order.state === 'released';
+  const stamps: Array<[string, number | null]> = [
+    ['printed', order.printedAt],
+    ['shipped', order.shippedAt],
+    ['cancelled', order.cancelledAt],
+    ['voided', order.voidedAt],
+    ['released', order.releasedAt],
+  ];
   return (
     <ConsolePage
       member={member}
@@ -113,6 +120,14 @@ export function ConsoleOrderPage({
         </dd>
         <dt>{t('orders.console.placedAt')}</dt>
         <dd>{formatDateTime(order.createdAt, lang)}</dd>
+        {stamps.map(([key, at]) =>
+          at === null ? null : (
+            <>
+              <dt>{t(`orders.console.stamps.${key}`)}</dt>
+              <dd>{formatDateTime(at, lang)}</dd>
+            </>
+          ),
+        )}
         {order.reservationNumber && (
           <>
             <dt>{t('orders.detail.reservationNumber')}</dt>
