@@ -201,6 +201,8 @@ export async function seed(
             releasedAt: null,
             paymentNumber: null,
             paymentExpiresAt: null,
+            paymentReceipt: null,
+            refundNote: null,
             items: [
               { seq: 1, type: 'enrollment', lang: 'ja', copies: 1, unitFeeYen: 300 },
               { seq: 2, type: 'transcript', lang: 'ja', copies: 1, unitFeeYen: 300 },

@@ -27,6 +27,7 @@ import { readinessRoutes } from './features/operations/readiness.routes.js';
 import { platformRoutes } from './features/tenants/platform.routes.js';
 import { installTenantScope } from './features/tenants/tenant.plugin.js';
 import { supportConsoleRoutes } from './features/support/support-console.routes.js';
+import { orderConsoleRoutes } from './features/orders/order-console.routes.js';
 import { staffConsoleRoutes } from './features/staff/staff-console.routes.js';
 import { brandingRoutes } from './features/settings/branding.routes.js';
 import { settingsConsoleRoutes } from './features/settings/settings-console.routes.js';
@@ -209,6 +210,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
         staffConsoleRoutes,
         supportConsoleRoutes,
         settingsConsoleRoutes,
+        orderConsoleRoutes,
       ];
       for (const routes of sections) await scope.register(routes, { staff, services });
     },

@@ -136,6 +136,10 @@ export function createServices(deps: ServiceDeps) {
   const deliveries = new DeliveryService({ ...infrastructure, issuer: issuance });
 
   const tenants = new TenantService(infrastructure);
+  const verification = new VerificationService({
+    ...infrastructure,
+    pdfs: new UntrustedPdfReader(config.verifyParse),
+  });
 
   const staffSessions = new StaffSessionService(infrastructure);
   const staff = {
@@ -160,7 +164,7 @@ export function createServices(deps: ServiceDeps) {
       undrawable: (texts) => certificateRenderer().undrawableIn(texts),
     }),
     ordering: new OrderingService({ ...infrastructure, flows, issuer: issuance }),
-    orderStaff: new OrderStaffService({ ...infrastructure, deliveries }),
+    orderStaff: new OrderStaffService({ ...infrastructure, deliveries, issuer: issuance, revoker: verification }),
     deliveries,
     terminals: new TerminalService({ ...infrastructure, issuer: issuance, deliveries }),
     terminalRetries: new TerminalIdempotencyService(infrastructure),
@@ -168,7 +172,7 @@ export function createServices(deps: ServiceDeps) {
     issuance,
     credentials,
     signingKeys,
-    verification: new VerificationService({ ...infrastructure, pdfs: new UntrustedPdfReader(config.verifyParse) }),
+    verification,
     readiness: new ReadinessService({ ...infrastructure, database, signingKeys }),
     support: new SupportService({
       ...infrastructure,

@@ -170,7 +170,7 @@ describe('#9 §5 a W3C Verifiable Credential beside every PDF', () => {
     expect(genuine.text).toContain(say('en', 'certificates.credential.verdict.genuine.title'));
     expect(genuine.text).toContain(enrollment.statement.holderName);
 
-    expect(await h.revoke(enrollment.serial, 'issued in error')).toBe(true);
+    expect(await h.revoke(enrollment.serial, 'issued_in_error')).toBe(true);
     expect(await statusListBit(stored.statusIndex)).toBe(true);
     const transcriptIndex = (await h.app.services.credentials.find(h.tenant, transcript.serial))!.statusIndex;
     expect(await statusListBit(transcriptIndex)).toBe(false);

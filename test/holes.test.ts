@@ -135,7 +135,7 @@ describe('#8 revocation stops digital delivery', () => {
       expect(await h.advanceOrder(orderId, 'paid')).not.toBe('invalid');
       const link = urlIn(await h.smtp.waitFor(recipientEmail, { since }));
       const [revoked, kept] = await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId);
-      expect(await h.revoke(revoked!.serial, 'issued in error')).toBe(true);
+      expect(await h.revoke(revoked!.serial, 'issued_in_error')).toBe(true);
 
       const recipient = new TestBrowser(h, { lang, ip: `10.83.0.${lang === 'en' ? 1 : 2}` });
       const page = await recipient.get(`${link.pathname}${link.search}`);

@@ -92,6 +92,8 @@ async function otherTenantReservation(destination: 'campus' | 'convenience'): Pr
     releasedAt: null,
     paymentNumber: null,
     paymentExpiresAt: null,
+    paymentReceipt: null,
+    refundNote: null,
     items: [{ seq: 1, type: 'enrollment', lang: 'en', copies: 1, unitFeeYen: 300 }],
   };
   await h.uow.repos.orders.insert(order);

@@ -309,10 +309,12 @@ describe('C-7 verification by upload (#4)', () => {
 });
 
 describe('C-7 revocation (#4)', () => {
-  it('C-7 #4 after revocation the code and the file say revoked, with when and why; an altered file says changed', async () => {
-    expect(await h.revoke(enrollment.serial, 'Issued in error')).toBe(true);
-    expect(await h.revoke(enrollment.serial, 'again')).toBe(false);
-    expect(await h.revoke('TU-2026-999999', 'none')).toBe(false);
+  it('C-7 #4 #12 A-5 after revocation the code and the file say revoked, with when and the category of why; an altered file says changed', async () => {
+    expect(await h.revoke(enrollment.serial, 'issued_in_error', 'Typed the wrong student number at the counter')).toBe(
+      true,
+    );
+    expect(await h.revoke(enrollment.serial, 'other')).toBe(false);
+    expect(await h.revoke('TU-2026-999999', 'other')).toBe(false);
     const revoked = (await h.uow.repos.certificates.findBySerial(h.tenant.id, enrollment.serial))!;
     for (const lang of langs) {
       const byCode = await verifyCode(lang, enrollment.verificationCode);
@@ -320,7 +322,9 @@ describe('C-7 revocation (#4)', () => {
       const text = verdictOf(byCode.body);
       expect(text).toContain(say(lang, 'certificates.verify.revokedAt'));
       expect(text).toContain(pageTime(revoked.revokedAt!, lang));
-      expect(text).toContain('Issued in error');
+      // #12 A-5: the category in the page's language, never the staff's own words.
+      expect(text).toContain(say(lang, 'certificates.revocation.issued_in_error'));
+      expect(text).not.toContain('wrong student number');
       expectVerdict((await upload(lang, enrollment.pdf)).body, lang, 'revoked', revoked);
       expectVerdict(
         (await upload(lang, Buffer.concat([enrollment.pdf, laterRevision]))).body,

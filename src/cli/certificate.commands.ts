@@ -2,21 +2,35 @@ import { readFile } from 'node:fs/promises';
 import { operatorActor } from '../platform/actor.js';
 import type { ImportedKey } from '../features/certificates/signing/signing-key.service.js';
 import { formatFingerprint } from '../features/certificates/signing-key.model.js';
+import {
+  isStaffRevocationCategory,
+  staffRevocationCategories,
+} from '../features/certificates/issued-certificate.model.js';
 import { type CliCommand, text } from './command.js';
 
 export const certificateCommands: CliCommand[] = [
   {
     name: 'certificate revoke',
-    usage: '--tenant S --serial SERIAL --reason TEXT',
-    summary: 'the verification page then says it is revoked',
-    options: { tenant: { type: 'string' }, serial: { type: 'string' }, reason: { type: 'string' } },
+    usage: `--tenant S --serial SERIAL --reason ${staffRevocationCategories.join('|')} [--note TEXT]`,
+    summary: 'the verification page then says it is revoked, with the reason; the note stays internal',
+    options: {
+      tenant: { type: 'string' },
+      serial: { type: 'string' },
+      reason: { type: 'string' },
+      note: { type: 'string' },
+    },
     async run({ services, tenantBySlug }, values) {
       const slug = text(values, 'tenant');
       const serial = text(values, 'serial');
-      const reason = text(values, 'reason');
-      if (!slug || !serial || !reason) return 'usage';
+      const category = text(values, 'reason');
+      if (!slug || !serial || !category || !isStaffRevocationCategory(category)) return 'usage';
       const tenant = await tenantBySlug(slug);
-      const outcome = await services.verification.revoke(tenant, serial, reason, operatorActor(tenant.id));
+      const outcome = await services.verification.revoke(
+        tenant,
+        serial,
+        { category, note: text(values, 'note') ?? '' },
+        operatorActor(tenant.id),
+      );
       if (outcome.status === 'notFound') {
         console.error(`no unrevoked certificate ${serial} at ${tenant.slug}`);
         return 1;

@@ -15,6 +15,7 @@ import * as tenantBranding from './migrations/2026-11-30T1000_tenant_branding.js
 import * as staff from './migrations/2026-11-30T0500_staff.js';
 import * as studentSupport from './migrations/2026-11-30T0700_student_support.js';
 import * as paymentNumbers from './migrations/2026-11-30T0900_payment_numbers.js';
+import * as orderConsole from './migrations/2026-11-30T0800_order_console.js';
 
 // A static list instead of a folder scan: it works the same from src/ (tsx, vitest) and dist/.
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T0500_staff': staff,
   '2026-11-30T0700_student_support': studentSupport,
   '2026-11-30T0900_payment_numbers': paymentNumbers,
+  '2026-11-30T0800_order_console': orderConsole,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

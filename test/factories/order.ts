@@ -36,6 +36,8 @@ export function order(tenantId: string, overrides: Partial<Order> = {}): Order {
     releasedAt: null,
     paymentNumber: null,
     paymentExpiresAt: null,
+    paymentReceipt: null,
+    refundNote: null,
     items: [{ seq: 1, type: 'enrollment', lang: 'ja', copies: 1, unitFeeYen: 300 }],
     ...overrides,
   };

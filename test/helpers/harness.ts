@@ -1,3 +1,4 @@
+import type { RevocationCategory } from '../../src/features/certificates/issued-certificate.model.js';
 import type { LightMyRequestResponse } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { type App, buildApp } from '../../src/app.js';
@@ -27,7 +28,7 @@ export interface Harness {
   /** What the registrar does from the CLI (`shomei order advance`): the order, or 'invalid'. */
   advanceOrder(orderId: string, to: StaffMove, trackingNumber?: string): Promise<Order | 'invalid'>;
   /** `shomei certificate revoke`: whether an unrevoked certificate was revoked. */
-  revoke(serial: string, reason: string): Promise<boolean>;
+  revoke(serial: string, category: RevocationCategory, note?: string): Promise<boolean>;
 }
 
 export const students = {
@@ -105,9 +106,10 @@ export async function startHarness(
       const moved = await services.orderStaff.advance(tenant, orderId, to, operatorActor(tenant.id), trackingNumber);
       return moved.status === 'moved' ? moved.order : 'invalid';
     },
-    async revoke(serial, reason) {
+    async revoke(serial, category, note = '') {
       return (
-        (await services.verification.revoke(tenant, serial, reason, operatorActor(tenant.id))).status === 'revoked'
+        (await services.verification.revoke(tenant, serial, { category, note }, operatorActor(tenant.id))).status ===
+        'revoked'
       );
     },
     async close() {

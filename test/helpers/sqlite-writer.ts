@@ -44,6 +44,7 @@ for (let i = 0; i < Number(count); i++) {
       issuedAt: tx.now,
       revokedAt: null,
       revokedReason: null,
+      revokedCategory: null,
     });
     return made;
   });

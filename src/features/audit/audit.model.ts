@@ -28,6 +28,7 @@ export type AuditEvent =
   | 'order.paid'
   | 'order.voided'
   | 'order.released'
+  | 'order.refund_noted'
   | 'certificate.revoked'
   | 'tenant.settings_changed'
   | 'tenant.enabled'

@@ -24,6 +24,27 @@ export class AuditRepository {
       .execute();
   }
 
+  /** The entries about one subject (an order, say), oldest first: its history in the console (#12). */
+  async listForSubject(tenantId: string, subject: string, limit = 200): Promise<AuditRecord[]> {
+    const rows = await this.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('subject', '=', subject)
+      .orderBy('at')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      at: row.at,
+      event: row.event as AuditEvent,
+      accountId: row.account_id,
+      subject: row.subject,
+      ip: row.ip,
+      userAgent: row.user_agent,
+      detail: JSON.parse(row.detail) as Record<string, unknown>,
+    }));
+  }
+
   async list(tenantId: string, filter: { event?: AuditEvent; limit?: number } = {}): Promise<AuditRecord[]> {
     let query = this.db.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenantId);
     if (filter.event) query = query.where('event', '=', filter.event);

@@ -280,6 +280,7 @@ export class IssuanceService implements Issuer {
       issuedAt: now,
       revokedAt: null,
       revokedReason: null,
+      revokedCategory: null,
     };
   }
 }

@@ -35,5 +35,34 @@ export interface IssuedCertificate {
   statement: CertificateStatement;
   issuedAt: number;
   revokedAt: number | null;
+  /** Internal: staff's own words, never on a public page. */
   revokedReason: string | null;
+  /** What the verification page and the credential status say of a revoked certificate. */
+  revokedCategory: RevocationCategory | null;
+}
+
+/**
+ * Why a certificate was revoked, as the public may read it (#12 A-5). Staff choose one of
+ * `staffRevocationCategories`; `not_delivered` is the system's, for a paid reservation ended
+ * without printing (#9).
+ */
+export const revocationCategories = [
+  'issued_in_error',
+  'record_corrected',
+  'superseded',
+  'lost_or_stolen',
+  'other',
+  'not_delivered',
+] as const;
+export type RevocationCategory = (typeof revocationCategories)[number];
+export const staffRevocationCategories = revocationCategories.filter((c) => c !== 'not_delivered');
+
+export function isStaffRevocationCategory(value: string): value is RevocationCategory {
+  return (staffRevocationCategories as readonly string[]).includes(value);
+}
+
+/** A revocation: the category the public sees and the note kept internal. */
+export interface Revocation {
+  category: RevocationCategory;
+  note: string;
 }

@@ -36,6 +36,7 @@ function certificate(overrides: Partial<IssuedCertificate> = {}): IssuedCertific
     issuedAt: T0,
     revokedAt: null,
     revokedReason: null,
+    revokedCategory: null,
     ...overrides,
   };
 }
@@ -63,9 +64,13 @@ describe('IssuedCertificateRepository tenant isolation (ARCHITECTURE "Data")', (
   it("#2 C-7 a certificate of tenant A is not revoked with tenant B's id", async () => {
     const issued = certificate();
     await repos.certificates.insert(a.id, issued);
-    expect(await repos.certificates.revoke(b.id, issued.serial, 'forged', T0 + 1)).toBe(false);
+    expect(await repos.certificates.revoke(b.id, issued.serial, { category: 'other', note: 'forged' }, T0 + 1)).toBe(
+      false,
+    );
     expect(await repos.certificates.findBySerial(a.id, issued.serial)).toEqual(issued);
-    expect(await repos.certificates.revoke(a.id, issued.serial, 'reissued', T0 + 1)).toBe(true);
+    expect(
+      await repos.certificates.revoke(a.id, issued.serial, { category: 'superseded', note: 'reissued' }, T0 + 1),
+    ).toBe(true);
   });
 
   it('#2 C-7 the same serial and code in two tenants are two certificates; revoking one leaves the other', async () => {
@@ -75,7 +80,9 @@ describe('IssuedCertificateRepository tenant isolation (ARCHITECTURE "Data")', (
     await repos.certificates.insert(b.id, inB);
     expect(await repos.certificates.findByCode(b.id, inA.verificationCode)).toEqual(inB);
     expect(await repos.certificates.findByHash(a.id, inB.pdfSha256)).toBeUndefined();
-    expect(await repos.certificates.revoke(b.id, inA.serial, 'reissued', T0 + 1)).toBe(true);
+    expect(
+      await repos.certificates.revoke(b.id, inA.serial, { category: 'superseded', note: 'reissued' }, T0 + 1),
+    ).toBe(true);
     expect((await repos.certificates.findBySerial(a.id, inA.serial))?.revokedAt).toBeNull();
   });
 

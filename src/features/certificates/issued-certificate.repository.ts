@@ -2,7 +2,12 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Lang } from '../../platform/i18n.js';
 import type { IssuedCertificateTable } from './issued-certificate.table.js';
-import type { CertificateStatement, IssuedCertificate } from './issued-certificate.model.js';
+import type {
+  CertificateStatement,
+  IssuedCertificate,
+  Revocation,
+  RevocationCategory,
+} from './issued-certificate.model.js';
 
 function toCertificate(row: Selectable<IssuedCertificateTable>): IssuedCertificate {
   return {
@@ -19,6 +24,7 @@ function toCertificate(row: Selectable<IssuedCertificateTable>): IssuedCertifica
     issuedAt: row.issued_at,
     revokedAt: row.revoked_at,
     revokedReason: row.revoked_reason,
+    revokedCategory: (row.revoked_category as RevocationCategory | null) ?? null,
   };
 }
 
@@ -43,6 +49,7 @@ export class IssuedCertificateRepository {
         issued_at: certificate.issuedAt,
         revoked_at: null,
         revoked_reason: null,
+        revoked_category: null,
       })
       .execute();
   }
@@ -89,10 +96,10 @@ export class IssuedCertificateRepository {
     return row && toCertificate(row);
   }
 
-  async revoke(tenantId: string, serial: string, reason: string, now: number): Promise<boolean> {
+  async revoke(tenantId: string, serial: string, revocation: Revocation, now: number): Promise<boolean> {
     const result = await this.db
       .updateTable('issued_certificates')
-      .set({ revoked_at: now, revoked_reason: reason })
+      .set({ revoked_at: now, revoked_reason: revocation.note, revoked_category: revocation.category })
       .where('tenant_id', '=', tenantId)
       .where('serial', '=', serial)
       .where('revoked_at', 'is', null)

@@ -15,7 +15,10 @@ export interface IssuedCertificateTable {
   statement: string;
   issued_at: EpochMs;
   revoked_at: EpochMs | null;
+  /** Staff's own words: internal, never shown on a public page. */
   revoked_reason: string | null;
+  /** A RevocationCategory: what the public page and the credential status say. */
+  revoked_category: string | null;
 }
 
 /** The serial an order line's certificate gets, taken once with the counter (#9: no gaps when issuers race). */

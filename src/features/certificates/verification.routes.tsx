@@ -79,7 +79,8 @@ function Statement({ certificate }: { certificate: Omit<IssuedCertificate, 'pdf'
           <>
             <dt>{t('certificates.verify.revokedAt')}</dt>
             <dd>
-              {shownTime(certificate.revokedAt, lang)} {certificate.revokedReason}
+              {shownTime(certificate.revokedAt, lang)}
+              {certificate.revokedCategory && ` — ${t(`certificates.revocation.${certificate.revokedCategory}`)}`}
             </dd>
           </>
         )}

@@ -5,7 +5,7 @@ import { normalizeVerificationCode } from '../../platform/crypto.js';
 import { AppError } from '../../platform/errors.js';
 import type { LimitName } from '../../platform/rate-limit.js';
 import type { Tenant } from '../tenants/tenant.model.js';
-import type { IssuedCertificate } from './issued-certificate.model.js';
+import type { IssuedCertificate, Revocation } from './issued-certificate.model.js';
 import { type AddedAfterSigning, addedAfter, signedRevisionEnds } from './pdf/signed-revisions.js';
 import type { UntrustedPdfReader } from './pdf/untrusted-pdf.js';
 
@@ -71,16 +71,25 @@ export class VerificationService {
     return { status: 'altered' };
   }
 
-  /** Revokes an unrevoked certificate; `notFound` when there is none by that serial. */
+  /**
+   * Revokes an unrevoked certificate; `notFound` when there is none by that serial. The public
+   * pages say the category; the note stays in the record and the audit log (#12 A-5). The audit
+   * entry is about the certificate's order, so the order's history in the console lists it.
+   */
   async revoke(
     tenant: Tenant,
     serial: string,
-    reason: string,
+    revocation: Revocation,
     actor: Actor,
   ): Promise<{ status: 'revoked' | 'notFound' }> {
     return this.deps.uow.run(actor, async (tx) => {
-      if (!(await tx.certificates.revoke(tenant.id, serial, reason, tx.now))) return { status: 'notFound' };
-      await tx.audit('certificate.revoked', { detail: { serial, reason } });
+      const certificate = await tx.certificates.findBySerial(tenant.id, serial);
+      if (!certificate || !(await tx.certificates.revoke(tenant.id, serial, revocation, tx.now)))
+        return { status: 'notFound' };
+      await tx.audit('certificate.revoked', {
+        subject: certificate.orderId,
+        detail: { serial, category: revocation.category, note: revocation.note, staffId: actor.staffId ?? null },
+      });
       return { status: 'revoked' };
     });
   }

@@ -35,6 +35,7 @@ function certificate(serial: string): IssuedCertificate {
     issuedAt: T0,
     revokedAt: null,
     revokedReason: null,
+    revokedCategory: null,
   };
 }
 
@@ -64,7 +65,7 @@ describe('CredentialRepository (#9 §5) and tenant isolation (ARCHITECTURE "Data
       await repos.credentials.insert(tenant.id, credential(serial, index));
     }
     expect(await repos.credentials.revokedIndices(a.id, 1)).toEqual([]);
-    await repos.certificates.revoke(a.id, 'A-2', 'issued in error', T0 + 1);
+    await repos.certificates.revoke(a.id, 'A-2', { category: 'issued_in_error', note: 'issued in error' }, T0 + 1);
     expect(await repos.credentials.revokedIndices(a.id, 1)).toEqual([90_000]);
     expect(await repos.credentials.revokedIndices(b.id, 1)).toEqual([]);
 

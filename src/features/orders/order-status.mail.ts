@@ -1,5 +1,6 @@
 import type { Work } from '../../db/unit-of-work.js';
 import { formatDateTime, formatReservationNumber, formatYen } from '../../platform/format.js';
+import { translator } from '../../platform/i18n.js';
 import type { Account } from '../auth/account.model.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Tenant } from '../tenants/tenant.model.js';
@@ -30,6 +31,13 @@ export async function mailOrderStatus(
       address: order.shippingAddress ? addressLines(order.shippingAddress, lang).join('\n') : '',
       payment: paymentInstructions(order, tenant, lang, tx.now).join('\n'),
       userId: account.userId,
+      // Paid at the campus cashier: the receipt number, on a line of its own (C-4 (b)).
+      receipt: order.paymentReceipt
+        ? `${translator(lang)('mail.orderStatus.receiptLine', { receipt: order.paymentReceipt })}\n`
+        : '',
+      refundNote: order.refundNote
+        ? `${translator(lang)('mail.orderStatus.refundNoteLine', { note: order.refundNote })}\n\n`
+        : '',
     },
   });
 }

@@ -62,6 +62,10 @@ export interface Order {
    */
   paymentNumber: string | null;
   paymentExpiresAt: number | null;
+  /** Paid at the campus cashier: the receipt number staff recorded (#12 C-4 (b)). */
+  paymentReceipt: string | null;
+  /** Ended unprinted: how it is refunded, as staff wrote it for the student (#12). */
+  refundNote: string | null;
   items: OrderItem[];
 }
 

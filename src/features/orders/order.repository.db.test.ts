@@ -23,6 +23,26 @@ describe('OrderRepository tenant isolation (ARCHITECTURE "Data")', () => {
     expect(await repos.orders.listByState(b.id, 'campus', 'reserved')).toEqual([]);
   });
 
+  it("#12 A-5 the console's search pages newest first and never finds tenant A's orders with tenant B's id", async () => {
+    const older = order(a.id, { createdAt: T0, destination: 'postal', state: 'submitted' });
+    const newer = order(a.id, { createdAt: T0 + 1000 });
+    await repos.orders.insert(older);
+    await repos.orders.insert(newer);
+    const page = { limit: 1, offset: 0 };
+    expect(await repos.orders.search(a.id, {}, page)).toEqual({ orders: [newer], more: true });
+    expect(await repos.orders.search(a.id, {}, { limit: 1, offset: 1 })).toEqual({ orders: [older], more: false });
+    expect((await repos.orders.search(a.id, { destinations: ['postal'] }, { limit: 5, offset: 0 })).orders).toEqual([
+      older,
+    ]);
+    expect((await repos.orders.search(a.id, { placedFrom: T0 + 1, placedBefore: T0 + 2000 }, page)).orders).toEqual([
+      newer,
+    ]);
+    expect(await repos.orders.search(b.id, {}, { limit: 5, offset: 0 })).toEqual({ orders: [], more: false });
+    await repos.auditLog.record(a.id, { event: 'order.placed', subject: older.id }, T0);
+    expect(await repos.auditLog.listForSubject(a.id, older.id)).toHaveLength(1);
+    expect(await repos.auditLog.listForSubject(b.id, older.id)).toEqual([]);
+  });
+
   it("#2 an order of tenant A is not moved, nor its print failures counted, with tenant B's id", async () => {
     const paid = order(a.id);
     await repos.orders.insert(paid);

@@ -36,6 +36,8 @@ function toOrder(row: Selectable<OrderTable>, items: Selectable<OrderItemTable>[
     releasedAt: row.released_at,
     paymentNumber: row.payment_number,
     paymentExpiresAt: row.payment_expires_at,
+    paymentReceipt: row.payment_receipt,
+    refundNote: row.refund_note,
     items: items
       .filter((item) => item.order_id === row.id)
       .sort((a, b) => a.seq - b.seq)
@@ -47,6 +49,14 @@ function toOrder(row: Selectable<OrderTable>, items: Selectable<OrderItemTable>[
         unitFeeYen: item.unit_fee_yen,
       })),
   };
+}
+
+export interface OrderSearch {
+  states?: OrderState[];
+  destinations?: Destination[];
+  accountId?: string;
+  placedFrom?: number;
+  placedBefore?: number;
 }
 
 /** What a state change may stamp on the order besides its state. */
@@ -63,6 +73,8 @@ export interface OrderChanges {
   paymentTransactionId?: string;
   voidedAt?: number;
   releasedAt?: number;
+  paymentReceipt?: string;
+  refundNote?: string;
 }
 
 function changeColumns(changes: OrderChanges) {
@@ -79,6 +91,8 @@ function changeColumns(changes: OrderChanges) {
     ...(changes.paymentTransactionId !== undefined && { payment_transaction_id: changes.paymentTransactionId }),
     ...(changes.voidedAt !== undefined && { voided_at: changes.voidedAt }),
     ...(changes.releasedAt !== undefined && { released_at: changes.releasedAt }),
+    ...(changes.paymentReceipt !== undefined && { payment_receipt: changes.paymentReceipt }),
+    ...(changes.refundNote !== undefined && { refund_note: changes.refundNote }),
   };
 }
 
@@ -133,6 +147,8 @@ export class OrderRepository {
         released_at: null,
         payment_number: order.paymentNumber,
         payment_expires_at: order.paymentExpiresAt,
+        payment_receipt: null,
+        refund_note: null,
       })
       .execute();
     await this.db
@@ -190,6 +206,30 @@ export class OrderRepository {
       .orderBy('created_at')
       .execute();
     return this.withItems(tenantId, rows);
+  }
+
+  /**
+   * The console's order search (#12 A-5): newest first, one page and whether more follow. Every
+   * filter is optional; `placedFrom`/`placedBefore` bound `created_at` (epoch ms, end exclusive).
+   */
+  async search(
+    tenantId: string,
+    filter: OrderSearch,
+    page: { limit: number; offset: number },
+  ): Promise<{ orders: Order[]; more: boolean }> {
+    let query = this.db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId);
+    if (filter.states?.length) query = query.where('state', 'in', filter.states);
+    if (filter.destinations?.length) query = query.where('destination', 'in', filter.destinations);
+    if (filter.accountId !== undefined) query = query.where('account_id', '=', filter.accountId);
+    if (filter.placedFrom !== undefined) query = query.where('created_at', '>=', filter.placedFrom);
+    if (filter.placedBefore !== undefined) query = query.where('created_at', '<', filter.placedBefore);
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page.limit + 1)
+      .offset(page.offset)
+      .execute();
+    return { orders: await this.withItems(tenantId, rows.slice(0, page.limit)), more: rows.length > page.limit };
   }
 
   /**

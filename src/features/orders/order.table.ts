@@ -21,6 +21,10 @@ export interface OrderTable {
   payment_transaction_id: string | null;
   voided_at: EpochMs | null;
   released_at: EpochMs | null;
+  /** The campus cashier's receipt number, when staff recorded the payment there (#12 C-4 (b)). */
+  payment_receipt: string | null;
+  /** How a paid order that was never printed is refunded, as staff wrote it (#12). */
+  refund_note: string | null;
   /** JSON of ShippingAddress. */
   shipping_address: string | null;
   tracking_number: string | null;

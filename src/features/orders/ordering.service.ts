@@ -163,6 +163,8 @@ export class OrderingService {
         releasedAt: null,
         paymentNumber: payableAtStore ? await this.newReservationNumber(tx) : null,
         paymentExpiresAt: payableAtStore ? tx.now + tenant.policy.paymentNumberDays * 86_400_000 : null,
+        paymentReceipt: null,
+        refundNote: null,
         items: priced.lines.map((line, index): OrderItem => ({
           seq: index + 1,
           type: line.type,
@@ -173,7 +175,11 @@ export class OrderingService {
       };
       await tx.orders.insert(placed);
       await mailOrderStatus(this.deps.mailer, tx, tenant, account, placed);
-      await tx.audit('order.placed', { accountId: account.id, detail: { order: placed.id, destination } });
+      await tx.audit('order.placed', {
+        accountId: account.id,
+        subject: placed.id,
+        detail: { order: placed.id, destination },
+      });
       return placed;
     });
     return order ? { status: 'placed', order } : { status: 'gone' };
@@ -211,7 +217,7 @@ export class OrderingService {
       const next = orderTransition(order.destination, order.state, 'cancel');
       if (!(await tx.orders.advance(tenant.id, order.id, order.state, next, tx.now, { cancelledAt: tx.now })))
         return false;
-      await tx.audit('order.cancelled', { accountId: account.id, detail: { order: order.id } });
+      await tx.audit('order.cancelled', { accountId: account.id, subject: order.id, detail: { order: order.id } });
       return true;
     });
     return { status: done ? 'cancelled' : 'notCancellable' };

@@ -17,13 +17,18 @@ export async function endPaidReservation(
   order: Order,
   event: 'void' | 'release',
   guard: { terminalId?: string } = {},
+  refundNote?: string,
 ): Promise<Order | undefined> {
   const next = orderTransition(order.destination, 'paid', event);
-  const stamp = event === 'void' ? { voidedAt: tx.now } : { releasedAt: tx.now };
+  const stamp = {
+    ...(event === 'void' ? { voidedAt: tx.now } : { releasedAt: tx.now }),
+    ...(refundNote !== undefined && { refundNote }),
+  };
   if (!(await tx.orders.advance(order.tenantId, order.id, 'paid', next, tx.now, stamp, guard))) return undefined;
-  const reason = event === 'void' ? 'payment voided before printing' : 'released unprinted for refund';
+  // The public pages say "not delivered" (from the locale files); the note is for the log.
+  const revocation = { category: 'not_delivered', note: event === 'void' ? 'voided' : 'released' } as const;
   for (const certificate of await tx.certificates.listForOrder(order.tenantId, order.id))
-    await tx.certificates.revoke(order.tenantId, certificate.serial, reason, tx.now);
+    await tx.certificates.revoke(order.tenantId, certificate.serial, revocation, tx.now);
   const ended = (await tx.orders.find(order.tenantId, order.id)) ?? order;
   const tenant = await tx.tenants.findById(order.tenantId);
   const account = await tx.accounts.findById(order.tenantId, order.accountId);
@@ -31,7 +36,12 @@ export async function endPaidReservation(
   await tx.audit(event === 'void' ? 'order.voided' : 'order.released', {
     accountId: order.accountId,
     subject: order.id,
-    detail: { terminal: order.terminalId, store: order.storeId, machine: order.machineId },
+    detail: {
+      terminal: order.terminalId,
+      store: order.storeId,
+      machine: order.machineId,
+      ...(tx.actor.staffId && { staffId: tx.actor.staffId }),
+    },
   });
   return ended;
 }

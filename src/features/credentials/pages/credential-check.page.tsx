@@ -91,7 +91,9 @@ export function CredentialCheckPage({
                 <>
                   <dt>{t('certificates.verify.revokedAt')}</dt>
                   <dd>
-                    {formatDateTime(verdict.certificate.revokedAt, lang)} {verdict.certificate.revokedReason}
+                    {formatDateTime(verdict.certificate.revokedAt, lang)}
+                    {verdict.certificate.revokedCategory &&
+                      ` — ${t(`certificates.revocation.${verdict.certificate.revokedCategory}`)}`}
                   </dd>
                 </>
               )}

@@ -108,6 +108,18 @@ export function OrderDetailPage({
             <dd>{payment.expiry}</dd>
           </>
         )}
+        {order.paymentReceipt && (
+          <>
+            <dt>{t('orders.detail.receipt')}</dt>
+            <dd>{order.paymentReceipt}</dd>
+          </>
+        )}
+        {order.refundNote && (
+          <>
+            <dt>{t('orders.detail.refundNote')}</dt>
+            <dd>{order.refundNote}</dd>
+          </>
+        )}
         {order.trackingNumber && (
           <>
             <dt>{t('orders.detail.tracking')}</dt>
