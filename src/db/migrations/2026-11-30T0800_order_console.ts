@@ -19,15 +19,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .where('revoked_at', 'is not', null)
     .execute();
   await db.schema.createIndex('orders_created_idx').on('orders').columns(['tenant_id', 'created_at']).execute();
-  await db.schema
-    .createIndex('audit_log_subject_idx')
-    .on('audit_log')
-    .columns(['tenant_id', 'subject', 'at'])
-    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('audit_log_subject_idx').execute();
   await db.schema.dropIndex('orders_created_idx').execute();
   await db.schema.alterTable('issued_certificates').dropColumn('revoked_category').execute();
   await db.schema.alterTable('orders').dropColumn('refund_note').execute();
