@@ -3,8 +3,8 @@ import { type Kysely, sql } from 'kysely';
 // The registrar's orders console (#12 §3). A payment taken at the campus cashier keeps its receipt
 // number; a paid reservation ended without printing keeps the refund note staff wrote. A revoked
 // certificate keeps the category the public page may show, apart from the staff's own words.
-// The console lists a university's orders newest first, and an order's history reads the audit
-// entries about it.
+// The console lists a university's orders newest first (an order's history reads the audit entries
+// about it through the subject index of 2026-11-30T0700).
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('orders').addColumn('payment_receipt', 'text').execute();
   await db.schema.alterTable('orders').addColumn('refund_note', 'text').execute();
