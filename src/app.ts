@@ -27,6 +27,7 @@ import { readinessRoutes } from './features/operations/readiness.routes.js';
 import { platformRoutes } from './features/tenants/platform.routes.js';
 import { installTenantScope } from './features/tenants/tenant.plugin.js';
 import { staffConsoleRoutes } from './features/staff/staff-console.routes.js';
+import { importConsoleRoutes } from './features/records/import-console.routes.js';
 import { staffEnrolmentRoutes } from './features/staff/staff-enrolment.routes.js';
 import { staffLoginRoutes } from './features/staff/staff-login.routes.js';
 import { StaffHttp } from './features/staff/staff.http.js';
@@ -192,13 +193,20 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
       installTenantScope(scope, { uow, cookies, whileClosed: true });
       scope.addHook('onRequest', staff.http.resolve);
       // Each console section takes the staff guards and picks the services it needs.
-      const sections: ConsoleSection[] = [staffLoginRoutes, staffEnrolmentRoutes, staffConsoleRoutes];
+      const sections: ConsoleSection[] = [
+        staffLoginRoutes,
+        staffEnrolmentRoutes,
+        staffConsoleRoutes,
+        importConsoleRoutes,
+      ];
       for (const routes of sections) await scope.register(routes, { staff, services });
     },
     { prefix: '/:tenant/staff' },
   );
 
   server.addHook('onClose', async () => {
+    // An import being written finishes (or rolls back) before the database closes.
+    await services.recordsImports.idle();
     await services.mailWorker.stop();
     await services.verification.close();
     await metricsServer?.close();

@@ -28,6 +28,7 @@ import { SettlementService } from './features/orders/settlement.service.js';
 import { TerminalIdempotencyService } from './features/orders/terminal-idempotency.service.js';
 import { TerminalService } from './features/orders/terminal.service.js';
 import { RecordsImportService } from './features/records/records-import.service.js';
+import { RecordsImportJobService } from './features/records/records-import-job.service.js';
 import { TenantReadinessService } from './features/tenants/tenant-readiness.service.js';
 import { ReadinessService } from './features/operations/readiness.service.js';
 import { TenantService } from './features/tenants/tenant.service.js';
@@ -142,6 +143,11 @@ export function createServices(deps: ServiceDeps) {
     login: new StaffLoginService({ ...infrastructure, flows, sessions: staffSessions }),
   };
 
+  const records = new RecordsImportService({
+    ...infrastructure,
+    undrawable: (texts) => certificateRenderer().undrawableIn(texts),
+  });
+
   return {
     ...infrastructure,
     keyring,
@@ -152,10 +158,8 @@ export function createServices(deps: ServiceDeps) {
     tenants,
     catalogue: new CatalogueService(infrastructure),
     tenantReadiness: new TenantReadinessService({ ...infrastructure, signers: signingKeys, tenants }),
-    records: new RecordsImportService({
-      ...infrastructure,
-      undrawable: (texts) => certificateRenderer().undrawableIn(texts),
-    }),
+    records,
+    recordsImports: new RecordsImportJobService({ ...infrastructure, flows, records }),
     ordering: new OrderingService({ ...infrastructure, flows, issuer: issuance }),
     orderStaff: new OrderStaffService({ ...infrastructure, deliveries }),
     deliveries,

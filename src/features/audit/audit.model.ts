@@ -34,6 +34,7 @@ export type AuditEvent =
   | 'tenant.disabled'
   | 'roster.disabled'
   | 'catalogue.set'
+  | 'records.imported'
   | 'terminal.created'
   | 'terminal.rotated'
   | 'terminal.disabled'
