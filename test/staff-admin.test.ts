@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tenant } from '../src/features/tenants/tenant.model.js';
 import { type Harness, TestBrowser, startHarness, textOf } from './helpers/harness.js';
 import { say } from './helpers/accounts.js';
-import { type EnrolledStaff, enrolWithTotp, invite } from './helpers/staff.js';
+import { type EnrolledStaff, enrolWithTotp, invite, totpCode } from './helpers/staff.js';
 import { postFiles } from './helpers/staff-uploads.js';
 
 let h: Harness;
@@ -188,7 +188,8 @@ describe('#12 A-4 imports in the console', () => {
   });
 
   it('#12 A-4 a 20,000-row roster over the app’s 5 MB upload limit with one bad row: reported, nothing written', async () => {
-    const padded = 'Department of Japanese Language, Literature and Culture (Graduate Programme, Evening Course, Second Campus)';
+    const padded =
+      'Department of Japanese Language, Literature and Culture (Graduate Programme, Evening Course, Second Campus)';
     const rows = Array.from({ length: 20_000 }, (_, i) => studentRow(100_000 + i, padded));
     rows[12_345] = rows[12_345]!.replace(',4,4,enrolled,', ',9,4,enrolled,');
     const file = Buffer.from(roster(rows));
@@ -205,4 +206,159 @@ describe('#12 A-4 imports in the console', () => {
     expect(report.body).not.toContain('name="hash"');
     expect(await studentCount()).toBe(before);
   }, 30_000);
+});
+
+/** A terminal API call with `credential` (`id.secret`): 401 when refused, 404 for an unknown reservation once accepted. */
+async function terminalStatus(credential: string): Promise<number> {
+  const response = await h.app.server.inject({
+    method: 'GET',
+    url: '/api/v1/terminal/reservations/000000000000',
+    headers: {
+      authorization: `Bearer ${credential}`,
+      'x-store-id': '0001',
+      'x-machine-id': 'mc-1',
+      'x-transaction-id': `t-${Math.random()}`,
+    },
+  });
+  return response.statusCode;
+}
+
+/** The second factor again, when the console asks for it (requireRecentAuth). */
+async function reauthenticate(staff: EnrolledStaff, page: { location: string | undefined }) {
+  expect(page.location).toMatch(/^\/[a-z]+\/staff\/reauth\?next=/);
+  await staff.browser.get(page.location!);
+  h.clock.advance(30_000);
+  const done = await staff.browser.post(page.location!, { code: totpCode(h, staff.secret) }, { follow: 'never' });
+  expect(done.status).toBe(303);
+}
+
+describe('#12 A-9 terminals in the console', () => {
+  it('#12 A-9 create shows the secret once; rotate refuses the old secret and accepts the new; deactivate after the second factor again; all audited with the administrator', async () => {
+    const b = admin.browser;
+    const list = await b.get('/tu/staff/terminals');
+    expect(list.status).toBe(200);
+    const created = await b.post(
+      '/tu/staff/terminals',
+      { name: 'Library printer', kind: 'campus' },
+      { follow: 'never' },
+    );
+    expect(created.status).toBe(200);
+    expect(created.headers['cache-control']).toBe('no-store');
+    const [, id, first] = /Bearer (campus-[A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)/.exec(textOf(created.body))!;
+    expect(await terminalStatus(`${id}.${first}`)).toBe(404);
+    const listed = await b.get('/tu/staff/terminals');
+    expect(listed.body).not.toContain(first!);
+    expect(textOf(listed.body)).toContain('Library printer');
+    expect(textOf(listed.body)).not.toContain(`${id} Campus printer Active Never`);
+
+    const rotated = await b.post(`/tu/staff/terminals/${id}/rotate`, {}, { follow: 'never' });
+    expect(rotated.status).toBe(200);
+    const second = new RegExp(`Bearer ${id}\\.([A-Za-z0-9_-]+)`).exec(textOf(rotated.body))![1]!;
+    expect(second).not.toBe(first);
+    expect(await terminalStatus(`${id}.${first}`)).toBe(401);
+    expect(await terminalStatus(`${id}.${second}`)).toBe(404);
+
+    // Over five minutes since the second factor: it is asked for again first.
+    h.clock.advance(6 * 60_000);
+    await b.get('/tu/staff/terminals');
+    await reauthenticate(
+      admin,
+      await b.post(`/tu/staff/terminals/${id}/deactivate`, { confirm: 'yes' }, { follow: 'never' }),
+    );
+    expect(await terminalStatus(`${id}.${second}`)).toBe(404);
+    await b.get('/tu/staff/terminals');
+    const unconfirmed = await b.post(`/tu/staff/terminals/${id}/deactivate`, {}, { follow: false });
+    expect(unconfirmed.status).toBe(422);
+    expect(await terminalStatus(`${id}.${second}`)).toBe(404);
+    const deactivated = await b.post(`/tu/staff/terminals/${id}/deactivate`, { confirm: 'yes' }, { follow: 'never' });
+    expect(deactivated.location).toBe('/tu/staff/terminals?notice=deactivated');
+    expect(await terminalStatus(`${id}.${second}`)).toBe(401);
+
+    const adminId = (await h.uow.repos.staff.findByEmail(h.tenant.id, 'admin@tu.example.ac.jp'))!.id;
+    const entries = (await h.uow.repos.auditLog.list(h.tenant.id, { limit: 100 })).filter((e) => e.subject === id);
+    expect(entries.map((e) => e.event).sort()).toEqual(['terminal.created', 'terminal.disabled', 'terminal.rotated']);
+    for (const entry of entries) expect(entry.detail).toMatchObject({ staffId: adminId });
+  });
+
+  it('#12 A-9 a gateway made in the console serves this university’s reservations only; store gateways for all universities are listed, not managed', async () => {
+    const shared = await h.app.services.terminals.create({
+      tenantId: null,
+      kind: 'convenience',
+      name: 'Store network',
+    });
+    const b = admin.browser;
+    await b.get('/tu/staff/terminals');
+    const created = await b.post(
+      '/tu/staff/terminals',
+      { name: 'Our gateway', kind: 'convenience' },
+      { follow: 'never' },
+    );
+    const id = /Bearer (store-[A-Za-z0-9_-]+)\./.exec(textOf(created.body))![1]!;
+    expect((await h.app.services.terminals.find(id, h.tenant.id))?.tenantId).toBe(h.tenant.id);
+    const list = await b.get('/tu/staff/terminals');
+    expect(textOf(list.body)).toContain('Store network');
+    expect(textOf(list.body)).toContain(say('en', 'terminals.operatorManaged'));
+    const csrf = b.csrf(list.body);
+    for (const action of ['rotate', 'deactivate'])
+      expect(
+        (
+          await b.post(
+            `/tu/staff/terminals/${shared.terminal.id}/${action}`,
+            { confirm: 'yes' },
+            { follow: 'never', csrf },
+          )
+        ).status,
+      ).toBe(404);
+    expect(await terminalStatus(`${shared.terminal.id}.${shared.secret}`)).toBe(404);
+  });
+
+  it('#12 A-9 a registrar is refused (403), another university’s administrator finds none of this one’s terminals, no session goes to the login', async () => {
+    const { terminal } = await h.app.services.terminals.create({
+      tenantId: h.tenant.id,
+      kind: 'campus',
+      name: 'Hall B',
+    });
+    const csrf = registrar.browser.csrf((await registrar.browser.get('/tu/staff')).body);
+    expect((await registrar.browser.get('/tu/staff/terminals', { follow: false })).status).toBe(403);
+    for (const url of [
+      '/tu/staff/terminals',
+      `/tu/staff/terminals/${terminal.id}/rotate`,
+      `/tu/staff/terminals/${terminal.id}/deactivate`,
+    ])
+      expect(
+        (await registrar.browser.post(url, { name: 'x', kind: 'campus', confirm: 'yes' }, { follow: 'never', csrf }))
+          .status,
+      ).toBe(403);
+
+    const page = await outsider.browser.get('/ou/staff/terminals');
+    expect(page.status).toBe(200);
+    expect(textOf(page.body)).not.toContain('Hall B');
+    const outsiderCsrf = outsider.browser.csrf(page.body);
+    // Its second factor is older than five minutes by now: asked for again before anything is looked up.
+    await reauthenticate(
+      outsider,
+      await outsider.browser.post(
+        `/ou/staff/terminals/${terminal.id}/rotate`,
+        {},
+        { follow: 'never', csrf: outsiderCsrf },
+      ),
+    );
+    for (const action of ['rotate', 'deactivate'])
+      expect(
+        (
+          await outsider.browser.post(
+            `/ou/staff/terminals/${terminal.id}/${action}`,
+            { confirm: 'yes' },
+            {
+              follow: 'never',
+              csrf: outsiderCsrf,
+            },
+          )
+        ).status,
+      ).toBe(404);
+    expect((await outsider.browser.get('/tu/staff/terminals', { follow: false })).location).toMatch(
+      /^\/tu\/staff\/login\?notice=/,
+    );
+    expect((await h.app.services.terminals.find(terminal.id, h.tenant.id))?.active).toBe(true);
+  });
 });
