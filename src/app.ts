@@ -29,6 +29,7 @@ import { installTenantScope } from './features/tenants/tenant.plugin.js';
 import { staffConsoleRoutes } from './features/staff/staff-console.routes.js';
 import { importConsoleRoutes } from './features/records/import-console.routes.js';
 import { terminalConsoleRoutes } from './features/orders/terminal-console.routes.js';
+import { signingKeyConsoleRoutes } from './features/certificates/signing/signing-key-console.routes.js';
 import { staffEnrolmentRoutes } from './features/staff/staff-enrolment.routes.js';
 import { staffLoginRoutes } from './features/staff/staff-login.routes.js';
 import { StaffHttp } from './features/staff/staff.http.js';
@@ -200,6 +201,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
         staffConsoleRoutes,
         importConsoleRoutes,
         terminalConsoleRoutes,
+        signingKeyConsoleRoutes,
       ];
       for (const routes of sections) await scope.register(routes, { staff, services });
     },

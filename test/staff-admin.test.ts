@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tenant } from '../src/features/tenants/tenant.model.js';
 import { type Harness, TestBrowser, startHarness, textOf } from './helpers/harness.js';
 import { say } from './helpers/accounts.js';
-import { type EnrolledStaff, enrolWithTotp, invite, totpCode } from './helpers/staff.js';
+import { type EnrolledStaff, enrolWithTotp, invite, logInStaff, totpCode } from './helpers/staff.js';
 import { postFiles } from './helpers/staff-uploads.js';
+import { makeKeyFixture } from './helpers/signing-keys.js';
 
 let h: Harness;
 let other: Tenant;
@@ -360,5 +361,48 @@ describe('#12 A-9 terminals in the console', () => {
       /^\/tu\/staff\/login\?notice=/,
     );
     expect((await h.app.services.terminals.find(terminal.id, h.tenant.id))?.active).toBe(true);
+  });
+});
+
+describe('#12 A-9 signing keys in the console', () => {
+  it('#12 signing keys: a registrar is refused (403), another university’s administrator sees only its own', async () => {
+    const csrf = registrar.browser.csrf((await registrar.browser.get('/tu/staff')).body);
+    expect((await registrar.browser.get('/tu/staff/keys', { follow: false })).status).toBe(403);
+    expect(
+      (await registrar.browser.post('/tu/staff/keys', { passphrase: 'x' }, { follow: 'never', csrf })).status,
+    ).toBe(403);
+    const own = await outsider.browser.get('/ou/staff/keys');
+    expect(own.status).toBe(200);
+    expect(textOf(own.body)).not.toContain('Test University Registrar');
+    expect((await outsider.browser.get('/tu/staff/keys', { follow: false })).location).toMatch(/^\/tu\/staff\/login/);
+  });
+  it('#12 signing keys: a PKCS#12 imported through the console after the second factor again; the current certificate and history shown; a wrong passphrase refused', async () => {
+    const fixture = makeKeyFixture({ subject: '/CN=Test University Registrar/O=Test University' });
+    // The fixture's certificate is valid from the real time it was made: the clock goes there, and the member logs in anew.
+    h.clock.advance(Date.now() + 3_600_000 - h.clock.now());
+    const { browser: b } = await logInStaff(h, 'tu', 'admin@tu.example.ac.jp', admin.secret);
+    h.clock.advance(6 * 60_000);
+    await b.get('/tu/staff/keys');
+    const stale = await postFiles(h, b, '/tu/staff/keys', { passphrase: fixture.passphrase }, { p12: fixture.p12 });
+    await reauthenticate({ ...admin, browser: b }, stale);
+    await b.get('/tu/staff/keys');
+    const wrong = await postFiles(h, b, '/tu/staff/keys', { passphrase: 'not the passphrase' }, { p12: fixture.p12 });
+    expect(wrong.location).toMatch(/^\/tu\/staff\/keys\?form=/);
+    const refused = await b.get(wrong.location!);
+    expect(refused.status).toBe(422);
+    expect(textOf(refused.body)).toContain('The key was not imported');
+    expect(refused.body).not.toContain('not the passphrase');
+
+    const imported = await postFiles(h, b, '/tu/staff/keys', { passphrase: fixture.passphrase }, { p12: fixture.p12 });
+    expect(imported.location).toBe('/tu/staff/keys?notice=imported');
+    const page = textOf((await b.get(imported.location!)).body);
+    expect(page).toContain(say('en', 'signingKeys.imported'));
+    expect(page).toContain(fixture.fingerprint);
+    expect(page).toContain('CN=Test University Registrar');
+    expect(await h.app.services.signingKeys.hasOwnSigner(h.tenant)).toBe(true);
+    const entry = (await h.uow.repos.auditLog.list(h.tenant.id, { limit: 100 })).find(
+      (e) => e.event === 'signing_key.imported',
+    );
+    expect(entry?.detail).toMatchObject({ staffId: expect.any(String) });
   });
 });
