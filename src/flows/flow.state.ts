@@ -40,14 +40,7 @@ export type FlowState =
   | 'applying'
   | 'completed';
 export type FlowEvent =
-  | 'submit_address'
-  | 'confirm'
-  | 'set_password'
-  | 'authenticate'
-  | 'place'
-  | 'apply'
-  | 'progress'
-  | 'finish';
+  'submit_address' | 'confirm' | 'set_password' | 'authenticate' | 'place' | 'apply' | 'progress' | 'finish';
 
 const transitions: Record<FlowKind, Partial<Record<FlowState, Partial<Record<FlowEvent, FlowState>>>>> = {
   email_registration: {
