@@ -31,6 +31,9 @@ import { orderConsoleRoutes } from './features/orders/order-console.routes.js';
 import { staffConsoleRoutes } from './features/staff/staff-console.routes.js';
 import { brandingRoutes } from './features/settings/branding.routes.js';
 import { settingsConsoleRoutes } from './features/settings/settings-console.routes.js';
+import { importConsoleRoutes } from './features/records/import-console.routes.js';
+import { terminalConsoleRoutes } from './features/orders/terminal-console.routes.js';
+import { signingKeyConsoleRoutes } from './features/certificates/signing/signing-key-console.routes.js';
 import { staffEnrolmentRoutes } from './features/staff/staff-enrolment.routes.js';
 import { staffLoginRoutes } from './features/staff/staff-login.routes.js';
 import { StaffHttp } from './features/staff/staff.http.js';
@@ -211,6 +214,9 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
         supportConsoleRoutes,
         settingsConsoleRoutes,
         orderConsoleRoutes,
+        importConsoleRoutes,
+        terminalConsoleRoutes,
+        signingKeyConsoleRoutes,
       ];
       for (const routes of sections) await scope.register(routes, { staff, services });
     },
@@ -218,6 +224,8 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
   );
 
   server.addHook('onClose', async () => {
+    // An import being written finishes (or rolls back) before the database closes.
+    await services.recordsImports.idle();
     await services.mailWorker.stop();
     await services.verification.close();
     await metricsServer?.close();

@@ -30,25 +30,41 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   let values;
+  let positionals: string[];
+  const allowed = command.positionals ?? 0;
   try {
-    ({ values } = parseArgs({ args, options: command.options, strict: true, allowPositionals: false }));
+    ({ values, positionals } = parseArgs({
+      args,
+      options: command.options,
+      strict: true,
+      allowPositionals: allowed > 0,
+    }));
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${commandUsage(command)}`);
     return 64;
   }
+  if (positionals.length > allowed) {
+    console.error(`too many arguments: ${positionals.slice(allowed).join(' ')}\n\n${commandUsage(command)}`);
+    return 64;
+  }
   const config = loadConfig();
-  const code = await runCommand(command, config, values);
+  const code = await runCommand(command, config, values, positionals);
   if (code !== 'usage') return code;
   console.error(commandUsage(command));
   return 64;
 }
 
-async function runCommand(command: CliCommand, config: Config, values: CliValues): Promise<number | 'usage'> {
+async function runCommand(
+  command: CliCommand,
+  config: Config,
+  values: CliValues,
+  positionals: string[],
+): Promise<number | 'usage'> {
   const bare = { config, resolvePath: resolveOperatorPath };
-  if (command.database === 'none') return command.run(bare, values);
+  if (command.database === 'none') return command.run(bare, values, positionals);
   const database = connect(config);
   try {
-    if (command.database === 'raw') return await command.run({ ...bare, database }, values);
+    if (command.database === 'raw') return await command.run({ ...bare, database }, values, positionals);
     await migrateToLatest(database.db);
     // The CLI is an ordinary user of the services (no HTTP app); mail it queues goes out from the service's worker.
     const services = createServices({
@@ -64,7 +80,7 @@ async function runCommand(command: CliCommand, config: Config, values: CliValues
       if (!tenant) throw new CliError(`no university with slug ${slug}`);
       return tenant;
     };
-    return await command.run({ ...bare, database, services, tenantBySlug }, values);
+    return await command.run({ ...bare, database, services, tenantBySlug }, values, positionals);
   } finally {
     await database.close();
   }

@@ -29,6 +29,7 @@ import { TerminalIdempotencyService } from './features/orders/terminal-idempoten
 import { TerminalService } from './features/orders/terminal.service.js';
 import { RecordsImportService } from './features/records/records-import.service.js';
 import { SettingsService } from './features/settings/settings.service.js';
+import { RecordsImportJobService } from './features/records/records-import-job.service.js';
 import { TenantReadinessService } from './features/tenants/tenant-readiness.service.js';
 import { ReadinessService } from './features/operations/readiness.service.js';
 import { TenantService } from './features/tenants/tenant.service.js';
@@ -148,6 +149,11 @@ export function createServices(deps: ServiceDeps) {
     login: new StaffLoginService({ ...infrastructure, flows, sessions: staffSessions }),
   };
 
+  const records = new RecordsImportService({
+    ...infrastructure,
+    undrawable: (texts) => certificateRenderer().undrawableIn(texts),
+  });
+
   return {
     ...infrastructure,
     keyring,
@@ -159,10 +165,8 @@ export function createServices(deps: ServiceDeps) {
     catalogue: new CatalogueService(infrastructure),
     tenantSettings: new SettingsService(infrastructure),
     tenantReadiness: new TenantReadinessService({ ...infrastructure, signers: signingKeys, tenants }),
-    records: new RecordsImportService({
-      ...infrastructure,
-      undrawable: (texts) => certificateRenderer().undrawableIn(texts),
-    }),
+    records,
+    recordsImports: new RecordsImportJobService({ ...infrastructure, flows, records }),
     ordering: new OrderingService({ ...infrastructure, flows, issuer: issuance }),
     orderStaff: new OrderStaffService({ ...infrastructure, deliveries, issuer: issuance, revoker: verification }),
     deliveries,

@@ -132,6 +132,10 @@ describe('#13 operator CLI', () => {
         'terminal rotate',
         'roster disable',
         'staff invite',
+        'tenant configure',
+        'terminal deactivate',
+        'import roster',
+        'import records',
       ])
         expect(stdout).toContain(command);
       expect(fs.readdirSync(empty)).toEqual([]);
@@ -336,6 +340,33 @@ describe('#13 operator CLI', () => {
 describe('#12 A-1 staff enrolment links from the CLI', () => {
   const linkIn = (stdout: string) =>
     /http:\/\/shomei\.test(\/sx\/staff\/enrol\?token=[A-Za-z0-9_-]{43})\n/.exec(stdout)?.[1];
+
+  it('#12 A-4 import roster: every bad row named by file, line and reason, exit 1, nothing written; progress as plain lines off a terminal; then exit 0', async () => {
+    const tenant = await app.services.tenants.create({
+      slug: 'imp',
+      name: { ja: '取込大学', en: 'Import University' },
+      publicUrl: 'http://shomei.test',
+      enabled: false,
+    });
+    const header =
+      'student_number,user_id,name_kanji,name_kana,name_roman,birth_date,faculty_ja,faculty_en,department_ja,department_en,year,program_years,status,admission_date,expected_graduation_date,credits_earned,gpa';
+    const row = (n: number) =>
+      `S${n},u${n},山田 太郎,ヤマダ タロウ,YAMADA Taro,2004-06-14,文学部,Faculty of Letters,日本文学科,Department of Letters,4,4,enrolled,2023-04-01,2027-03-31,98,3.12`;
+    write('bad.csv', [header, row(1), row(2).replace('2004-06-14', '2004-13-01')].join('\n'));
+    const refused = await shomei(['import', 'roster', '--tenant', 'imp', 'bad.csv']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('checking 0%');
+    expect(refused.stderr).toContain('bad.csv:3: birth_date: birth_date is not a valid date YYYY-MM-DD: 2004-13-01');
+    expect(refused.stderr).toContain('1 problem(s): nothing imported');
+    noStackTrace(refused);
+    expect(await app.services.uow.repos.records.count(tenant.id)).toBe(0);
+    write('good.csv', [header, row(1), row(2)].join('\n'));
+    const done = await shomei(['import', 'roster', '--tenant', 'imp', 'good.csv']);
+    expect(done.code).toBe(0);
+    expect(done.stderr).toContain('writing 2 rows');
+    expect(done.stdout).toContain('imported 2 students (2 new, 0 updated)');
+    expect(await app.services.uow.repos.records.count(tenant.id)).toBe(2);
+  }, 90_000);
 
   it('#12 A-1 tenant create --admin-email and staff invite print a one-time enrolment link the console opens; bad input is a clear message', async () => {
     const created = await shomei([

@@ -24,7 +24,8 @@ import {
 import { logIn, registerEmail, setUpStudent } from './helpers/journeys.js';
 import { fillOrderForm, orderingStudent } from './helpers/orders.js';
 import { keyIn, urlIn } from './helpers/smtp.js';
-import { STAFF_PASSWORD, enrolWithTotp, invite, totpCode } from './helpers/staff.js';
+import { STAFF_PASSWORD, enrolWithTotp, invite, logInStaff, totpCode } from './helpers/staff.js';
+import { postFiles } from './helpers/staff-uploads.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -582,6 +583,47 @@ describe('Q-1 flow binding', () => {
       expect((await owner.post(second.location!, { code: totpCode(h, secret) }, { follow: false })).location).toBe(
         '/tu/staff',
       );
+    },
+
+    async records_import() {
+      const email = uniqueEmail('import-bound');
+      const owner = await enrolWithTotp(h, await invite(h, h.tenant, email, 'registrar'), email, 'Bound');
+      await owner.browser.get('/tu/staff/imports');
+      const posted = await postFiles(
+        h,
+        owner.browser,
+        '/tu/staff/imports',
+        {},
+        {
+          courses: 'student_number,academic_year,term_ja,term_en,course_ja,course_en,credits,grade\n',
+        },
+      );
+      expect(posted.location).toMatch(/^\/tu\/staff\/imports\/[^/?]+$/);
+      const report = await owner.browser.get(posted.location!);
+      const hash = /name="hash" value="([0-9a-f]{64})"/.exec(report.body)![1]!;
+      // The same member in another browser, another registrar, and a browser with no session.
+      const sameMember = await logInStaff(h, 'tu', email, owner.secret);
+      const otherEmail = uniqueEmail('import-thief');
+      const colleague = await enrolWithTotp(h, await invite(h, h.tenant, otherEmail, 'registrar'), otherEmail, 'Thief');
+      for (const thief of [sameMember.browser, colleague.browser]) {
+        const csrf = thief.csrf((await thief.get('/tu/staff')).body);
+        expect((await thief.get(posted.location!, { follow: false })).status).toBe(404);
+        const apply = `${posted.location}/apply`;
+        expect((await thief.post(apply, { hash, confirm: 'yes' }, { follow: 'never', csrf })).status).toBe(404);
+      }
+      const { thief, csrf } = await thiefWithToken();
+      expect((await thief.get(posted.location!, { follow: false })).location).toMatch(/^\/tu\/staff\/login/);
+      expect(
+        (await thief.post(`${posted.location}/apply`, { hash, confirm: 'yes' }, { follow: 'never', csrf })).location,
+      ).toMatch(/^\/tu\/staff\/login/);
+      await owner.browser.get(posted.location!);
+      const applied = await owner.browser.post(
+        `${posted.location}/apply`,
+        { hash, confirm: 'yes' },
+        { follow: 'never' },
+      );
+      expect(applied.location).toBe(posted.location);
+      await h.app.services.recordsImports.idle();
     },
   };
 

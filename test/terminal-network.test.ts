@@ -68,6 +68,25 @@ async function pay(number: string, machine: TestMachine = here, amountYen = 300)
   return paid;
 }
 
+describe('#12 A-9 a gateway credential made by a university', () => {
+  it('#12 A-9 serves that university’s convenience reservations only; a deployment gateway serves all', async () => {
+    const elsewhere = await h.tenants.create({
+      slug: 'gw-other',
+      name: { ja: '別大学', en: 'Elsewhere' },
+      enabled: false,
+    });
+    const foreign = await registerTerminal(h, 'convenience', elsewhere.id);
+    const own = await registerTerminal(h, 'convenience', h.tenant.id);
+    const { number } = await reserve();
+    expectError(
+      await terminalCall(h, foreign, 'GET', `/reservations/${number}`, undefined, here),
+      'reservation_not_found',
+    );
+    expect((await terminalCall(h, own, 'GET', `/reservations/${number}`, undefined, here)).statusCode).toBe(200);
+    expect((await terminalCall(h, store, 'GET', `/reservations/${number}`, undefined, here)).statusCode).toBe(200);
+  });
+});
+
 describe('#9 C-5 each call names the machine; payment binds the reservation to it', () => {
   it('#9 C-5 a reservation call without store, machine or transaction id is 400 machine_required', async () => {
     const { number } = await reserve();

@@ -36,6 +36,8 @@ interface CommandBase {
   usage: string;
   summary: string;
   options: CliOptions;
+  /** How many plain arguments (a file) the command takes after its options; none unless given. */
+  positionals?: number;
 }
 
 /**
@@ -44,9 +46,18 @@ interface CommandBase {
  * and restore handle the file themselves, restore while nothing holds it open).
  */
 export type CliCommand =
-  | (CommandBase & { database?: 'migrated'; run(context: CliContext, values: CliValues): Promise<number | 'usage'> })
-  | (CommandBase & { database: 'raw'; run(context: RawCliContext, values: CliValues): Promise<number | 'usage'> })
-  | (CommandBase & { database: 'none'; run(context: BareCliContext, values: CliValues): Promise<number | 'usage'> });
+  | (CommandBase & {
+      database?: 'migrated';
+      run(context: CliContext, values: CliValues, positionals: string[]): Promise<number | 'usage'>;
+    })
+  | (CommandBase & {
+      database: 'raw';
+      run(context: RawCliContext, values: CliValues, positionals: string[]): Promise<number | 'usage'>;
+    })
+  | (CommandBase & {
+      database: 'none';
+      run(context: BareCliContext, values: CliValues, positionals: string[]): Promise<number | 'usage'>;
+    });
 
 /** A refusal the operator can act on: printed without a stack trace, exit 2. */
 export class CliError extends Error {}

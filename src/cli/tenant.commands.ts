@@ -106,10 +106,13 @@ export const tenantCommands: CliCommand[] = [
       return 0;
     },
   },
-  {
-    name: 'tenant set',
+  ...(['configure', 'set'] as const).map((verb): CliCommand => ({
+    name: `tenant ${verb}`,
     usage: '--tenant S (--directory FILE | --content FILE | --policy FILE)',
-    summary: 'replace the directory (LDAP), contents or policy with a JSON file, checked before anything is stored',
+    summary:
+      verb === 'configure'
+        ? 'replace the directory (LDAP), contents or policy with a JSON file, checked before anything is stored'
+        : 'the same as tenant configure',
     options: {
       tenant: { type: 'string' },
       directory: { type: 'string' },
@@ -134,7 +137,7 @@ export const tenantCommands: CliCommand[] = [
       console.log(`${setting} set for ${tenant.slug}`);
       return 0;
     },
-  },
+  })),
   {
     name: 'tenant check',
     usage: '--tenant S',

@@ -60,22 +60,22 @@ export const terminalCommands: CliCommand[] = [
       return 0;
     },
   },
-  {
-    name: 'terminal disable',
+  ...(['deactivate', 'disable'] as const).map((verb): CliCommand => ({
+    name: `terminal ${verb}`,
     usage: '--id T [--tenant S]',
-    summary: "the terminal's calls are refused from now on",
+    summary: verb === 'deactivate' ? "the terminal's calls are refused from now on" : 'the same as terminal deactivate',
     options: { tenant: { type: 'string' }, id: { type: 'string' } },
     async run(context, values) {
       const terminal = await named(context, values);
       if (!terminal) return 'usage';
       console.log(
         (await context.services.terminals.disable(terminal))
-          ? `terminal ${terminal.id} disabled`
-          : `terminal ${terminal.id} was already disabled`,
+          ? `terminal ${terminal.id} deactivated`
+          : `terminal ${terminal.id} was already deactivated`,
       );
       return 0;
     },
-  },
+  })),
   {
     name: 'terminal settlement',
     usage: '[--date YYYY-MM-DD] [--network T] [--tenant S] [--format csv|json]',

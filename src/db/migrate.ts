@@ -16,6 +16,7 @@ import * as staff from './migrations/2026-11-30T0500_staff.js';
 import * as studentSupport from './migrations/2026-11-30T0700_student_support.js';
 import * as paymentNumbers from './migrations/2026-11-30T0900_payment_numbers.js';
 import * as orderConsole from './migrations/2026-11-30T0800_order_console.js';
+import * as terminalLastSeen from './migrations/2026-11-30T1100_terminal_last_seen.js';
 
 // A static list instead of a folder scan: it works the same from src/ (tsx, vitest) and dist/.
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T0700_student_support': studentSupport,
   '2026-11-30T0900_payment_numbers': paymentNumbers,
   '2026-11-30T0800_order_console': orderConsole,
+  '2026-11-30T1100_terminal_last_seen': terminalLastSeen,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

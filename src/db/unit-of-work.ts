@@ -95,7 +95,10 @@ export class UnitOfWork {
             subject: details.subject ?? null,
             ip: actor.ip,
             userAgent: actor.userAgent,
-            ...(details.detail && { detail: details.detail }),
+            // A staff member acting is named in every entry, whichever feature writes it.
+            ...((details.detail || actor.staffId) && {
+              detail: { ...(actor.staffId && { staffId: actor.staffId }), ...details.detail },
+            }),
           },
           now,
         ),

@@ -13,6 +13,8 @@
  *   order_draft            awaiting_confirmation ──place──▶ completed       (C-4: the fee shown, then Confirm)
  *   staff_enrolment        mail_sent ──set_password──▶ awaiting_key ──authenticate──▶ completed   (A-1)
  *   staff_login            awaiting_key ──authenticate──▶ completed           (A-1: the second factor)
+ *   records_import         awaiting_confirmation ──apply──▶ applying ──finish──▶ completed   (A-4: the
+ *                          dry run's file kept sealed; applying ──progress──▶ applying as rows are checked)
  *
  * A flow past its expires_at is dead whatever its state.
  */
@@ -25,12 +27,20 @@ export const flowKinds = [
   'order_draft',
   'staff_enrolment',
   'staff_login',
+  'records_import',
 ] as const;
 export type FlowKind = (typeof flowKinds)[number];
 
 export type FlowState =
-  'awaiting_address' | 'awaiting_password' | 'awaiting_key' | 'mail_sent' | 'awaiting_confirmation' | 'completed';
-export type FlowEvent = 'submit_address' | 'confirm' | 'set_password' | 'authenticate' | 'place';
+  | 'awaiting_address'
+  | 'awaiting_password'
+  | 'awaiting_key'
+  | 'mail_sent'
+  | 'awaiting_confirmation'
+  | 'applying'
+  | 'completed';
+export type FlowEvent =
+  'submit_address' | 'confirm' | 'set_password' | 'authenticate' | 'place' | 'apply' | 'progress' | 'finish';
 
 const transitions: Record<FlowKind, Partial<Record<FlowState, Partial<Record<FlowEvent, FlowState>>>>> = {
   email_registration: {
@@ -44,6 +54,10 @@ const transitions: Record<FlowKind, Partial<Record<FlowState, Partial<Record<Flo
   order_draft: { awaiting_confirmation: { place: 'completed' } },
   staff_enrolment: { mail_sent: { set_password: 'awaiting_key' }, awaiting_key: { authenticate: 'completed' } },
   staff_login: { awaiting_key: { authenticate: 'completed' } },
+  records_import: {
+    awaiting_confirmation: { apply: 'applying' },
+    applying: { progress: 'applying', finish: 'completed' },
+  },
 };
 
 export const initialState: Record<FlowKind, FlowState> = {
@@ -55,6 +69,7 @@ export const initialState: Record<FlowKind, FlowState> = {
   order_draft: 'awaiting_confirmation',
   staff_enrolment: 'mail_sent',
   staff_login: 'awaiting_key',
+  records_import: 'awaiting_confirmation',
 };
 
 export class InvalidTransitionError extends Error {

@@ -35,6 +35,7 @@ export type AuditEvent =
   | 'tenant.disabled'
   | 'roster.disabled'
   | 'catalogue.set'
+  | 'records.imported'
   | 'terminal.created'
   | 'terminal.rotated'
   | 'terminal.disabled'

@@ -59,6 +59,8 @@ export interface TerminalTable {
   secret_hash: string;
   active: number;
   created_at: EpochMs;
+  /** The last authenticated call, to the minute. */
+  last_seen_at: EpochMs | null;
 }
 
 export interface DigitalDeliveryTable {

@@ -12,6 +12,17 @@ export interface Terminal {
   secretHash: string;
 }
 
+/** A terminal as the console lists it (#12 §4). */
+export interface TerminalListing {
+  id: string;
+  tenantId: string | null;
+  kind: TerminalKind;
+  name: string;
+  active: boolean;
+  createdAt: number;
+  lastSeenAt: number | null;
+}
+
 const HASH_PREFIX = 'sha256:';
 
 /**

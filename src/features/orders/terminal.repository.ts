@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { TerminalKind, Terminal } from './terminal.model.js';
+import type { TerminalKind, Terminal, TerminalListing } from './terminal.model.js';
 
 /** Terminals are the deployment's, not one tenant's: a gateway serves them all. */
 function newRow(terminal: Terminal, now: number) {
@@ -12,8 +12,12 @@ function newRow(terminal: Terminal, now: number) {
     secret_hash: terminal.secretHash,
     active: 1,
     created_at: now,
+    last_seen_at: null,
   };
 }
+
+/** A busy terminal calls many times a minute; its last-seen time is written at most once a minute. */
+const LAST_SEEN_STEP_MS = 60_000;
 
 export class TerminalRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -83,6 +87,42 @@ export class TerminalRepository {
       .onConflict((oc) =>
         oc.column('id').doUpdateSet({ secret_hash: terminal.secretHash, name: terminal.name, active: 1 }),
       )
+      .execute();
+  }
+
+  /**
+   * The university's campus printers and gateway credentials, and the store gateways that serve
+   * every university: what its console lists. Active ones first, newest first.
+   */
+  async listForTenant(tenantId: string): Promise<TerminalListing[]> {
+    const rows = await this.db
+      .selectFrom('terminals')
+      .select(['id', 'tenant_id', 'kind', 'name', 'active', 'created_at', 'last_seen_at'])
+      .where((eb) =>
+        eb.or([eb('tenant_id', '=', tenantId), eb.and([eb('tenant_id', 'is', null), eb('kind', '=', 'convenience')])]),
+      )
+      .orderBy('active', 'desc')
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      tenantId: row.tenant_id,
+      kind: row.kind as TerminalKind,
+      name: row.name,
+      active: Number(row.active) === 1,
+      createdAt: Number(row.created_at),
+      lastSeenAt: row.last_seen_at === null ? null : Number(row.last_seen_at),
+    }));
+  }
+
+  /** Notes a call; one conditional update, and none while the time noted is under a minute old. */
+  async touch(id: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('terminals')
+      .set({ last_seen_at: now })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<=', now - LAST_SEEN_STEP_MS)]))
       .execute();
   }
 

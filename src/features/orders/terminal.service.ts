@@ -3,7 +3,9 @@ import { operatorActor } from '../../platform/actor.js';
 import type { Actor } from '../../platform/actor.js';
 import { newId, randomToken } from '../../platform/crypto.js';
 import { AppError, type ErrorCode, errorStatus } from '../../platform/errors.js';
+import { todayInJapan } from '../../platform/clock.js';
 import { canonicalReservationNumber } from '../../platform/format.js';
+import type { Violation } from '../../platform/violation.js';
 import type { Issuer } from '../certificates/issuance.service.js';
 import type { IssuedCertificate } from '../certificates/issued-certificate.model.js';
 import type { DeliveryService } from './delivery.service.js';
@@ -12,10 +14,12 @@ import type { Order } from './order.model.js';
 import { orderTransition } from './order.state.js';
 import { endPaidReservation } from './paid-reservation.js';
 import type { LedgerEntry } from './settlement.model.js';
+import { japanDayStart } from './settlement.service.js';
 import {
   SIMULATOR_TERMINAL_PREFIX,
   type Terminal,
   type TerminalKind,
+  type TerminalListing,
   isKeylessTerminalHash,
   terminalSecretHash,
   terminalSecretMatches,
@@ -138,22 +142,50 @@ export class TerminalService {
    * A new terminal with a new secret (#13). The secret is answered once and stored only as a
    * hash: whoever lost it gets a new one by `rotate`.
    */
-  async create(input: {
-    tenantId: string | null;
-    kind: TerminalKind;
-    name: string;
-  }): Promise<{ terminal: Terminal; secret: string }> {
+  async create(
+    input: {
+      tenantId: string | null;
+      kind: TerminalKind;
+      name: string;
+    },
+    actor: Actor = operatorActor(input.tenantId ?? ''),
+  ): Promise<{ terminal: Terminal; secret: string }> {
     const secret = randomToken();
     const terminal: Terminal = {
       id: `${input.kind === 'campus' ? 'campus' : 'store'}-${randomToken(6)}`,
       ...input,
       secretHash: terminalSecretHash(secret),
     };
-    await this.deps.uow.run(operatorActor(input.tenantId ?? ''), async (tx) => {
+    await this.deps.uow.run(actor, async (tx) => {
       await tx.terminals.insert(terminal, tx.now);
-      await tx.audit('terminal.created', { subject: terminal.id });
+      await tx.audit('terminal.created', {
+        subject: terminal.id,
+        detail: { kind: terminal.kind, name: terminal.name },
+      });
     });
     return { terminal, secret };
+  }
+
+  /**
+   * A terminal a university's administrator adds in the console (#12 §4): a campus printer, or a
+   * gateway credential that serves this university's convenience-store reservations alone.
+   */
+  async add(
+    tenantId: string,
+    input: { name: string; kind: string },
+    actor: Actor,
+  ): Promise<
+    { status: 'invalid'; violations: Violation[] } | { status: 'created'; terminal: Terminal; secret: string }
+  > {
+    const violations: Violation[] = [];
+    const name = input.name.replace(/\s+/g, ' ').trim();
+    if (name === '') violations.push({ code: 'terminals.nameRequired', path: 'name' });
+    else if ([...name].length > 100)
+      violations.push({ code: 'terminals.nameTooLong', path: 'name', params: { max: 100 } });
+    if (input.kind !== 'campus' && input.kind !== 'convenience')
+      violations.push({ code: 'terminals.kindRequired', path: 'kind' });
+    if (violations.length > 0) return { status: 'invalid', violations };
+    return { status: 'created', ...(await this.create({ tenantId, kind: input.kind as TerminalKind, name }, actor)) };
   }
 
   /** A terminal the operator names: `undefined` when it is not there or not the university's. */
@@ -163,9 +195,9 @@ export class TerminalService {
   }
 
   /** A new secret; from this moment the old one is refused. Undefined for a disabled terminal. */
-  async rotate(terminal: Terminal): Promise<string | undefined> {
+  async rotate(terminal: Terminal, actor: Actor = operatorActor(terminal.tenantId ?? '')): Promise<string | undefined> {
     const secret = randomToken();
-    const rotated = await this.deps.uow.run(operatorActor(terminal.tenantId ?? ''), async (tx) => {
+    const rotated = await this.deps.uow.run(actor, async (tx) => {
       const done = await tx.terminals.replaceSecret(terminal.id, terminalSecretHash(secret));
       if (done) await tx.audit('terminal.rotated', { subject: terminal.id });
       return done;
@@ -174,12 +206,29 @@ export class TerminalService {
   }
 
   /** The terminal's calls are refused from now on (401), whatever secret it holds. */
-  async disable(terminal: Terminal): Promise<boolean> {
-    return this.deps.uow.run(operatorActor(terminal.tenantId ?? ''), async (tx) => {
+  async disable(terminal: Terminal, actor: Actor = operatorActor(terminal.tenantId ?? '')): Promise<boolean> {
+    return this.deps.uow.run(actor, async (tx) => {
       const done = await tx.terminals.deactivate(terminal.id);
       if (done) await tx.audit('terminal.disabled', { subject: terminal.id });
       return done;
     });
+  }
+
+  /**
+   * What a university's console lists (#12 §4): its campus printers and gateway credentials, and
+   * the store gateways serving every university, each with the reservations paid at it today
+   * (Japan's day) for this university.
+   */
+  async list(tenantId: string): Promise<Array<TerminalListing & { paidToday: number }>> {
+    const repos = this.deps.uow.repos;
+    const from = japanDayStart(todayInJapan(this.deps.clock.now()))!;
+    const paid = new Map<string, number>();
+    for (const entry of await repos.terminalLedger.listBetween(from, from + 86_400_000, { tenantId }))
+      if (entry.kind === 'payment') paid.set(entry.terminalId, (paid.get(entry.terminalId) ?? 0) + 1);
+    return (await repos.terminals.listForTenant(tenantId)).map((terminal) => ({
+      ...terminal,
+      paidToday: paid.get(terminal.id) ?? 0,
+    }));
   }
 
   /** Makes sure a terminal exists, active, with a secret its owner already holds (the simulator's). */
@@ -205,7 +254,10 @@ export class TerminalService {
     const terminals = this.deps.uow.repos.terminals;
     const terminal = await terminals.findActive(match[1]);
     if (!terminal) throw new AppError('unauthorized');
-    if (terminalSecretMatches(secret, terminal.secretHash)) return terminal;
+    if (terminalSecretMatches(secret, terminal.secretHash)) {
+      await terminals.touch(terminal.id, this.deps.clock.now());
+      return terminal;
+    }
     const legacy =
       !isKeylessTerminalHash(terminal.secretHash) &&
       this.deps.secrets.matches(TerminalService.secretPurpose, secret, terminal.secretHash);
@@ -213,6 +265,7 @@ export class TerminalService {
     // Stored under the server key before #13: moved to the keyless hash so a rotation cannot lock it out.
     const secretHash = terminalSecretHash(secret);
     await terminals.replaceSecretHash(terminal.id, terminal.secretHash, secretHash);
+    await terminals.touch(terminal.id, this.deps.clock.now());
     return { ...terminal, secretHash };
   }
 
@@ -228,7 +281,8 @@ export class TerminalService {
     const visible =
       order &&
       (terminal.kind === 'convenience'
-        ? order.destination === 'convenience'
+        ? // A gateway credential a university made in its console serves that university alone.
+          order.destination === 'convenience' && (terminal.tenantId === null || order.tenantId === terminal.tenantId)
         : order.destination === 'campus' && order.tenantId === terminal.tenantId);
     if (!order || !visible) throw new AppError('reservation_not_found');
     if (order.state === 'cancelled') throw new AppError('reservation_cancelled');

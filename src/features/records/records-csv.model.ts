@@ -34,8 +34,10 @@ export interface ImportIssue {
   /** The column (header name) at fault, when one is. */
   column?: string;
   code: ImportIssueCode;
-  /** For people, in English. */
+  /** For people, in English (the CLI prints it). */
   reason: string;
+  /** What the localized message of `code` names besides the column (the value, a limit, another line). */
+  params?: Record<string, string | number>;
 }
 
 /** Columns of the students file. The GPA comes as `gpa` (0.00–4.00) or `gpa_hundredths` (0–400). */

@@ -148,6 +148,7 @@ export function readTable(
           column,
           code: 'control_character' as const,
           reason: `${column} contains the control character ${codePointName(found[0])}: remove it`,
+          params: { character: codePointName(found[0]) },
         },
       ];
     });
@@ -160,6 +161,7 @@ export function readTable(
         line: row.line,
         code: 'column_count',
         reason: `${row.values.length} fields where the header has ${width} (a comma inside a value needs "quotes")`,
+        params: { count: row.values.length, width },
       });
     } else if (controls.length > 0) {
       errors.push(...controls);
@@ -183,8 +185,13 @@ export class RowReader {
     return this.columns.has(column);
   }
 
-  private fail(column: string, code: ImportIssueCode, reason: string): undefined {
-    this.issues.push({ file: this.file, line: this.row.line, column, code, reason });
+  private fail(
+    column: string,
+    code: ImportIssueCode,
+    reason: string,
+    params: Record<string, string | number> = {},
+  ): undefined {
+    this.issues.push({ file: this.file, line: this.row.line, column, code, reason, params });
     return undefined;
   }
 
@@ -194,7 +201,7 @@ export class RowReader {
     if (index === undefined) return undefined;
     const value = this.row.values[index] ?? '';
     if (value === '') return this.fail(column, 'required', `${column} is required`);
-    if (value.length > max) return this.fail(column, 'too_long', `${column} is longer than ${max} characters`);
+    if (value.length > max) return this.fail(column, 'too_long', `${column} is longer than ${max} characters`, { max });
     return value;
   }
 
@@ -206,7 +213,7 @@ export class RowReader {
   ): string | undefined {
     const value = this.text(column);
     if (value === undefined) return undefined;
-    return pattern.test(value) ? value : this.fail(column, code, `${column} ${reason}: ${value}`);
+    return pattern.test(value) ? value : this.fail(column, code, `${column} ${reason}: ${value}`, { value });
   }
 
   date(column: string): string | undefined {
@@ -214,16 +221,17 @@ export class RowReader {
     if (value === undefined) return undefined;
     return isIsoDate(value)
       ? value
-      : this.fail(column, 'invalid_date', `${column} is not a valid date YYYY-MM-DD: ${value}`);
+      : this.fail(column, 'invalid_date', `${column} is not a valid date YYYY-MM-DD: ${value}`, { value });
   }
 
   integer(column: string, min: number, max: number): number | undefined {
     const value = this.text(column);
     if (value === undefined) return undefined;
-    if (!/^\d+$/.test(value)) return this.fail(column, 'invalid_value', `${column} must be a whole number: ${value}`);
+    if (!/^\d+$/.test(value))
+      return this.fail(column, 'invalid_value', `${column} must be a whole number: ${value}`, { value });
     const number = Number(value);
     if (number < min || number > max)
-      return this.fail(column, 'out_of_range', `${column} must be ${min} to ${max}: ${value}`);
+      return this.fail(column, 'out_of_range', `${column} must be ${min} to ${max}: ${value}`, { value, min, max });
     return number;
   }
 
@@ -239,7 +247,7 @@ export class RowReader {
     if ((allowed as readonly string[]).includes(key)) return key as T;
     const alias = aliases[value];
     if (alias) return alias;
-    return this.fail(column, 'invalid_value', `${column} must be one of ${allowed.join(', ')}: ${value}`);
+    return this.fail(column, 'invalid_value', `${column} must be one of ${allowed.join(', ')}: ${value}`, { value });
   }
 
   gpaHundredths(): number | undefined {
@@ -247,14 +255,25 @@ export class RowReader {
     const value = this.text('gpa');
     if (value === undefined) return undefined;
     if (!/^\d+(\.\d{1,2})?$/.test(value))
-      return this.fail('gpa', 'invalid_value', `gpa must be a number like 3.25: ${value}`);
+      return this.fail('gpa', 'invalid_value', `gpa must be a number like 3.25: ${value}`, { value });
     const hundredths = Math.round(Number(value) * 100);
-    if (hundredths > 400) return this.fail('gpa', 'out_of_range', `gpa must be 0.00 to 4.00: ${value}`);
+    if (hundredths > 400)
+      return this.fail('gpa', 'out_of_range', `gpa must be 0.00 to 4.00: ${value}`, {
+        value,
+        min: '0.00',
+        max: '4.00',
+      });
     return hundredths;
   }
 
-  check(condition: boolean, column: string, code: ImportIssueCode, reason: string): void {
-    if (!condition) this.fail(column, code, reason);
+  check(
+    condition: boolean,
+    column: string,
+    code: ImportIssueCode,
+    reason: string,
+    params: Record<string, string | number> = {},
+  ): void {
+    if (!condition) this.fail(column, code, reason, params);
   }
 }
 

@@ -40,7 +40,25 @@ const userIdPattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 const kanaPattern = /^[\u30A1-\u30FA\u30FB\u30FC \u3000]+$/;
 const romanPattern = /^[A-Za-z][A-Za-z'.-]*( [A-Za-z][A-Za-z'.-]*)+$/;
 
-export function parseStudentsCsv(input: string | Uint8Array): ParsedFile<ParsedStudent> {
+/** Told how many of a file's data rows are checked so far, and how many it has. */
+export type RowProgress = (done: number, total: number) => void | Promise<void>;
+
+const ROWS_PER_STEP = 500;
+
+/**
+ * Between steps of rows: tells `progress`, and lets the event loop serve other requests, so a
+ * 20,000-row file checked in the server keeps its pages answering.
+ */
+async function step(index: number, total: number, progress: RowProgress | undefined): Promise<void> {
+  if (index % ROWS_PER_STEP !== 0) return;
+  await progress?.(index, total);
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+export async function parseStudentsCsv(
+  input: string | Uint8Array,
+  progress?: RowProgress,
+): Promise<ParsedFile<ParsedStudent>> {
   const errors: ImportIssue[] = [];
   const result: ParsedFile<ParsedStudent> = { rows: [], refs: [], errors };
   const table = readTable('students', input, studentColumns, gpaColumns, errors);
@@ -57,7 +75,8 @@ export function parseStudentsCsv(input: string | Uint8Array): ParsedFile<ParsedS
   }
   const studentNumbers = new Map<string, number>();
   const userIds = new Map<string, number>();
-  for (const row of table.rows) {
+  for (const [index, row] of table.rows.entries()) {
+    await step(index, table.rows.length, progress);
     const r = new RowReader('students', row, table.columns);
     const studentNumber = r.matching(
       'student_number',
@@ -76,6 +95,7 @@ export function parseStudentsCsv(input: string | Uint8Array): ParsedFile<ParsedS
           'name_roman',
           'roman_format',
           `name_roman needs a space between family and given name (YAMADA Taro): ${romanRaw}`,
+          { value: romanRaw },
         );
       } else if (!romanPattern.test(romanRaw)) {
         r.check(
@@ -83,6 +103,7 @@ export function parseStudentsCsv(input: string | Uint8Array): ParsedFile<ParsedS
           'name_roman',
           'roman_format',
           `name_roman must be Latin letters, single spaces, hyphens or apostrophes: ${romanRaw}`,
+          { value: romanRaw },
         );
       } else {
         roman = romanRaw;
@@ -104,6 +125,7 @@ export function parseStudentsCsv(input: string | Uint8Array): ParsedFile<ParsedS
         'admission_date',
         'date_order',
         `admission_date ${admissionDate} is not after birth_date ${birthDate}`,
+        { value: admissionDate, other: 'birth_date' },
       );
     }
     if (admissionDate && expectedGraduationDate) {
@@ -112,17 +134,21 @@ export function parseStudentsCsv(input: string | Uint8Array): ParsedFile<ParsedS
         'expected_graduation_date',
         'date_order',
         `expected_graduation_date ${expectedGraduationDate} is not after admission_date ${admissionDate}`,
+        { value: expectedGraduationDate, other: 'admission_date' },
       );
     }
     if (studentNumber !== undefined) {
       result.refs.push({ line: row.line, studentNumber });
       noteDuplicate(studentNumbers, studentNumber, row.line, (first) =>
-        r.check(false, 'student_number', 'duplicate', `student_number ${studentNumber} is also on line ${first}`),
+        r.check(false, 'student_number', 'duplicate', `student_number ${studentNumber} is also on line ${first}`, {
+          value: studentNumber,
+          first,
+        }),
       );
     }
     if (userId !== undefined) {
       noteDuplicate(userIds, userId, row.line, (first) =>
-        r.check(false, 'user_id', 'duplicate', `user_id ${userId} is also on line ${first}`),
+        r.check(false, 'user_id', 'duplicate', `user_id ${userId} is also on line ${first}`, { value: userId, first }),
       );
     }
     errors.push(...r.issues);
@@ -167,13 +193,17 @@ export function parseStudentsCsv(input: string | Uint8Array): ParsedFile<ParsedS
   return result;
 }
 
-export function parseCoursesCsv(input: string | Uint8Array): ParsedFile<ParsedCourse> {
+export async function parseCoursesCsv(
+  input: string | Uint8Array,
+  progress?: RowProgress,
+): Promise<ParsedFile<ParsedCourse>> {
   const errors: ImportIssue[] = [];
   const result: ParsedFile<ParsedCourse> = { rows: [], refs: [], errors };
   const table = readTable('courses', input, courseColumns, [], errors);
   if (!table) return result;
   const courses = new Map<string, number>();
-  for (const row of table.rows) {
+  for (const [index, row] of table.rows.entries()) {
+    await step(index, table.rows.length, progress);
     const r = new RowReader('courses', row, table.columns);
     const studentNumber = r.matching(
       'student_number',
@@ -193,6 +223,7 @@ export function parseCoursesCsv(input: string | Uint8Array): ParsedFile<ParsedCo
           'course_ja',
           'duplicate',
           `${name.ja} (${academicYear} ${term.ja}) of ${studentNumber} is also on line ${first}`,
+          { value: name.ja, first },
         ),
       );
     }

@@ -20,9 +20,17 @@ export interface RecordsImportInput {
   courses?: string | Uint8Array;
 }
 
+/**
+ * Where an import is: its rows being checked (of both files together), or the checked rows being
+ * written in the one transaction, which reports nothing until it commits.
+ */
+export type ImportProgress = { phase: 'checking' | 'writing'; done: number; total: number };
+
 export interface RecordsImportOptions {
   /** Check everything, report, write nothing. */
   dryRun?: boolean;
+  /** Called outside any transaction, so it may write where the progress is shown. */
+  onProgress?: (progress: ImportProgress) => void | Promise<void>;
 }
 
 export interface RecordsImportReport {
@@ -61,8 +69,22 @@ export class RecordsImportService {
   ): Promise<RecordsImportReport> {
     const { tenantId } = actor;
     const dryRun = options.dryRun ?? false;
-    const students = input.students !== undefined ? parseStudentsCsv(input.students) : undefined;
-    const courses = input.courses !== undefined ? parseCoursesCsv(input.courses) : undefined;
+    const { onProgress } = options;
+    // Only the students file's count is known before the courses file is read: the total grows once.
+    let studentRows = 0;
+    const students =
+      input.students !== undefined
+        ? await parseStudentsCsv(input.students, (done, total) => {
+            studentRows = total;
+            return onProgress?.({ phase: 'checking', done, total });
+          })
+        : undefined;
+    const courses =
+      input.courses !== undefined
+        ? await parseCoursesCsv(input.courses, (done, total) =>
+            onProgress?.({ phase: 'checking', done: studentRows + done, total: studentRows + total }),
+          )
+        : undefined;
     const errors: ImportIssue[] = [...(students?.errors ?? []), ...(courses?.errors ?? [])];
     if (!students && !courses) {
       errors.push({
@@ -90,6 +112,8 @@ export class RecordsImportService {
       errors: [...errors].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file === 'students' ? -1 : 1)),
     });
 
+    const rows = (students?.rows.length ?? 0) + (courses?.rows.length ?? 0);
+    if (errors.length === 0 && !dryRun) await onProgress?.({ phase: 'writing', done: 0, total: rows });
     // The checks against the database and the writes see the same rows: one transaction.
     return this.deps.uow.run(actor, async (repos) => {
       const existing = await repos.records.identities(tenantId);
@@ -107,6 +131,7 @@ export class RecordsImportService {
             column: 'user_id',
             code: 'user_id_taken',
             reason: `user_id ${record.userId} belongs to student ${holder}`,
+            params: { value: record.userId, holder },
           });
         }
       }
@@ -119,6 +144,7 @@ export class RecordsImportService {
             column: 'student_number',
             code: 'unknown_student',
             reason: `no student ${ref.studentNumber} in the students file or the records`,
+            params: { value: ref.studentNumber },
           });
         }
       }
@@ -134,7 +160,9 @@ export class RecordsImportService {
       for (const [studentNumber, list] of coursesByStudent) {
         await repos.records.replaceCourses(tenantId, studentNumber, list);
       }
-      return report(true, created);
+      const written = report(true, created);
+      await repos.audit('records.imported', { detail: { students: written.students, courses: written.courses } });
+      return written;
     });
   }
 
@@ -145,23 +173,12 @@ export class RecordsImportService {
   ): ImportIssue[] {
     const undrawable = this.deps.undrawable;
     if (!undrawable) return [];
-    const issues: ImportIssue[] = [];
-    const check = (file: ImportFile, line: number, cells: Record<string, string>) => {
-      for (const [column, text] of Object.entries(cells)) {
-        const missing = undrawable([text]);
-        if (missing.length === 0) continue;
-        const named = missing.map((c) => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`);
-        issues.push({
-          file,
-          line,
-          column,
-          code: 'undrawable',
-          reason: `no certificate font can draw ${named.join(', ')}: record a printable character, or install IPAmj Mincho (CERTIFICATE_FALLBACK_FONT)`,
-        });
-      }
+    const cells: Array<{ file: ImportFile; line: number; column: string; text: string }> = [];
+    const add = (file: ImportFile, line: number, texts: Record<string, string>) => {
+      for (const [column, text] of Object.entries(texts)) cells.push({ file, line, column, text });
     };
     for (const { line, record } of students) {
-      check('students', line, {
+      add('students', line, {
         name_kanji: record.name.kanji,
         name_kana: record.name.kana,
         name_roman: record.name.roman,
@@ -172,11 +189,30 @@ export class RecordsImportService {
       });
     }
     for (const { line, course } of courses) {
-      check('courses', line, {
+      add('courses', line, {
         course_ja: course.name.ja,
         course_en: course.name.en,
         term_ja: course.term.ja,
         term_en: course.term.en,
+      });
+    }
+    // Each distinct character is looked up in the fonts once: a roster repeats most of its characters.
+    const distinct = new Set<string>();
+    for (const { text } of cells) for (const char of text) distinct.add(char);
+    const missing = new Set(undrawable([[...distinct].join('')]));
+    if (missing.size === 0) return [];
+    const issues: ImportIssue[] = [];
+    for (const { file, line, column, text } of cells) {
+      const found = [...new Set([...text].filter((char) => missing.has(char)))];
+      if (found.length === 0) continue;
+      const named = found.map((c) => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`);
+      issues.push({
+        file,
+        line,
+        column,
+        code: 'undrawable',
+        reason: `no certificate font can draw ${named.join(', ')}: record a printable character, or install IPAmj Mincho (CERTIFICATE_FALLBACK_FONT)`,
+        params: { characters: named.join(', ') },
       });
     }
     return issues;
