@@ -12,6 +12,7 @@ import * as terminalMachines from './migrations/2026-11-30T0300_terminal_machine
 import * as verifiableCredentials from './migrations/2026-11-30T0400_verifiable_credentials.js';
 import * as signingKeyHistory from './migrations/2026-11-30T0600_signing_key_history.js';
 import * as staff from './migrations/2026-11-30T0500_staff.js';
+import * as auditConsole from './migrations/2026-11-30T1200_audit_console.js';
 
 // A static list instead of a folder scan: it works the same from src/ (tsx, vitest) and dist/.
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T0400_verifiable_credentials': verifiableCredentials,
   '2026-11-30T0600_signing_key_history': signingKeyHistory,
   '2026-11-30T0500_staff': staff,
+  '2026-11-30T1200_audit_console': auditConsole,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

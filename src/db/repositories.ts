@@ -21,6 +21,7 @@ import { TerminalIdempotencyRepository } from '../features/orders/terminal-idemp
 import { TerminalLedgerRepository } from '../features/orders/terminal-ledger.repository.js';
 import { TerminalRepository } from '../features/orders/terminal.repository.js';
 import { StaffRepository } from '../features/staff/staff.repository.js';
+import { StatisticsRepository } from '../features/statistics/statistics.repository.js';
 import type { Database } from './schema.js';
 
 export interface Repositories {
@@ -45,6 +46,7 @@ export interface Repositories {
   formStates: FormStateRepository;
   credentials: CredentialRepository;
   staff: StaffRepository;
+  statistics: StatisticsRepository;
 }
 
 /** What the repositories of one database keep between requests, shared by its transactions. */
@@ -75,5 +77,6 @@ export function repositories(db: Kysely<Database>, caches: RepositoryCaches): Re
     formStates: new FormStateRepository(db),
     credentials: new CredentialRepository(db),
     staff: new StaffRepository(db),
+    statistics: new StatisticsRepository(db),
   };
 }
