@@ -27,6 +27,7 @@ import { readinessRoutes } from './features/operations/readiness.routes.js';
 import { platformRoutes } from './features/tenants/platform.routes.js';
 import { installTenantScope } from './features/tenants/tenant.plugin.js';
 import { auditConsoleRoutes } from './features/audit-console/audit-console.routes.js';
+import { statisticsConsoleRoutes } from './features/statistics/statistics-console.routes.js';
 import { staffConsoleRoutes } from './features/staff/staff-console.routes.js';
 import { staffEnrolmentRoutes } from './features/staff/staff-enrolment.routes.js';
 import { staffLoginRoutes } from './features/staff/staff-login.routes.js';
@@ -198,6 +199,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
         staffEnrolmentRoutes,
         staffConsoleRoutes,
         auditConsoleRoutes,
+        statisticsConsoleRoutes,
       ];
       for (const routes of sections) await scope.register(routes, { staff, services });
     },

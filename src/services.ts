@@ -9,6 +9,7 @@ import { LoginService } from './features/auth/login.service.js';
 import { SecondPasswordService } from './features/auth/second-password.service.js';
 import { SessionService } from './features/auth/session.service.js';
 import { AuditLogService } from './features/audit/audit-log.service.js';
+import { StatisticsService } from './features/statistics/statistics.service.js';
 import { CatalogueService } from './features/catalogue/catalogue.service.js';
 import { IssuanceService } from './features/certificates/issuance.service.js';
 import { longTermSignatures } from './features/certificates/long-term-signatures.js';
@@ -169,5 +170,6 @@ export function createServices(deps: ServiceDeps) {
     verification: new VerificationService({ ...infrastructure, pdfs: new UntrustedPdfReader(config.verifyParse) }),
     readiness: new ReadinessService({ ...infrastructure, database, signingKeys }),
     audit: new AuditLogService(infrastructure),
+    statistics: new StatisticsService(infrastructure),
   };
 }

@@ -2,6 +2,9 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../src/features/audit/audit.model.js';
 import type { Tenant } from '../src/features/tenants/tenant.model.js';
+import { todayInJapan } from '../src/platform/clock.js';
+import { randomDigits } from '../src/platform/crypto.js';
+import { order } from './factories/order.js';
 import { type Harness, type Page, TestBrowser, startHarness, textOf } from './helpers/harness.js';
 import { enrolWithTotp, invite } from './helpers/staff.js';
 
@@ -243,5 +246,162 @@ describe('#12 A-6 CSV export', () => {
     const bad = await admin.post('/tu/staff/audit/export', { from: 'yesterday' }, { follow: 'never' });
     expect(bad.status).toBe(303);
     expect(bad.location).toBe('/tu/staff/audit?from=yesterday');
+  });
+});
+
+/** The XML rules an SVG must keep to be drawn: tags nest and close, attributes are quoted, text holds no markup. */
+function wellFormedXml(xml: string): boolean {
+  const stack: string[] = [];
+  let rest = xml;
+  while (rest.length) {
+    const tag = /^<(\/?)([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>/.exec(rest);
+    if (tag) {
+      const [whole, closing, name, , selfClosing] = tag;
+      if (closing) {
+        if (stack.pop() !== name) return false;
+      } else if (!selfClosing) stack.push(name!);
+      rest = rest.slice(whole.length);
+      continue;
+    }
+    const text = /^[^<]+/.exec(rest);
+    if (!text || /&(?!(?:amp|lt|gt|quot|#\d+|#x[0-9a-f]+);)/i.test(text[0])) return false;
+    rest = rest.slice(text[0].length);
+  }
+  return stack.length === 0;
+}
+
+function section(page: Page, id: string): string {
+  const match = new RegExp(
+    `<section class="chart-section" aria-labelledby="${id}-heading">([\\s\\S]*?)</section>`,
+  ).exec(page.body);
+  if (!match) throw new Error(`no section ${id}`);
+  return match[1]!;
+}
+
+/** The numbers of a table row, by the row's day or label. */
+function numbers(html: string, row: RegExp): number[] {
+  const match = row.exec(html);
+  if (!match) throw new Error(`no row ${row}`);
+  return [...match[0].matchAll(/<td class="number">(\d+)<\/td>/g)].map((cell) => Number(cell[1]));
+}
+
+describe('#12 A-7 statistics', () => {
+  it('#12 A-7 the numbers equal what happened: certificates today by type and destination, orders by state, logins, mail failures; SVG well-formed and accessible', async () => {
+    const now = h.clock.now();
+    const today = todayInJapan(now);
+    const yesterday = now - 86_400_000;
+    const certificate = (tenantId: string, orderId: string, itemSeq: number, type: string, issuedAt: number) =>
+      h.uow.repos.certificates.insert(tenantId, {
+        serial: `S-${orderId.slice(0, 8)}-${itemSeq}`,
+        orderId,
+        itemSeq,
+        type,
+        lang: 'ja',
+        studentNumber: '2023L012',
+        verificationCode: randomDigits(16),
+        pdfSha256: randomDigits(32),
+        pdf: Buffer.from('%PDF'),
+        statement: { title: '', holderName: '', studentNumber: '', affiliation: '', issueDate: '', details: [] },
+        issuedAt,
+        revokedAt: null,
+        revokedReason: null,
+      });
+    const postal = order(h.tenant.id, { destination: 'postal', state: 'paid', createdAt: now });
+    const digital = order(h.tenant.id, { destination: 'digital', state: 'delivered', createdAt: now });
+    const campus = order(h.tenant.id, { destination: 'campus', state: 'printed', createdAt: yesterday });
+    const elsewhere = order(other.id, { destination: 'postal', state: 'paid', createdAt: now });
+    for (const placed of [postal, digital, campus, elsewhere]) await h.uow.repos.orders.insert(placed);
+    await certificate(h.tenant.id, postal.id, 1, 'enrollment', now);
+    await certificate(h.tenant.id, postal.id, 2, 'transcript', now);
+    await certificate(h.tenant.id, digital.id, 1, 'enrollment', now);
+    await certificate(h.tenant.id, campus.id, 1, 'transcript', yesterday);
+    await certificate(other.id, elsewhere.id, 1, 'enrollment', now);
+    for (const [tenantId, event] of [
+      [h.tenant.id, 'login.failure'],
+      [h.tenant.id, 'login.failure'],
+      [h.tenant.id, 'login.success'],
+      [other.id, 'login.failure'],
+    ] as const)
+      await record(tenantId, now, { event });
+    for (const [tenantId, failed] of [
+      [h.tenant.id, true],
+      [h.tenant.id, false],
+      [other.id, true],
+    ] as const)
+      await h.database.db
+        .insertInto('mail_outbox')
+        .values({
+          tenant_id: tenantId,
+          id: randomDigits(20),
+          event: 'test',
+          to_address: 'x@example.ac.jp',
+          subject: '',
+          body_text: '',
+          body_html: '',
+          priority: 1,
+          created_at: now,
+          attempts: 1,
+          next_attempt_at: now,
+          locked_until: null,
+          locked_by: null,
+          sent_at: failed ? null : now,
+          failed_at: failed ? now : null,
+          last_error: failed ? '550 no such user' : null,
+        })
+        .execute();
+
+    const page = await admin.get('/tu/staff/statistics');
+    expect(page.status).toBe(200);
+    const todayRow = new RegExp(`<tr class="chart-table__today" data-day="${today}">[\\s\\S]*?</tr>`);
+    expect(numbers(section(page, 'issued'), todayRow)).toEqual([3]);
+    expect(textOf(section(page, 'issued'))).toContain('(today)');
+    const byType = section(page, 'by-type');
+    expect(numbers(byType, /<th scope="row">Certificate of Enrollment<\/th>[\s\S]*?<\/tr>/)).toEqual([2]);
+    expect(numbers(byType, /<th scope="row">[^<]*Transcript[^<]*<\/th>[\s\S]*?<\/tr>/)).toEqual([2]);
+    const byDestination = section(page, 'by-destination');
+    expect(numbers(byDestination, /<th scope="row">Postal mail<\/th>[\s\S]*?<\/tr>/)).toEqual([2]);
+    expect(numbers(byDestination, /<th scope="row">Digital delivery<\/th>[\s\S]*?<\/tr>/)).toEqual([1]);
+    expect(numbers(byDestination, /<th scope="row">On-campus printer<\/th>[\s\S]*?<\/tr>/)).toEqual([1]);
+    const orders = section(page, 'orders');
+    for (const state of ['Paid', 'Sent to the recipient', 'Printed'])
+      expect(numbers(orders, new RegExp(`<th scope="row">${state}</th>[\\s\\S]*?</tr>`)), state).toEqual([1]);
+    expect(numbers(section(page, 'logins'), todayRow)).toEqual([1, 2]);
+    expect(numbers(section(page, 'mail'), todayRow)).toEqual([1]);
+    expect(textOf(page.body)).toContain('Student logins: 1 succeeded, 2 failed');
+
+    const svgs = [...page.body.matchAll(/<svg[\s\S]*?<\/svg>/g)].map((match) => match[0]);
+    expect(svgs).toHaveLength(6);
+    for (const svg of svgs) {
+      expect(wellFormedXml(svg), svg.slice(0, 200)).toBe(true);
+      expect(svg).toMatch(/^<svg [^>]*role="img"/);
+      const [titleId, descId] = /aria-labelledby="([^"]+)"/.exec(svg)![1]!.split(' ');
+      expect(svg).toContain(`<title id="${titleId}">`);
+      expect(svg).toContain(`<desc id="${descId}">`);
+      expect(svg).not.toMatch(/style=|<script|<style/);
+    }
+    expect(svgs[0]).toContain('>Today</text>');
+  });
+
+  it('#12 A-7 a range of days up to a year; a bad or too long range is answered with a message', async () => {
+    const year = await admin.get('/tu/staff/statistics?from=2025-11-23&to=2026-11-22');
+    expect(year.status).toBe(200);
+    expect(year.body.match(/<tr data-day=|<tr class="chart-table__today" data-day=/g)!.length).toBe(365 * 3);
+    for (const [query, message] of [
+      ['from=2024-01-01&to=2026-11-22', 'Choose at most 366 days'],
+      ['from=2026-11-30&to=2026-11-01', 'The end must be the start or later'],
+      ['from=2026-02-30', 'Enter the date as 2026-11-30'],
+    ] as const) {
+      const page = await admin.get(`/tu/staff/statistics?${query}`);
+      expect(page.status, query).toBe(422);
+      expect(textOf(page.body)).toContain(message);
+    }
+  });
+
+  it('#12 A-7 registrars read the statistics; no session → login; another university’s staff are not let in', async () => {
+    expect((await registrar.get('/tu/staff/statistics')).status).toBe(200);
+    expect((await new TestBrowser(h).get('/tu/staff/statistics', { follow: false })).location).toMatch(
+      /^\/tu\/staff\/login\?notice=loginRequired/,
+    );
+    expect((await otherAdmin.get('/tu/staff/statistics', { follow: false })).location).toMatch(/^\/tu\/staff\/login/);
   });
 });
