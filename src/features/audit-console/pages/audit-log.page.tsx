@@ -100,7 +100,6 @@ export function AuditLogPage(props: AuditLogPageProps) {
   const action = `${base}/staff/audit`;
   return (
     <ConsolePage member={props.member} title={t('audit.title')} hasErrors={errors.length > 0}>
-      <h1>{t('audit.title')}</h1>
       <p>{t('audit.intro')}</p>
       <ErrorSummary errors={errors} />
       <section aria-labelledby="audit-filter">

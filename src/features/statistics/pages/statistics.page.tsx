@@ -166,7 +166,6 @@ export function StatisticsPage({
   const { t, base, lang } = usePage();
   return (
     <ConsolePage member={member} title={t('statistics.title')} hasErrors={errors.length > 0}>
-      <h1>{t('statistics.title')}</h1>
       <ErrorSummary errors={errors} />
       <form method="get" action={`${base}/staff/statistics`} class="filter-form" novalidate>
         <div class="filter-grid">
