@@ -28,6 +28,8 @@ import { platformRoutes } from './features/tenants/platform.routes.js';
 import { installTenantScope } from './features/tenants/tenant.plugin.js';
 import { supportConsoleRoutes } from './features/support/support-console.routes.js';
 import { orderConsoleRoutes } from './features/orders/order-console.routes.js';
+import { auditConsoleRoutes } from './features/audit-console/audit-console.routes.js';
+import { statisticsConsoleRoutes } from './features/statistics/statistics-console.routes.js';
 import { staffConsoleRoutes } from './features/staff/staff-console.routes.js';
 import { brandingRoutes } from './features/settings/branding.routes.js';
 import { settingsConsoleRoutes } from './features/settings/settings-console.routes.js';
@@ -217,6 +219,8 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
         importConsoleRoutes,
         terminalConsoleRoutes,
         signingKeyConsoleRoutes,
+        auditConsoleRoutes,
+        statisticsConsoleRoutes,
       ];
       for (const routes of sections) await scope.register(routes, { staff, services });
     },

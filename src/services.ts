@@ -8,6 +8,8 @@ import { EmailRegistrationService } from './features/auth/email-registration.ser
 import { LoginService } from './features/auth/login.service.js';
 import { SecondPasswordService } from './features/auth/second-password.service.js';
 import { SessionService } from './features/auth/session.service.js';
+import { AuditLogService } from './features/audit/audit-log.service.js';
+import { StatisticsService } from './features/statistics/statistics.service.js';
 import { CatalogueService } from './features/catalogue/catalogue.service.js';
 import { IssuanceService } from './features/certificates/issuance.service.js';
 import { longTermSignatures } from './features/certificates/long-term-signatures.js';
@@ -183,5 +185,7 @@ export function createServices(deps: ServiceDeps) {
       registration: auth.registration,
       secondPassword: auth.secondPassword,
     }),
+    audit: new AuditLogService(infrastructure),
+    statistics: new StatisticsService(infrastructure),
   };
 }

@@ -17,6 +17,7 @@ import * as studentSupport from './migrations/2026-11-30T0700_student_support.js
 import * as paymentNumbers from './migrations/2026-11-30T0900_payment_numbers.js';
 import * as orderConsole from './migrations/2026-11-30T0800_order_console.js';
 import * as terminalLastSeen from './migrations/2026-11-30T1100_terminal_last_seen.js';
+import * as auditConsole from './migrations/2026-11-30T1200_audit_console.js';
 
 // A static list instead of a folder scan: it works the same from src/ (tsx, vitest) and dist/.
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T0900_payment_numbers': paymentNumbers,
   '2026-11-30T0800_order_console': orderConsole,
   '2026-11-30T1100_terminal_last_seen': terminalLastSeen,
+  '2026-11-30T1200_audit_console': auditConsole,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -383,6 +383,8 @@ describe('AuditRepository', () => {
         at: T0,
         event: 'login.failure',
         accountId: null,
+        staffId: null,
+        actorKind: null,
         subject: 'u1001',
         ip: '192.0.2.1',
         userAgent: null,

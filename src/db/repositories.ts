@@ -24,6 +24,7 @@ import { TerminalLedgerRepository } from '../features/orders/terminal-ledger.rep
 import { TerminalRepository } from '../features/orders/terminal.repository.js';
 import { StaffRepository } from '../features/staff/staff.repository.js';
 import { StudentSearchRepository } from '../features/support/student-search.repository.js';
+import { StatisticsRepository } from '../features/statistics/statistics.repository.js';
 import type { Database } from './schema.js';
 
 export interface Repositories {
@@ -51,6 +52,7 @@ export interface Repositories {
   loginUnlocks: LoginUnlockRepository;
   studentSearch: StudentSearchRepository;
   tenantLogos: TenantLogoRepository;
+  statistics: StatisticsRepository;
 }
 
 /** What the repositories of one database keep between requests, shared by its transactions. */
@@ -84,5 +86,6 @@ export function repositories(db: Kysely<Database>, caches: RepositoryCaches): Re
     loginUnlocks: new LoginUnlockRepository(db),
     studentSearch: new StudentSearchRepository(db),
     tenantLogos: new TenantLogoRepository(db),
+    statistics: new StatisticsRepository(db),
   };
 }

@@ -12,6 +12,8 @@ import type { Database } from './schema.js';
 export interface AuditDetails {
   /** The account the event is about, when it is not the actor's own (e.g. at login). */
   accountId?: string | null;
+  /** The staff member the event is about when it is not the actor (e.g. at staff login). */
+  staffId?: string | null;
   subject?: string | null;
   detail?: Record<string, unknown>;
 }
@@ -92,6 +94,9 @@ export class UnitOfWork {
           {
             event,
             accountId: details.accountId !== undefined ? details.accountId : actor.accountId,
+            // Whoever writes the entry, a staff member acting is named (#12 A-6: every staff action).
+            staffId: details.staffId !== undefined ? details.staffId : (actor.staffId ?? null),
+            actorKind: actor.kind,
             subject: details.subject ?? null,
             ip: actor.ip,
             userAgent: actor.userAgent,

@@ -2,13 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { csvCell, csvLine } from './csv-cell.js';
 
 describe('#8 CSV cells written for staff', () => {
-  it.each(['=1+1', '+81 3', '-2+3', '@SUM(A1)', '\t=cmd', '\r=cmd', '\u0000=cmd', '=HYPERLINK("http://x","y")'])(
-    '#8 %j cannot run as a formula',
-    (value) => {
-      const cell = csvCell(value);
-      expect(cell.replace(/^"/, '').startsWith("'")).toBe(true);
-    },
-  );
+  it.each([
+    '=1+1',
+    '+81 3',
+    '-2+3',
+    '@SUM(A1)',
+    '\t=cmd',
+    '\r=cmd',
+    '\u0000=cmd',
+    '=HYPERLINK("http://x","y")',
+    '\n=cmd',
+    '＝1+1',
+    '＋1',
+    '－1',
+    '＠x',
+  ])('#8 %j cannot run as a formula', (value) => {
+    const cell = csvCell(value);
+    expect(cell.replace(/^"/, '').startsWith("'")).toBe(true);
+  });
 
   it('#8 ordinary text, numbers and empty values stay as they are; quotes, commas and lines are quoted', () => {
     expect(csvCell('山田 太郎')).toBe('山田 太郎');

@@ -1,8 +1,14 @@
 /**
- * Cells a spreadsheet would run as a formula: =, +, -, @, and the tab, CR and NUL some readers
- * skip first (ASVS 5.0 V1.2.10).
+ * Cells a spreadsheet would run as a formula: =, +, -, @, and the tab, CR, LF and NUL some readers
+ * skip first (ASVS 5.0 V1.2.10); and their full-width forms, which Japanese spreadsheets may read
+ * as the ASCII signs.
  */
-const FORMULA_START = /^[=+\-@\t\r\u0000]/;
+const FORMULA_START = /^[=+\-@\t\r\n\u0000＝＋－＠]/;
+
+/** A value a spreadsheet would take for a formula, with a leading apostrophe so it shows as text. */
+export function formulaSafe(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
 
 /**
  * One cell of a CSV file Shomei writes (OWASP "CSV injection"): a value that a spreadsheet would
@@ -11,7 +17,7 @@ const FORMULA_START = /^[=+\-@\t\r\u0000]/;
  */
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'number' ? String(value) : FORMULA_START.test(value) ? `'${value}` : value;
+  const text = typeof value === 'number' ? String(value) : formulaSafe(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -1,11 +1,15 @@
+import enAudit from '../locales/en/audit.json' with { type: 'json' };
 import enCertificates from '../locales/en/certificates.json' with { type: 'json' };
 import enOrders from '../locales/en/orders.json' with { type: 'json' };
 import enSupport from '../locales/en/support.json' with { type: 'json' };
 import en from '../locales/en/translation.json' with { type: 'json' };
+import jaAudit from '../locales/ja/audit.json' with { type: 'json' };
 import jaCertificates from '../locales/ja/certificates.json' with { type: 'json' };
 import jaOrders from '../locales/ja/orders.json' with { type: 'json' };
 import jaSupport from '../locales/ja/support.json' with { type: 'json' };
 import ja from '../locales/ja/translation.json' with { type: 'json' };
+import enStatistics from '../locales/en/statistics.json' with { type: 'json' };
+import jaStatistics from '../locales/ja/statistics.json' with { type: 'json' };
 
 export const languages = ['ja', 'en'] as const;
 export type Lang = (typeof languages)[number];
@@ -17,8 +21,22 @@ export function isLang(value: unknown): value is Lang {
 
 /** Every locale file of a language; a feature's own file sits under its name (orders.*, certificates.*). */
 export const resources = {
-  ja: { ...ja, orders: jaOrders, certificates: jaCertificates, support: jaSupport },
-  en: { ...en, orders: enOrders, certificates: enCertificates, support: enSupport },
+  ja: {
+    ...ja,
+    orders: jaOrders,
+    certificates: jaCertificates,
+    support: jaSupport,
+    audit: jaAudit,
+    statistics: jaStatistics,
+  },
+  en: {
+    ...en,
+    orders: enOrders,
+    certificates: enCertificates,
+    support: enSupport,
+    audit: enAudit,
+    statistics: enStatistics,
+  },
 } as const;
 
 /** What a page or a mail says: a key of the locale files and the values its text interpolates. */

@@ -1,3 +1,5 @@
+import type { ActorKind } from '../../platform/actor.js';
+
 /** Every security event the issue and SPEC A-6 name; the list is closed so reports can rely on it. */
 export type AuditEvent =
   | 'login.success'
@@ -59,11 +61,14 @@ export type AuditEvent =
   | 'support.unlocked'
   | 'support.second_password_reset_required'
   | 'support.sessions_ended'
-  | 'support.mail_resent';
+  | 'support.mail_resent'
+  | 'audit.exported';
 
 export interface AuditEntry {
   event: AuditEvent;
   accountId?: string | null;
+  staffId?: string | null;
+  actorKind?: ActorKind | null;
   subject?: string | null;
   ip?: string | null;
   userAgent?: string | null;
@@ -72,4 +77,32 @@ export interface AuditEntry {
 
 export interface AuditRecord extends AuditEntry {
   at: number;
+}
+
+/** What the console's log is narrowed to (#12 A-6); every part optional, all parts together. */
+export interface AuditFilter {
+  /** Inclusive, epoch ms. */
+  from?: number;
+  /** Exclusive, epoch ms. */
+  to?: number;
+  /** A student: entries about or by their account, and those naming the user ID as typed (failures). */
+  student?: { accountId: string | null; userId: string };
+  staffId?: string;
+  event?: AuditEvent;
+  /** An address as the server saw it; `prefix` for a network (`192.0.2.` or `2001:db8:`). */
+  address?: { value: string; prefix: boolean };
+}
+
+/** Where a page of the log starts: after this entry, newest first. */
+export interface AuditCursor {
+  at: number;
+  id: string;
+}
+
+/** An entry as the console shows it: with the student's user ID and the staff member's name. */
+export interface AuditLogEntry extends AuditRecord {
+  id: string;
+  userId: string | null;
+  staffName: string | null;
+  staffNumber: string | null;
 }

@@ -7,9 +7,11 @@ import type { AuditEvent } from '../audit/audit.model.js';
  */
 export function auditStaff(tx: Work, event: AuditEvent, details: AuditDetails & { staffId?: string | null } = {}) {
   const { staffId, detail, ...rest } = details;
+  const member = staffId ?? tx.actor.staffId ?? null;
   return tx.audit(event, {
     accountId: null,
     ...rest,
-    detail: { staffId: staffId ?? tx.actor.staffId ?? null, ...detail },
+    staffId: member,
+    detail: { staffId: member, ...detail },
   });
 }
