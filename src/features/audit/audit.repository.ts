@@ -38,17 +38,7 @@ export class AuditRepository {
       .orderBy('at')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({
-      at: row.at,
-      event: row.event as AuditEvent,
-      accountId: row.account_id,
-      staffId: row.staff_id,
-      actorKind: row.actor_kind as ActorKind | null,
-      subject: row.subject,
-      ip: row.ip,
-      userAgent: row.user_agent,
-      detail: JSON.parse(row.detail) as Record<string, unknown>,
-    }));
+    return rows.map(toRecord);
   }
 
   async list(tenantId: string, filter: { event?: AuditEvent; limit?: number } = {}): Promise<AuditRecord[]> {
@@ -130,16 +120,8 @@ export class AuditRepository {
       );
     const rows = await query.orderBy('log.at', 'desc').orderBy('log.id', 'desc').limit(limit).execute();
     return rows.map((row) => ({
+      ...toRecord(row),
       id: row.id,
-      at: row.at,
-      event: row.event as AuditEvent,
-      accountId: row.account_id,
-      staffId: row.staff_id,
-      actorKind: row.actor_kind as ActorKind | null,
-      subject: row.subject,
-      ip: row.ip,
-      userAgent: row.user_agent,
-      detail: JSON.parse(row.detail) as Record<string, unknown>,
       userId: row.user_id,
       staffName: row.staff_name,
       staffNumber: row.staff_number,
@@ -171,6 +153,8 @@ function toRecord(row: Selectable<AuditLogTable>): AuditRecord {
     at: row.at,
     event: row.event as AuditEvent,
     accountId: row.account_id,
+    staffId: row.staff_id,
+    actorKind: row.actor_kind as ActorKind | null,
     subject: row.subject,
     ip: row.ip,
     userAgent: row.user_agent,
