@@ -9,7 +9,7 @@ import type { StaffMember, StaffRole } from '../staff.model.js';
  * students, moves orders, imports and reads the log; an administrator also runs the university's
  * settings, staff, terminals and keys.
  */
-const consoleSections: { path: string; key: string; role: StaffRole }[] = [
+export const consoleSections: { path: string; key: string; role: StaffRole }[] = [
   { path: '', key: 'home', role: 'registrar' },
   { path: '/students', key: 'students', role: 'registrar' },
   { path: '/orders', key: 'orders', role: 'registrar' },
