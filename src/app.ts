@@ -26,6 +26,7 @@ import { devMailboxRoutes } from './dev/dev-mailbox/dev-mailbox.routes.js';
 import { readinessRoutes } from './features/operations/readiness.routes.js';
 import { platformRoutes } from './features/tenants/platform.routes.js';
 import { installTenantScope } from './features/tenants/tenant.plugin.js';
+import { ownAccountRoutes } from './features/staff/own-account.routes.js';
 import { staffConsoleRoutes } from './features/staff/staff-console.routes.js';
 import { staffEnrolmentRoutes } from './features/staff/staff-enrolment.routes.js';
 import { staffLoginRoutes } from './features/staff/staff-login.routes.js';
@@ -194,7 +195,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
       installTenantScope(scope, { uow, cookies, whileClosed: true });
       staff.http.install(scope);
       // Each console section takes the staff guards and picks the services it needs.
-      const sections: ConsoleSection[] = [staffLoginRoutes, staffEnrolmentRoutes, staffConsoleRoutes];
+      const sections: ConsoleSection[] = [staffLoginRoutes, staffEnrolmentRoutes, staffConsoleRoutes, ownAccountRoutes];
       for (const routes of sections) await scope.register(routes, { staff, services });
     },
     { prefix: '/:tenant/staff' },

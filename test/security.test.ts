@@ -24,7 +24,7 @@ import {
 import { logIn, registerEmail, setUpStudent } from './helpers/journeys.js';
 import { fillOrderForm, orderingStudent } from './helpers/orders.js';
 import { keyIn, urlIn } from './helpers/smtp.js';
-import { STAFF_PASSWORD, enrolWithTotp, invite, totpCode } from './helpers/staff.js';
+import { STAFF_PASSWORD, enrolWithTotp, invite, logInStaff, totpCode } from './helpers/staff.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -582,6 +582,28 @@ describe('Q-1 flow binding', () => {
       expect((await owner.post(second.location!, { code: totpCode(h, secret) }, { follow: false })).location).toBe(
         '/tu/staff',
       );
+    },
+
+    async staff_factor() {
+      const email = uniqueEmail('staff-factor-bound');
+      const { secret, browser: owner } = await enrolWithTotp(
+        h,
+        await invite(h, h.tenant, email, 'registrar'),
+        email,
+        'Bound',
+      );
+      await owner.get('/tu/staff/account');
+      const step = await owner.post('/tu/staff/account/passkey', {}, { follow: false });
+      expect(step.location).toMatch(/^\/tu\/staff\/account\/passkey\?flow=/);
+      // Another browser of the same member, logged in on its own: the step is not its.
+      const { browser: thief } = await logInStaff(h, 'tu', email, secret);
+      const csrf = thief.csrf();
+      expect((await thief.get(step.location!, { follow: false })).location).toBe('/tu/staff/account?notice=flowEnded');
+      const confirm = step.location!.replace('/account/passkey', '/account/passkey/confirm');
+      expect((await thief.post(confirm, { credential: '{}' }, { follow: 'never', csrf })).location).toBe(
+        '/tu/staff/account?notice=flowEnded',
+      );
+      expect((await owner.get(step.location!, { follow: false })).status).toBe(200);
     },
   };
 

@@ -108,7 +108,9 @@ async function expectSentToLogin(browser: TestBrowser, who: string) {
   for (const route of guarded) {
     const page = await visit(browser, route, csrf);
     expect(page.status, `${who}: ${label(route)}`).toBe(303);
-    expect(page.location, `${who}: ${label(route)}`).toMatch(/^\/tu\/staff\/login\?notice=(loginRequired|sessionEnded)/);
+    expect(page.location, `${who}: ${label(route)}`).toMatch(
+      /^\/tu\/staff\/login\?notice=(loginRequired|sessionEnded)/,
+    );
     if (route.method === 'GET') expect(page.location).toContain('&next=');
   }
 }

@@ -13,6 +13,8 @@
  *   order_draft            awaiting_confirmation ──place──▶ completed       (C-4: the fee shown, then Confirm)
  *   staff_enrolment        mail_sent ──set_password──▶ awaiting_key ──authenticate──▶ completed   (A-1)
  *   staff_login            awaiting_key ──authenticate──▶ completed           (A-1: the second factor)
+ *   staff_factor           awaiting_key ──authenticate──▶ completed           (A-1: a factor being added,
+ *                                                                              or new recovery codes until kept)
  *
  * A flow past its expires_at is dead whatever its state.
  */
@@ -25,6 +27,7 @@ export const flowKinds = [
   'order_draft',
   'staff_enrolment',
   'staff_login',
+  'staff_factor',
 ] as const;
 export type FlowKind = (typeof flowKinds)[number];
 
@@ -44,6 +47,7 @@ const transitions: Record<FlowKind, Partial<Record<FlowState, Partial<Record<Flo
   order_draft: { awaiting_confirmation: { place: 'completed' } },
   staff_enrolment: { mail_sent: { set_password: 'awaiting_key' }, awaiting_key: { authenticate: 'completed' } },
   staff_login: { awaiting_key: { authenticate: 'completed' } },
+  staff_factor: { awaiting_key: { authenticate: 'completed' } },
 };
 
 export const initialState: Record<FlowKind, FlowState> = {
@@ -55,6 +59,7 @@ export const initialState: Record<FlowKind, FlowState> = {
   order_draft: 'awaiting_confirmation',
   staff_enrolment: 'mail_sent',
   staff_login: 'awaiting_key',
+  staff_factor: 'awaiting_key',
 };
 
 export class InvalidTransitionError extends Error {

@@ -50,7 +50,13 @@ export type AuditEvent =
   | 'staff.reauthenticated'
   | 'staff.role_changed'
   | 'staff.disabled'
-  | 'staff.logout';
+  | 'staff.logout'
+  | 'staff.totp_added'
+  | 'staff.totp_removed'
+  | 'staff.passkey_removed'
+  | 'staff.recovery_codes_regenerated'
+  | 'staff.password_changed'
+  | 'staff.password_change_failure';
 
 export interface AuditEntry {
   event: AuditEvent;

@@ -1,10 +1,4 @@
-import type {
-  FastifyInstance,
-  FastifyReply,
-  FastifyRequest,
-  RouteOptions,
-  preHandlerAsyncHookHandler,
-} from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions, preHandlerAsyncHookHandler } from 'fastify';
 import type { Actor } from '../../platform/actor.js';
 import type { CookiePolicy } from '../../platform/cookies.js';
 import type { SecretHasher } from '../../platform/crypto.js';
