@@ -14,7 +14,7 @@ import type { SecondFactors } from '../own-account.service.js';
 import { RECOVERY_CODE_COUNT } from '../second-factor.js';
 import type { StaffMember } from '../staff.model.js';
 import { STAFF_PASSWORD_MIN } from '../staff.rules.js';
-import { CodeForm, ConsolePage, PasskeyForm } from './staff.components.js';
+import { CodeForm, ConfirmBox, ConsolePage, PasskeyForm } from './staff.components.js';
 
 export const accountNotices = [
   'totpAdded',
@@ -26,32 +26,6 @@ export const accountNotices = [
   'flowEnded',
 ] as const;
 export type AccountNotice = (typeof accountNotices)[number];
-
-/** A destructive action's "yes, I mean it": the server refuses the form without it. */
-function ConfirmBox({ name, label, errors }: { name: string; label: string; errors: FieldError[] }) {
-  const { t } = usePage();
-  const own = errors.filter((error) => error.field === name);
-  const id = fieldId(name);
-  return (
-    <div class={own.length ? 'field field--error' : 'field'}>
-      {own.map((error) => (
-        <p class="field-error" id={`${id}-error`} key={error.message}>
-          <span class="visually-hidden">{t('common.errorPrefix')}</span> {t(error.message, error.params)}
-        </p>
-      ))}
-      <label class="checkbox">
-        <input
-          type="checkbox"
-          id={id}
-          name="confirm"
-          value="yes"
-          aria-describedby={own.length ? `${id}-error` : undefined}
-        />{' '}
-        {label}
-      </label>
-    </div>
-  );
-}
 
 /** A-1: every member's own account — second factors, recovery codes, password. */
 export function AccountPage({
