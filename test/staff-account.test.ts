@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operatorActor } from '../src/platform/actor.js';
 import { STAFF_SESSION_ABSOLUTE_MS, STAFF_SESSION_IDLE_MS } from '../src/features/staff/staff-session.service.js';
 import { type Harness, TestBrowser, startHarness, textOf } from './helpers/harness.js';
 import { SoftwareAuthenticator } from './helpers/software-authenticator.js';
@@ -117,6 +118,29 @@ describe('#12 A-1 my account: second factors', () => {
     );
     expect(refused.status).toBe(404);
     expect(await h.uow.repos.staff.passkeys(h.tenant.id, owner.id)).toHaveLength(1);
+  });
+
+  it('#12 A-1 two removals sent at once (the app and the passkey) leave one factor, never none', async () => {
+    const me = await member();
+    const authenticator = new SoftwareAuthenticator('http://shomei.test');
+    await me.browser.get('/tu/staff/account');
+    const registration = passkeyForm((await me.browser.post('/tu/staff/account/passkey', {})).body);
+    await me.browser.post(registration.action, { credential: authenticator.create(registration.options) });
+    const session = {
+      idHash: 'unused',
+      member: (await h.uow.repos.staff.findById(h.tenant.id, me.id))!,
+      authenticatedAt: h.clock.now(),
+    };
+    const { ownAccount } = h.app.services.staff;
+    const actor = { ...operatorActor(h.tenant.id), kind: 'staff' as const, staffId: me.id };
+    const results = await Promise.all([
+      ownAccount.removeFactor(h.tenant, session, { totp: true }, actor),
+      ownAccount.removeFactor(h.tenant, session, { passkey: authenticator.id }, actor),
+    ]);
+    expect(results.map((result) => result.status).sort()).toEqual(['invalid', 'removed']);
+    const left = await h.uow.repos.staff.findById(h.tenant.id, me.id);
+    const passkeys = await h.uow.repos.staff.passkeys(h.tenant.id, me.id);
+    expect(passkeys.length + (left!.totpSecretSealed ? 1 : 0)).toBe(1);
   });
 
   it('#12 A-1 ten new recovery codes: shown once, the old ones stop working, the new ones work', async () => {
