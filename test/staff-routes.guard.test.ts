@@ -171,4 +171,16 @@ describe('#12 A-1 every console route is guarded (walks the routes the server re
       expect(page.status, `administrator: ${label(route)}`).toBeLessThan(500);
     }
   });
+
+  it('#12 A-1 every route guarded by requireRecentAuth sends a session without a recent second factor to re-authentication first', async () => {
+    const sensitive = guarded.filter((route) => route.recentAuth);
+    expect(sensitive.map(label)).toEqual(expect.arrayContaining(['POST /:tenant/staff/members/:id/role']));
+    const csrf = await csrfOf(administrator);
+    h.clock.advance(5 * 60_000 + 1_000);
+    for (const route of sensitive) {
+      const page = await visit(administrator, route, csrf);
+      expect(page.status, label(route)).toBe(303);
+      expect(page.location, label(route)).toMatch(/^\/tu\/staff\/reauth\?next=/);
+    }
+  });
 });
