@@ -102,7 +102,7 @@ describe('#12 A-1 my account: second factors', () => {
     );
   });
 
-  it("#12 A-1 another member's passkey is not found from my account (404) and stays", async () => {
+  it("#12 A-1 another member's passkey is not found from my account (404), nor taken over by copying its id", async () => {
     const owner = await member();
     const authenticator = new SoftwareAuthenticator('http://shomei.test');
     await owner.browser.get('/tu/staff/account');
@@ -117,6 +117,17 @@ describe('#12 A-1 my account: second factors', () => {
       { follow: false },
     );
     expect(refused.status).toBe(404);
+    expect(await h.uow.repos.staff.passkeys(h.tenant.id, owner.id)).toHaveLength(1);
+    // An answer carrying the owner's credential id is refused, not a 500.
+    await other.browser.get('/tu/staff/account');
+    const copied = passkeyForm((await other.browser.post('/tu/staff/account/passkey', {})).body);
+    const answer = await other.browser.post(
+      copied.action,
+      { credential: authenticator.create(copied.options) },
+      { follow: false },
+    );
+    expect(answer.status).toBe(401);
+    expect(await h.uow.repos.staff.passkeys(h.tenant.id, other.id)).toEqual([]);
     expect(await h.uow.repos.staff.passkeys(h.tenant.id, owner.id)).toHaveLength(1);
   });
 

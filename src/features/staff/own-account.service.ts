@@ -95,12 +95,18 @@ export class OwnAccountService {
   }
 
   /** A right code from the newly set-up app adds it. */
-  async addTotp(tenant: Tenant, session: CurrentStaffSession, flowId: string, code: string, actor: Actor) {
+  async addTotp(
+    tenant: Tenant,
+    session: CurrentStaffSession,
+    flowId: string,
+    code: string,
+    actor: Actor,
+  ): Promise<FactorStep> {
     const flow = await this.step(tenant, session, flowId, actor);
-    if (flow?.context.purpose !== 'totp') return { status: 'gone' } satisfies FactorStep;
+    if (flow?.context.purpose !== 'totp') return { status: 'gone' };
     const secret = this.deps.box.open(flow.context.sealed ?? '');
     const counter = totpStep(tenant, session.member, secret, code.replace(/\s/g, ''), this.deps.clock.now());
-    if (counter === undefined) return { status: 'wrong' } satisfies FactorStep;
+    if (counter === undefined) return { status: 'wrong' };
     return this.deps.uow.run(actor, async (tx): Promise<FactorStep> => {
       if (!(await this.finish(tx, tenant, flow))) return { status: 'gone' };
       if (!(await tx.staff.setTotp(tenant.id, session.member.id, { sealed: flow.context.sealed ?? '', counter })))
@@ -111,9 +117,15 @@ export class OwnAccountService {
   }
 
   /** The browser's new passkey, made for this step's challenge, is added. */
-  async addPasskey(tenant: Tenant, session: CurrentStaffSession, flowId: string, responseJson: string, actor: Actor) {
+  async addPasskey(
+    tenant: Tenant,
+    session: CurrentStaffSession,
+    flowId: string,
+    responseJson: string,
+    actor: Actor,
+  ): Promise<FactorStep> {
     const flow = await this.step(tenant, session, flowId, actor);
-    if (flow?.context.purpose !== 'passkey') return { status: 'gone' } satisfies FactorStep;
+    if (flow?.context.purpose !== 'passkey') return { status: 'gone' };
     const passkey = await verifiedPasskey(
       tenant,
       session.member.id,
@@ -121,12 +133,11 @@ export class OwnAccountService {
       flow.context.challenge ?? '',
       this.deps.clock.now(),
     );
-    if (!passkey) return { status: 'wrong' } satisfies FactorStep;
+    if (!passkey) return { status: 'wrong' };
     return this.deps.uow.run(actor, async (tx): Promise<FactorStep> => {
+      // A credential id the university knows already (this member's, or one a forged answer copied).
+      if (await tx.staff.passkeyExists(tenant.id, passkey.id)) return { status: 'wrong' };
       if (!(await this.finish(tx, tenant, flow))) return { status: 'gone' };
-      // Registered already (by anyone): the browser's excludeCredentials should have stopped it.
-      if ((await tx.staff.passkeys(tenant.id, session.member.id)).some((each) => each.id === passkey.id))
-        return { status: 'wrong' };
       await tx.staff.insertPasskey(tenant.id, passkey);
       await auditStaff(tx, 'staff.passkey_added', { subject: session.member.email, detail: { passkey: passkey.id } });
       return { status: 'done' };

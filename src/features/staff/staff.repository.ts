@@ -283,6 +283,16 @@ export class StaffRepository {
     }));
   }
 
+  async passkeyExists(tenantId: string, id: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('staff_passkeys')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Records a use; the counter only moves forward, so a cloned authenticator's replay is refused. */
   async usePasskey(tenantId: string, id: string, from: number, to: number, now: number): Promise<boolean> {
     const result = await this.db
