@@ -231,6 +231,24 @@ describe('#12 A-1 passkeys (WebAuthn, software authenticator)', () => {
     const done = await next.post(again.action, { credential: authenticator.get(again.options) }, { follow: false });
     expect(done.location).toBe('/tu/staff/members');
     expect(await auditEvents(h.tenant.id)).toEqual(expect.arrayContaining(['staff.reauthenticated']));
+
+    // Another enrolment answering with this passkey's credential id is refused, not a 500.
+    const copier = new TestBrowser(h, { lang: 'en' });
+    const copierLink = await invite(h, h.tenant, 'copier@tu.example.ac.jp', 'registrar');
+    await copier.get(copierLink);
+    const copierFactor = await copier.post('/tu/staff/enrol', {
+      token: new URL(copierLink, 'http://x').searchParams.get('token')!,
+      name: 'Copier',
+      password: STAFF_PASSWORD,
+      confirm: STAFF_PASSWORD,
+    });
+    const copied = passkeyForm(copierFactor.body);
+    const answer = await copier.post(
+      copied.action,
+      { credential: authenticator.create(copied.options) },
+      { follow: false },
+    );
+    expect(answer.status).toBe(401);
   });
 });
 
