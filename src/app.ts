@@ -30,6 +30,7 @@ import { supportConsoleRoutes } from './features/support/support-console.routes.
 import { orderConsoleRoutes } from './features/orders/order-console.routes.js';
 import { auditConsoleRoutes } from './features/audit-console/audit-console.routes.js';
 import { statisticsConsoleRoutes } from './features/statistics/statistics-console.routes.js';
+import { ownAccountRoutes } from './features/staff/own-account.routes.js';
 import { staffConsoleRoutes } from './features/staff/staff-console.routes.js';
 import { brandingRoutes } from './features/settings/branding.routes.js';
 import { settingsConsoleRoutes } from './features/settings/settings-console.routes.js';
@@ -38,7 +39,7 @@ import { terminalConsoleRoutes } from './features/orders/terminal-console.routes
 import { signingKeyConsoleRoutes } from './features/certificates/signing/signing-key-console.routes.js';
 import { staffEnrolmentRoutes } from './features/staff/staff-enrolment.routes.js';
 import { staffLoginRoutes } from './features/staff/staff-login.routes.js';
-import { StaffHttp } from './features/staff/staff.http.js';
+import { type ConsoleRoute, StaffHttp } from './features/staff/staff.http.js';
 import type { ConsoleSection, StaffServices } from './features/staff/staff.services.js';
 import { CookiePolicy } from './platform/cookies.js';
 import { frameworkErrors, installErrorHandling } from './platform/error-pages.js';
@@ -60,6 +61,8 @@ export interface App {
   services: Services;
   /** The METRICS_PORT listener (not yet listening), when metrics have a port of their own. */
   metricsServer: FastifyInstance | undefined;
+  /** Every route of the staff console with the access its guards give (#12 A-1: the guard test walks them). */
+  consoleRoutes: readonly ConsoleRoute[];
 }
 
 /** Builds the service: external plugins, platform, then features — in that order. */
@@ -207,7 +210,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
   await server.register(
     async (scope) => {
       installTenantScope(scope, { uow, cookies, whileClosed: true });
-      scope.addHook('onRequest', staff.http.resolve);
+      staff.http.install(scope);
       // Each console section takes the staff guards and picks the services it needs.
       const sections: ConsoleSection[] = [
         staffLoginRoutes,
@@ -221,6 +224,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
         signingKeyConsoleRoutes,
         auditConsoleRoutes,
         statisticsConsoleRoutes,
+        ownAccountRoutes,
       ];
       for (const routes of sections) await scope.register(routes, { staff, services });
     },
@@ -235,5 +239,5 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
     await metricsServer?.close();
   });
 
-  return { server, services, metricsServer };
+  return { server, services, metricsServer, consoleRoutes: staff.http.routes };
 }

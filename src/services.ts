@@ -35,6 +35,7 @@ import { RecordsImportJobService } from './features/records/records-import-job.s
 import { TenantReadinessService } from './features/tenants/tenant-readiness.service.js';
 import { ReadinessService } from './features/operations/readiness.service.js';
 import { TenantService } from './features/tenants/tenant.service.js';
+import { OwnAccountService } from './features/staff/own-account.service.js';
 import { StaffAccountsService } from './features/staff/staff-accounts.service.js';
 import { StaffLoginService } from './features/staff/staff-login.service.js';
 import { StaffSessionService } from './features/staff/staff-session.service.js';
@@ -149,6 +150,7 @@ export function createServices(deps: ServiceDeps) {
     sessions: staffSessions,
     accounts: new StaffAccountsService({ ...infrastructure, flows, sessions: staffSessions }),
     login: new StaffLoginService({ ...infrastructure, flows, sessions: staffSessions }),
+    ownAccount: new OwnAccountService({ ...infrastructure, flows, sessions: staffSessions }),
   };
 
   const records = new RecordsImportService({

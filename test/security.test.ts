@@ -625,6 +625,28 @@ describe('Q-1 flow binding', () => {
       expect(applied.location).toBe(posted.location);
       await h.app.services.recordsImports.idle();
     },
+
+    async staff_factor() {
+      const email = uniqueEmail('staff-factor-bound');
+      const { secret, browser: owner } = await enrolWithTotp(
+        h,
+        await invite(h, h.tenant, email, 'registrar'),
+        email,
+        'Bound',
+      );
+      await owner.get('/tu/staff/account');
+      const step = await owner.post('/tu/staff/account/passkey', {}, { follow: false });
+      expect(step.location).toMatch(/^\/tu\/staff\/account\/passkey\?flow=/);
+      // Another browser of the same member, logged in on its own: the step is not its.
+      const { browser: thief } = await logInStaff(h, 'tu', email, secret);
+      const csrf = thief.csrf();
+      expect((await thief.get(step.location!, { follow: false })).location).toBe('/tu/staff/account?notice=flowEnded');
+      const confirm = step.location!.replace('/account/passkey', '/account/passkey/confirm');
+      expect((await thief.post(confirm, { credential: '{}' }, { follow: 'never', csrf })).location).toBe(
+        '/tu/staff/account?notice=flowEnded',
+      );
+      expect((await owner.get(step.location!, { follow: false })).status).toBe(200);
+    },
   };
 
   it.each([...flowKinds])('Q-1 a flow of one browser cannot be used from another, for every kind of flow: %s', (kind) =>

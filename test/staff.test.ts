@@ -231,6 +231,24 @@ describe('#12 A-1 passkeys (WebAuthn, software authenticator)', () => {
     const done = await next.post(again.action, { credential: authenticator.get(again.options) }, { follow: false });
     expect(done.location).toBe('/tu/staff/members');
     expect(await auditEvents(h.tenant.id)).toEqual(expect.arrayContaining(['staff.reauthenticated']));
+
+    // Another enrolment answering with this passkey's credential id is refused, not a 500.
+    const copier = new TestBrowser(h, { lang: 'en' });
+    const copierLink = await invite(h, h.tenant, 'copier@tu.example.ac.jp', 'registrar');
+    await copier.get(copierLink);
+    const copierFactor = await copier.post('/tu/staff/enrol', {
+      token: new URL(copierLink, 'http://x').searchParams.get('token')!,
+      name: 'Copier',
+      password: STAFF_PASSWORD,
+      confirm: STAFF_PASSWORD,
+    });
+    const copied = passkeyForm(copierFactor.body);
+    const answer = await copier.post(
+      copied.action,
+      { credential: authenticator.create(copied.options) },
+      { follow: false },
+    );
+    expect(answer.status).toBe(401);
   });
 });
 
@@ -281,7 +299,11 @@ describe('#12 A-1 roles, re-authentication and disabling', () => {
 
     expect((await registrar.browser.get('/tu/staff')).status).toBe(200);
     await admin.browser.get(memberPage);
-    await admin.browser.post(`${memberPage}/disable`, {});
+    const unticked = await admin.browser.post(`${memberPage}/disable`, {}, { follow: false });
+    expect(unticked.status).toBe(422);
+    expect(textOf(unticked.body)).toContain('Tick the box to confirm that this staff member is to be disabled');
+    expect((await registrar.browser.get('/tu/staff')).status).toBe(200);
+    await admin.browser.post(`${memberPage}/disable`, { confirm: 'yes' });
     expect((await registrar.browser.get('/tu/staff', { follow: false })).location).toMatch(
       /^\/tu\/staff\/login\?notice=sessionEnded/,
     );
@@ -353,7 +375,7 @@ describe('#12 A-1 every console route checks the university and the role', () =>
     for (const [url, form] of [
       ['/tu/staff/members', { email: 'sneaky@tu.example.ac.jp', role: 'administrator' }],
       [`/tu/staff/members/${someone.id}/role`, { role: 'registrar' }],
-      [`/tu/staff/members/${someone.id}/disable`, {}],
+      [`/tu/staff/members/${someone.id}/disable`, { confirm: 'yes' }],
     ] as const) {
       expect((await b.post(url, form, { follow: 'never', csrf })).status).toBe(403);
     }
@@ -407,7 +429,7 @@ describe('#12 A-1 every console route checks the university and the role', () =>
       for (const [url, form] of [
         ['/tu/staff/members', { email: 'planted@ou.example.ac.jp', role: 'administrator' }],
         [`/tu/staff/members/${victim.id}/role`, { role: 'registrar' }],
-        [`/tu/staff/members/${victim.id}/disable`, {}],
+        [`/tu/staff/members/${victim.id}/disable`, { confirm: 'yes' }],
         ['/tu/staff/reauth', { code: '123456' }],
         ['/tu/staff/reauth/passkey?flow=x', { credential: '{}' }],
         ['/tu/staff/recovery-codes?flow=x', {}],

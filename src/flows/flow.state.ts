@@ -15,6 +15,8 @@
  *   staff_login            awaiting_key ──authenticate──▶ completed           (A-1: the second factor)
  *   records_import         awaiting_confirmation ──apply──▶ applying ──finish──▶ completed   (A-4: the
  *                          dry run's file kept sealed; applying ──progress──▶ applying as rows are checked)
+ *   staff_factor           awaiting_key ──authenticate──▶ completed           (A-1: a factor being added,
+ *                                                                              or new recovery codes until kept)
  *
  * A flow past its expires_at is dead whatever its state.
  */
@@ -28,6 +30,7 @@ export const flowKinds = [
   'staff_enrolment',
   'staff_login',
   'records_import',
+  'staff_factor',
 ] as const;
 export type FlowKind = (typeof flowKinds)[number];
 
@@ -58,6 +61,7 @@ const transitions: Record<FlowKind, Partial<Record<FlowState, Partial<Record<Flo
     awaiting_confirmation: { apply: 'applying' },
     applying: { progress: 'applying', finish: 'completed' },
   },
+  staff_factor: { awaiting_key: { authenticate: 'completed' } },
 };
 
 export const initialState: Record<FlowKind, FlowState> = {
@@ -70,6 +74,7 @@ export const initialState: Record<FlowKind, FlowState> = {
   staff_enrolment: 'mail_sent',
   staff_login: 'awaiting_key',
   records_import: 'awaiting_confirmation',
+  staff_factor: 'awaiting_key',
 };
 
 export class InvalidTransitionError extends Error {

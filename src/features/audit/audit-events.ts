@@ -70,6 +70,12 @@ const groupOf: Record<AuditEvent, AuditEventGroup> = {
   'support.second_password_reset_required': 'student',
   'support.sessions_ended': 'student',
   'support.mail_resent': 'student',
+  'staff.totp_added': 'staff',
+  'staff.totp_removed': 'staff',
+  'staff.passkey_removed': 'staff',
+  'staff.recovery_codes_regenerated': 'staff',
+  'staff.password_changed': 'staff',
+  'staff.password_change_failure': 'staff',
 };
 
 export const auditEvents = Object.keys(groupOf) as AuditEvent[];

@@ -62,7 +62,13 @@ export type AuditEvent =
   | 'support.second_password_reset_required'
   | 'support.sessions_ended'
   | 'support.mail_resent'
-  | 'audit.exported';
+  | 'audit.exported'
+  | 'staff.totp_added'
+  | 'staff.totp_removed'
+  | 'staff.passkey_removed'
+  | 'staff.recovery_codes_regenerated'
+  | 'staff.password_changed'
+  | 'staff.password_change_failure';
 
 export interface AuditEntry {
   event: AuditEvent;

@@ -245,7 +245,8 @@ export class StaffAccountsService {
       enrolment.flow.context.challenge ?? '',
       this.deps.clock.now(),
     );
-    if (!passkey) return { status: 'wrong' };
+    // A credential id the university knows already: a forged answer copied it.
+    if (!passkey || (await this.deps.uow.repos.staff.passkeyExists(tenant.id, passkey.id))) return { status: 'wrong' };
     return this.finish(tenant, enrolment, actor, { passkey }, previousSession);
   }
 

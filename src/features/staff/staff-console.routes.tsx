@@ -98,6 +98,12 @@ export async function staffConsoleRoutes(app: FastifyInstance, { staff }: { staf
     { preHandler: http.requireRecentAuth('administrator', memberPage) },
     async (request, reply) => {
       const member = await target(request);
+      if (formField(request.body, 'confirm', 10) !== 'yes')
+        return http.forms.redirect(request, reply, memberPage(request), {
+          values: {},
+          errors: [{ field: 'disable', message: 'staffValidation.staff.confirmDisable' }],
+          status: 422,
+        });
       const result = await accounts.disable(request.tenant, member.id, http.actor(request, reply));
       if (result.status === 'invalid')
         return http.forms.redirect(request, reply, memberPage(request), {

@@ -29,7 +29,9 @@ export async function staffEnrolmentRoutes(app: FastifyInstance, { staff }: { st
   const factorPage = (request: FastifyRequest, flowId: string) =>
     `${staffBase(request)}/enrol/second-factor?flow=${flowId}`;
 
-  app.get('/enrol', async (request, reply) => {
+  const open = { config: { staffPublic: true } };
+
+  app.get('/enrol', open, async (request, reply) => {
     const token = queryField(request.query, 'token');
     const link = await accounts.inspectLink(request.tenant, token);
     if (link.status !== 'valid') return linkProblem(request, reply, link.status);
@@ -48,7 +50,7 @@ export async function staffEnrolmentRoutes(app: FastifyInstance, { staff }: { st
     );
   });
 
-  app.post('/enrol', { config: { hashes: true } }, async (request, reply) => {
+  app.post('/enrol', { config: { hashes: true, staffPublic: true } }, async (request, reply) => {
     const token = formField(request.body, 'token', 256);
     const name = formField(request.body, 'name', 200);
     const result = await accounts.setPassword(
@@ -68,7 +70,7 @@ export async function staffEnrolmentRoutes(app: FastifyInstance, { staff }: { st
     return reply.redirect(factorPage(request, result.flowId), 303);
   });
 
-  app.get('/enrol/second-factor', async (request, reply) => {
+  app.get('/enrol/second-factor', open, async (request, reply) => {
     const flowId = queryField(request.query, 'flow');
     const enrolment = await accounts.enrolment(request.tenant, flowId, http.actor(request, reply));
     if (!enrolment) return reply.redirect(`${staffBase(request)}/login?notice=flowEnded`, 303);
@@ -101,7 +103,7 @@ export async function staffEnrolmentRoutes(app: FastifyInstance, { staff }: { st
     http.startSession(request, reply, result.sessionToken);
     return reply.redirect(`${staffBase(request)}/recovery-codes?flow=${flowId}`, 303);
   };
-  app.post('/enrol/totp', async (request, reply) => {
+  app.post('/enrol/totp', open, async (request, reply) => {
     const flowId = queryField(request.query, 'flow');
     const code = formField(request.body, 'code', 40);
     const actor = http.actor(request, reply);
@@ -112,7 +114,7 @@ export async function staffEnrolmentRoutes(app: FastifyInstance, { staff }: { st
       await accounts.finishWithTotp(request.tenant, flowId, code, actor, http.sessionToken(request)),
     );
   });
-  app.post('/enrol/passkey', async (request, reply) => {
+  app.post('/enrol/passkey', open, async (request, reply) => {
     const flowId = queryField(request.query, 'flow');
     const credential = formField(request.body, 'credential', 16_384);
     const actor = http.actor(request, reply);

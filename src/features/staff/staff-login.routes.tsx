@@ -36,7 +36,9 @@ export async function staffLoginRoutes(app: FastifyInstance, { staff }: { staff:
   const toLogin = (request: FastifyRequest, reply: FastifyReply, notice: StaffLoginNotice) =>
     reply.redirect(`${staffBase(request)}/login?notice=${notice}`, 303);
 
-  app.get('/login', async (request, reply) => {
+  const open = { config: { staffPublic: true } };
+
+  app.get('/login', open, async (request, reply) => {
     const next = staffReturnPath(request);
     if (request.staffSession) return reply.redirect(next ?? staffBase(request), 303);
     const notice = queryField(request.query, 'notice') as StaffLoginNotice;
@@ -54,7 +56,7 @@ export async function staffLoginRoutes(app: FastifyInstance, { staff }: { staff:
     );
   });
 
-  app.post('/login', { config: { hashes: true } }, async (request, reply) => {
+  app.post('/login', { config: { hashes: true, staffPublic: true } }, async (request, reply) => {
     const login = formField(request.body, 'login', 254);
     const password = formField(request.body, 'password');
     const next = staffReturnPath(request);
@@ -94,7 +96,7 @@ export async function staffLoginRoutes(app: FastifyInstance, { staff }: { staff:
     }
   });
 
-  app.get('/login/second-factor', async (request, reply) => {
+  app.get('/login/second-factor', open, async (request, reply) => {
     const flowId = queryField(request.query, 'flow');
     const pending = await staff.login.pending(request.tenant, flowId, http.actor(request, reply));
     if (!pending) return toLogin(request, reply, 'flowEnded');
@@ -145,14 +147,14 @@ export async function staffLoginRoutes(app: FastifyInstance, { staff }: { staff:
       },
     );
   };
-  app.post('/login/second-factor', async (request, reply) =>
+  app.post('/login/second-factor', open, async (request, reply) =>
     finishLogin(request, reply, { code: formField(request.body, 'code', 40) }),
   );
-  app.post('/login/passkey', async (request, reply) =>
+  app.post('/login/passkey', open, async (request, reply) =>
     finishLogin(request, reply, { passkey: formField(request.body, 'credential', 16_384) }),
   );
 
-  app.post('/logout', async (request, reply) => {
+  app.post('/logout', open, async (request, reply) => {
     if (request.staffSession)
       await staff.sessions.end(request.tenant, request.staffSession, http.actor(request, reply));
     http.endSession(request, reply);

@@ -7,12 +7,25 @@ import { auditStaff } from './staff-audit.js';
 import type { CurrentStaffSession } from './staff.model.js';
 
 const SESSION_PURPOSE = 'staff-session';
+/**
+ * A staff session reaches every student of the university, so it lives shorter than a student's:
+ * fifteen minutes without a request (OWASP's upper bound for such accounts) and one working day
+ * in all — never longer than the students' own settings (SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS).
+ */
+export const STAFF_SESSION_IDLE_MS = 15 * 60_000;
+export const STAFF_SESSION_ABSOLUTE_MS = 8 * 3_600_000;
 /** Sensitive actions (role changes, key import, revocation) ask for the second factor again after this. */
 export const RECENT_AUTH_MS = 5 * 60_000;
 
 /** Staff sessions: their own table and cookie, never a student's. */
 export class StaffSessionService {
-  constructor(private readonly deps: Pick<Infrastructure, 'config' | 'uow' | 'clock' | 'secrets'>) {}
+  private readonly idleMs: number;
+  private readonly absoluteMs: number;
+
+  constructor(private readonly deps: Pick<Infrastructure, 'config' | 'uow' | 'clock' | 'secrets'>) {
+    this.idleMs = Math.min(STAFF_SESSION_IDLE_MS, deps.config.sessionIdleMs);
+    this.absoluteMs = Math.min(STAFF_SESSION_ABSOLUTE_MS, deps.config.sessionAbsoluteMs);
+  }
 
   /** A new random id at every login; the browser's earlier staff session, if any, ends. */
   async create(tx: Work, tenant: Tenant, staffId: string, previousToken: string | undefined): Promise<string> {
@@ -23,8 +36,8 @@ export class StaffSessionService {
       staff_id: staffId,
       created_at: tx.now,
       last_seen_at: tx.now,
-      idle_expires_at: tx.now + this.deps.config.sessionIdleMs,
-      absolute_expires_at: tx.now + this.deps.config.sessionAbsoluteMs,
+      idle_expires_at: tx.now + this.idleMs,
+      absolute_expires_at: tx.now + this.absoluteMs,
       authenticated_at: tx.now,
       ip: tx.actor.ip ?? '',
       user_agent: tx.actor.userAgent.slice(0, 300),
@@ -41,8 +54,8 @@ export class StaffSessionService {
     if (!session) return undefined;
     const member = await repos.staff.findById(tenant.id, session.staffId);
     if (member?.status !== 'active') return undefined;
-    if (now - session.lastSeenAt >= Math.min(60_000, this.deps.config.sessionIdleMs / 10))
-      await repos.staff.touchSession(tenant.id, idHash, now, now + this.deps.config.sessionIdleMs);
+    if (now - session.lastSeenAt >= Math.min(60_000, this.idleMs / 10))
+      await repos.staff.touchSession(tenant.id, idHash, now, now + this.idleMs);
     return { idHash, member, authenticatedAt: session.authenticatedAt };
   }
 

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions, preHandlerAsyncHookHandler } from 'fastify';
 import type { Actor } from '../../platform/actor.js';
 import type { CookiePolicy } from '../../platform/cookies.js';
 import type { SecretHasher } from '../../platform/crypto.js';
@@ -17,6 +17,38 @@ declare module 'fastify' {
     /** The logged-in staff member, when the browser carries a live staff session of this university. */
     staffSession: CurrentStaffSession | undefined;
   }
+  interface FastifyContextConfig {
+    /** A console page anyone may open (login, enrolment); every other one needs a staff session. */
+    staffPublic?: boolean;
+  }
+}
+
+/** Who may open a console route: anyone, any staff member, or administrators only. */
+export type ConsoleAccess = 'public' | StaffRole;
+
+/** A console route as registered, with the access its guards give it (the guard test walks these). */
+export interface ConsoleRoute {
+  method: string;
+  url: string;
+  access: ConsoleAccess;
+  recentAuth: boolean;
+}
+
+const guardTag = Symbol('staff guard');
+type TaggedGuard = preHandlerAsyncHookHandler & { [guardTag]?: { role: StaffRole; recentAuth: boolean } };
+
+function tagged(guard: preHandlerAsyncHookHandler, role: StaffRole, recentAuth: boolean): preHandlerAsyncHookHandler {
+  return Object.assign(guard, { [guardTag]: { role, recentAuth } });
+}
+
+/** The role and recency a route's preHandlers ask for: the strictest of its staff guards. */
+function guardsOf(route: RouteOptions): { role: StaffRole; recentAuth: boolean } {
+  const handlers = [route.preHandler ?? []].flat() as TaggedGuard[];
+  const tags = handlers.map((handler) => handler[guardTag]).filter((tag) => tag !== undefined);
+  return {
+    role: tags.some((tag) => tag.role === 'administrator') ? 'administrator' : 'registrar',
+    recentAuth: tags.some((tag) => tag.recentAuth),
+  };
 }
 
 const DEVICE_DAYS = 365;
@@ -27,12 +59,38 @@ export function staffBase(request: FastifyRequest): string {
 
 /** The staff side's cookies, actor and guards, for every staff route. */
 export class StaffHttp {
+  /** Every route of the console, as registered. */
+  readonly routes: ConsoleRoute[] = [];
+
   constructor(
     readonly cookies: CookiePolicy,
     private readonly secrets: SecretHasher,
     readonly forms: FormStates,
     private readonly sessions: StaffSessionService,
   ) {}
+
+  /**
+   * The console's scope, before its sections register: the staff session is resolved on every
+   * request, and every route needs it unless it says `config: { staffPublic: true }` — a section
+   * that forgets its guard is closed, not open. Roles stay with each route's requireStaff(role).
+   */
+  install(scope: FastifyInstance): void {
+    scope.addHook('onRequest', this.resolve);
+    scope.addHook('onRoute', (route) => {
+      const { role, recentAuth } = guardsOf(route);
+      // HEAD is the twin Fastify adds to each GET, with the same guards.
+      for (const method of [route.method].flat().filter((each) => each !== 'HEAD'))
+        this.routes.push({
+          method,
+          url: route.url,
+          access: route.config?.staffPublic ? 'public' : role,
+          recentAuth,
+        });
+    });
+    scope.addHook('preHandler', async (request, reply) => {
+      if (!request.routeOptions.config.staffPublic) await this.signedIn(request, reply);
+    });
+  }
 
   actor(request: FastifyRequest, reply: FastifyReply): Actor {
     const binding = browserBinding(request, reply, this.cookies);
@@ -80,19 +138,25 @@ export class StaffHttp {
    * do what a registrar may). No session: the login page; the wrong role: 403.
    */
   requireStaff(role?: StaffRole): preHandlerAsyncHookHandler {
-    return async (request, reply) => {
-      const session = request.staffSession;
-      if (!session) {
-        const notice = this.sessionToken(request) ? 'sessionEnded' : 'loginRequired';
-        const login = `${staffBase(request)}/login?notice=${notice}`;
-        await reply.redirect(
-          request.method === 'GET' ? `${login}&next=${encodeURIComponent(request.url)}` : login,
-          303,
-        );
-        return;
-      }
-      if (role === 'administrator' && session.member.role !== 'administrator') throw new AppError('staff_forbidden');
-    };
+    return tagged(
+      async (request, reply) => {
+        const session = await this.signedIn(request, reply);
+        if (session && role === 'administrator' && session.member.role !== 'administrator')
+          throw new AppError('staff_forbidden');
+      },
+      role ?? 'registrar',
+      false,
+    );
+  }
+
+  /** The session, or the login page (a GET comes back to where it was going). */
+  private async signedIn(request: FastifyRequest, reply: FastifyReply): Promise<CurrentStaffSession | undefined> {
+    const session = request.staffSession;
+    if (session || reply.sent) return session;
+    const notice = this.sessionToken(request) ? 'sessionEnded' : 'loginRequired';
+    const login = `${staffBase(request)}/login?notice=${notice}`;
+    await reply.redirect(request.method === 'GET' ? `${login}&next=${encodeURIComponent(request.url)}` : login, 303);
+    return undefined;
   }
 
   /**
@@ -104,12 +168,16 @@ export class StaffHttp {
     returnTo: (request: FastifyRequest) => string,
   ): preHandlerAsyncHookHandler {
     const staff = this.requireStaff(role);
-    return async (request, reply) => {
-      await staff.call(request.server, request, reply);
-      if (reply.sent || !request.staffSession) return;
-      if (this.sessions.isRecent(request.staffSession)) return;
-      await reply.redirect(`${staffBase(request)}/reauth?next=${encodeURIComponent(returnTo(request))}`, 303);
-    };
+    return tagged(
+      async (request, reply) => {
+        await staff.call(request.server, request, reply);
+        if (reply.sent || !request.staffSession) return;
+        if (this.sessions.isRecent(request.staffSession)) return;
+        await reply.redirect(`${staffBase(request)}/reauth?next=${encodeURIComponent(returnTo(request))}`, 303);
+      },
+      role ?? 'registrar',
+      true,
+    );
   }
 }
 

@@ -84,4 +84,31 @@ describe('StaffRepository tenant isolation (#12 A-1, ARCHITECTURE "Data")', () =
     expect(await repos.staff.takeTotpCounter(a.id, id, 9)).toBe(false);
     expect(await repos.staff.takeTotpCounter(a.id, id, 11)).toBe(true);
   });
+
+  it("#12 A-1 tenant B cannot set or clear tenant A's authenticator app, remove its passkey, lock its row or set its password", async () => {
+    const id = await memberOfA();
+    expect(await repos.staff.setTotp(b.id, id, { sealed: 'sealed', counter: 1 })).toBe(false);
+    expect(await repos.staff.setTotp(a.id, id, { sealed: 'sealed', counter: 1 })).toBe(true);
+    // Only one app at a time: a second set-up does not replace the first.
+    expect(await repos.staff.setTotp(a.id, id, { sealed: 'other', counter: 2 })).toBe(false);
+    await repos.staff.clearTotp(b.id, id);
+    await repos.staff.setPasswordHash(b.id, id, 'hash-from-b', T0);
+    expect(await repos.staff.lockForUpdate(b.id, id, T0 + 1)).toBeUndefined();
+    expect(await repos.staff.findById(a.id, id)).toMatchObject({ totpSecretSealed: 'sealed', passwordHash: null });
+    await repos.staff.insertPasskey(a.id, {
+      id: 'cred',
+      staffId: id,
+      publicKey: 'pk',
+      counter: 0,
+      transports: [],
+      createdAt: T0,
+      lastUsedAt: null,
+    });
+    expect(await repos.staff.deletePasskey(b.id, id, 'cred')).toBe(false);
+    expect(await repos.staff.deletePasskey(a.id, 'someone-else', 'cred')).toBe(false);
+    expect(await repos.staff.passkeys(a.id, id)).toHaveLength(1);
+    expect(await repos.staff.deletePasskey(a.id, id, 'cred')).toBe(true);
+    await repos.staff.clearTotp(a.id, id);
+    expect(await repos.staff.findById(a.id, id)).toMatchObject({ totpSecretSealed: null });
+  });
 });

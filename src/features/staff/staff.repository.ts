@@ -124,6 +124,61 @@ export class StaffRepository {
     return result.numUpdatedRows === 1n;
   }
 
+  /** A new password for an active member (their own change). */
+  async setPasswordHash(tenantId: string, id: string, passwordHash: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('staff_members')
+      .set({ password_hash: passwordHash, updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /**
+   * Takes the member's row for the rest of the transaction, so two changes of their second
+   * factors run one after the other and each counts what the other left.
+   */
+  async lockForUpdate(tenantId: string, id: string, now: number): Promise<StaffMember | undefined> {
+    await this.db
+      .updateTable('staff_members')
+      .set({ updated_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .execute();
+    return this.findById(tenantId, id);
+  }
+
+  /** An authenticator app for a member who has none; false when one was set meanwhile. */
+  async setTotp(tenantId: string, id: string, totp: { sealed: string; counter: number }): Promise<boolean> {
+    const result = await this.db
+      .updateTable('staff_members')
+      .set({ totp_secret_sealed: totp.sealed, totp_last_counter: totp.counter })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('totp_secret_sealed', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  async clearTotp(tenantId: string, id: string): Promise<void> {
+    await this.db
+      .updateTable('staff_members')
+      .set({ totp_secret_sealed: null, totp_last_counter: null })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async deletePasskey(tenantId: string, staffId: string, id: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('staff_passkeys')
+      .where('tenant_id', '=', tenantId)
+      .where('staff_id', '=', staffId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return result.numDeletedRows === 1n;
+  }
+
   /** Takes a TOTP time step once: false when it (or a later one) was taken already. */
   async takeTotpCounter(tenantId: string, id: string, counter: number): Promise<boolean> {
     const result = await this.db
@@ -226,6 +281,16 @@ export class StaffRepository {
       createdAt: Number(row.created_at),
       lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
     }));
+  }
+
+  async passkeyExists(tenantId: string, id: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('staff_passkeys')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** Records a use; the counter only moves forward, so a cloned authenticator's replay is refused. */

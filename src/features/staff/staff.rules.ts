@@ -38,6 +38,16 @@ export function enrolmentViolations(
   if (!input.name.trim()) violations.push({ code: 'staff.nameRequired', path: 'name' });
   else if (input.name.length > NAME_MAX)
     violations.push({ code: 'staff.nameTooLong', path: 'name', params: { max: NAME_MAX } });
+  violations.push(...passwordViolations(input, member));
+  return violations;
+}
+
+/** A staff password and its repetition: long, not the login, not a common one (no composition rules). */
+export function passwordViolations(
+  input: { password: string; confirm: string },
+  member: { email: string; staffNumber: string | null },
+): Violation[] {
+  const violations: Violation[] = [];
   const { password } = input;
   const lower = password.toLowerCase();
   if (!password) violations.push({ code: 'staffPassword.required', path: 'password' });

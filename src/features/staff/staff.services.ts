@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../../services.js';
+import type { OwnAccountService } from './own-account.service.js';
 import type { StaffAccountsService } from './staff-accounts.service.js';
 import type { StaffLoginService } from './staff-login.service.js';
 import type { StaffSessionService } from './staff-session.service.js';
@@ -10,6 +11,7 @@ export interface StaffServices {
   accounts: StaffAccountsService;
   login: StaffLoginService;
   sessions: StaffSessionService;
+  ownAccount: OwnAccountService;
 }
 
 /** Violations of the staff forms: each code's message is under `staffValidation.`. */

@@ -10,7 +10,7 @@ import {
 import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import { type StaffMember, staffRoles } from '../staff.model.js';
-import { ConsoleNav, ConsolePage } from './staff.components.js';
+import { ConfirmBox, ConsoleNav, ConsolePage } from './staff.components.js';
 
 /** The console's start: who is logged in, and the sections that exist. */
 export function ConsoleHomePage({ member }: { member: StaffMember }) {
@@ -163,7 +163,8 @@ export function MemberPage({
           </Form>
           <h2>{t('staff.member.disableHeading')}</h2>
           <p>{t('staff.member.disableIntro')}</p>
-          <Form action={`${action}/disable`}>
+          <Form action={`${action}/disable`} class="stack">
+            <ConfirmBox name="disable" label={t('staff.member.disableConfirm')} errors={errors} />
             <Button variant="secondary">{t('staff.member.disable')}</Button>
           </Form>
         </>

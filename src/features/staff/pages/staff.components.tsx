@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { Button, Field, type FieldError, Form } from '../../../platform/views/components.js';
+import { Button, Field, type FieldError, Form, fieldId } from '../../../platform/views/components.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import { Layout } from '../../../platform/views/layout.js';
 import type { StaffMember, StaffRole } from '../staff.model.js';
@@ -9,7 +9,7 @@ import type { StaffMember, StaffRole } from '../staff.model.js';
  * students, moves orders, imports and reads the log; an administrator also runs the university's
  * settings, staff, terminals and keys.
  */
-const consoleSections: { path: string; key: string; role: StaffRole }[] = [
+export const consoleSections: { path: string; key: string; role: StaffRole }[] = [
   { path: '', key: 'home', role: 'registrar' },
   { path: '/students', key: 'students', role: 'registrar' },
   { path: '/orders', key: 'orders', role: 'registrar' },
@@ -121,5 +121,31 @@ export function PasskeyForm({
       </form>
       <script src="/static/staff-passkey.js" defer />
     </>
+  );
+}
+
+/** A destructive action's "yes, I mean it": the server refuses the form without it. */
+export function ConfirmBox({ name, label, errors }: { name: string; label: string; errors: FieldError[] }) {
+  const { t } = usePage();
+  const own = errors.filter((error) => error.field === name);
+  const id = fieldId(name);
+  return (
+    <div class={own.length ? 'field field--error' : 'field'}>
+      {own.map((error) => (
+        <p class="field-error" id={`${id}-error`} key={error.message}>
+          <span class="visually-hidden">{t('common.errorPrefix')}</span> {t(error.message, error.params)}
+        </p>
+      ))}
+      <label class="checkbox">
+        <input
+          type="checkbox"
+          id={id}
+          name="confirm"
+          value="yes"
+          aria-describedby={own.length ? `${id}-error` : undefined}
+        />{' '}
+        {label}
+      </label>
+    </div>
   );
 }
