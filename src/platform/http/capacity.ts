@@ -48,7 +48,8 @@ export function installCapacityGuard(
     return made;
   };
   server.addHook('onRequest', (request, reply, done) => {
-    if (!request.routeOptions.config.hashes || !hasher.refusesNow()) return done();
+    // `routeOptions` is a getter that builds an object: asked only while the hasher is full.
+    if (!hasher.saturated || !request.routeOptions.config.hashes || !hasher.refusesNow()) return done();
     const fromCookie = server.parseCookie(request.headers.cookie ?? '')[langCookie];
     const lang = isLang(fromCookie)
       ? fromCookie
