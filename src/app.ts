@@ -97,7 +97,11 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
   // Signed with SECRET_KEY, still accepted under SECRET_KEY_PREVIOUS during a rotation (#13).
   await server.register(cookie, { secret: secrets.hashAll('cookie-signing', 'v1') });
   const csrfCookieOptions = { ...cookies.options(), signed: true };
-  await server.register(csrf, { sessionPlugin: '@fastify/cookie', cookieKey: cookies.csrf, cookieOpts: csrfCookieOptions });
+  await server.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: cookies.csrf,
+    cookieOpts: csrfCookieOptions,
+  });
   installCsrfTokenReuse(server, cookies.csrf, csrfCookieOptions);
   await server.register(fastifyStatic, {
     root: publicDir,

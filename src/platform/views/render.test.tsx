@@ -16,7 +16,15 @@ const tenant: PageTenant = {
 };
 
 function context(overrides: Partial<PageContextValue> = {}): PageContextValue {
-  return { t: translator('en'), lang: 'en', tenant, csrfToken: 'token-1', account: undefined, base: '/tu', ...overrides };
+  return {
+    t: translator('en'),
+    lang: 'en',
+    tenant,
+    csrfToken: 'token-1',
+    account: undefined,
+    base: '/tu',
+    ...overrides,
+  };
 }
 
 let renders = 0;
