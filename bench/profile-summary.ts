@@ -1,12 +1,15 @@
 /**
  * Summarises a V8 .cpuprofile (`node --cpu-prof`, or BENCH_PROFILE=<dir> for the benchmarks) by
  * self time: the functions where the samples fell, with their share of the busy (non-idle) time.
+ * Samples before the first HTTP request (start-up: loading modules, parsing fonts) are left out,
+ * so the shares are those of serving; the start-up's own time is printed apart.
  * Run: npx tsx bench/profile-summary.ts <file.cpuprofile> [top=25]
  */
 import fs from 'node:fs';
 
 interface ProfileNode {
   id: number;
+  children?: number[];
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
 }
@@ -23,8 +26,18 @@ if (!file) {
 }
 const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const parentOf = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+const serving = (id: number) => {
+  for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at))
+    if (byId.get(at)?.callFrame.functionName === 'parserOnIncoming') return true;
+  return false;
+};
+const firstRequest = Math.max(0, profile.samples.findIndex(serving));
+const startUpMs = profile.timeDeltas.slice(0, firstRequest).reduce((a, b) => a + b, 0) / 1000;
 const selfMs = new Map<string, number>();
 profile.samples.forEach((id, i) => {
+  if (i < firstRequest) return;
   const frame = byId.get(id)?.callFrame;
   if (!frame) return;
   const where = frame.url
@@ -36,7 +49,9 @@ profile.samples.forEach((id, i) => {
 const idle = selfMs.get('(idle)') ?? 0;
 const total = [...selfMs.values()].reduce((a, b) => a + b, 0);
 const busy = total - idle;
-console.log(`busy ${(busy / 1000).toFixed(1)} s of ${(total / 1000).toFixed(1)} s sampled (self time, share of busy)`);
+console.log(
+  `start-up ${(startUpMs / 1000).toFixed(1)} s left out; busy ${(busy / 1000).toFixed(1)} s of ${(total / 1000).toFixed(1)} s sampled after it (self time, share of busy)`,
+);
 for (const [key, ms] of [...selfMs.entries()]
   .filter(([key]) => key !== '(idle)')
   .sort((a, b) => b[1] - a[1])

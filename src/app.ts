@@ -87,6 +87,8 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
     ajv: { customOptions: { coerceTypes: false } },
   };
   const server = Fastify(options);
+  const security = securityHeaders({ strictTransportSecurity: config.secureCookies });
+  installCapacityGuard(server, services.hasher, cookies.lang, security);
   installRequestIds(server);
   if (metrics) installRequestMetrics(server, metrics);
   const forms = new FormStates({ repo: uow.repos.formStates, box: services.box, secrets, clock, cookies });
@@ -95,8 +97,7 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
     http: new StaffHttp(cookies, secrets, forms, services.staff.sessions),
     ...services.staff,
   };
-  installSecurityHeaders(server, securityHeaders({ strictTransportSecurity: config.secureCookies }));
-  installCapacityGuard(server, services.hasher, cookies.lang);
+  installSecurityHeaders(server, security);
 
   await server.register(formbody, { bodyLimit: 64 * 1024 });
   // Fields in the body before the CSRF check reads its token there; the one file a form takes
@@ -107,12 +108,13 @@ export async function buildApp(deps: ServiceDeps): Promise<App> {
   });
   // Signed with SECRET_KEY, still accepted under SECRET_KEY_PREVIOUS during a rotation (#13).
   await server.register(cookie, { secret: secrets.hashAll('cookie-signing', 'v1') });
+  const csrfCookieOptions = { ...cookies.options(), signed: true };
   await server.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: cookies.csrf,
-    cookieOpts: { ...cookies.options(), signed: true },
+    cookieOpts: csrfCookieOptions,
   });
-  installCsrfTokenReuse(server, cookies.csrf);
+  installCsrfTokenReuse(server, cookies.csrf, csrfCookieOptions);
   await server.register(fastifyStatic, {
     root: publicDir,
     prefix: '/static/',

@@ -34,6 +34,24 @@ describe('#11 logins at the hash limit are refused before any other work', () =>
     expect(refused.body).toContain('<html lang="en"');
   });
 
+  it('#11 a refusal carries every security header a page has, and closes its connection', async () => {
+    const page = await h.app.server.inject({ method: 'GET', url: '/tu/login' });
+    const filled = fillHasher();
+    const refused = await h.app.server.inject({
+      method: 'POST',
+      url: '/tu/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: 'shomei-lang=en' },
+      payload: form,
+    });
+    await filled;
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers.connection).toBe('close');
+    for (const name of ['content-security-policy', 'x-frame-options', 'referrer-policy', 'x-content-type-options'])
+      expect(refused.headers[name]).toBe(page.headers[name]);
+    expect(refused.headers['content-length']).toBe(String(Buffer.byteLength(refused.body)));
+    expect(refused.body).toContain('<html lang="en"');
+  });
+
   it('#11 the refusal comes before the university is looked up and before the body is read', async () => {
     const filled = fillHasher();
     const [unknownUniversity, brokenBody] = await Promise.all([

@@ -1,6 +1,14 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SecretHasher, constantTimeEqual, newId, randomDigits, randomToken, sha256 } from './crypto.js';
+import {
+  SecretHasher,
+  constantTimeEqual,
+  newId,
+  randomBase64url,
+  randomDigits,
+  randomToken,
+  sha256,
+} from './crypto.js';
 
 const KEY = 'test-secret-key-that-is-long-enough-0123456789';
 
@@ -18,6 +26,14 @@ describe('randomToken (Q-1: one-time URLs ≥128 bits)', () => {
     const token = randomToken(16);
     expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(Buffer.from(token, 'base64url')).toHaveLength(16);
+  });
+
+  it('#11 pooled random bytes: every size, across refills of the pool, never handed out twice', () => {
+    const sizes = [1, 18, 32, 4095, 4096, 5000];
+    for (const size of sizes) expect(Buffer.from(randomBase64url(size), 'base64url')).toHaveLength(size);
+    // 600 × 18 bytes spans three refills of the 4 KB pool; a repeated slice would repeat a secret.
+    const drawn = Array.from({ length: 600 }, () => randomBase64url(18));
+    expect(new Set(drawn).size).toBe(drawn.length);
   });
 
   it('Q-1 tokens do not repeat and use the whole alphabet', () => {

@@ -1,6 +1,25 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { SessionRecord } from './session.model.js';
+import { reusableQuery } from '../db/compiled-query.js';
+
+/** Every logged-in page asks this: compiled once (#11). */
+const findLiveSession = reusableQuery((db: Kysely<Database>, tenantId: string, idHash: string, now: number) =>
+  db
+    .selectFrom('sessions')
+    .select([
+      'account_id',
+      'created_at',
+      'last_seen_at',
+      'idle_expires_at',
+      'absolute_expires_at',
+      'second_password_at',
+    ])
+    .where('tenant_id', '=', tenantId)
+    .where('id_hash', '=', idHash)
+    .where('idle_expires_at', '>', now)
+    .where('absolute_expires_at', '>', now),
+);
 
 export class SessionRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -28,21 +47,7 @@ export class SessionRepository {
   }
 
   async findLive(tenantId: string, idHash: string, now: number): Promise<SessionRecord | undefined> {
-    const row = await this.db
-      .selectFrom('sessions')
-      .select([
-        'account_id',
-        'created_at',
-        'last_seen_at',
-        'idle_expires_at',
-        'absolute_expires_at',
-        'second_password_at',
-      ])
-      .where('tenant_id', '=', tenantId)
-      .where('id_hash', '=', idHash)
-      .where('idle_expires_at', '>', now)
-      .where('absolute_expires_at', '>', now)
-      .executeTakeFirst();
+    const [row] = await findLiveSession(this.db, tenantId, idHash, now);
     return (
       row && {
         accountId: row.account_id,

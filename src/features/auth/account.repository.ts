@@ -3,6 +3,12 @@ import type { Database } from '../../db/schema.js';
 import type { Lang } from '../../platform/i18n.js';
 import type { Account } from './account.model.js';
 import type { AccountTable } from './account.table.js';
+import { reusableQuery } from '../../db/compiled-query.js';
+
+/** Every logged-in page reads its account: compiled once (#11). */
+const findAccountById = reusableQuery((db: Kysely<Database>, tenantId: string, id: string) =>
+  db.selectFrom('accounts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id),
+);
 
 function toAccount(row: Selectable<AccountTable>): Account {
   return {
@@ -21,12 +27,7 @@ export class AccountRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async findById(tenantId: string, id: string): Promise<Account | undefined> {
-    const row = await this.db
-      .selectFrom('accounts')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const [row] = await findAccountById(this.db, tenantId, id);
     return row && toAccount(row);
   }
 

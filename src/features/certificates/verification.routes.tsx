@@ -5,7 +5,7 @@ import type { Lang } from '../../platform/i18n.js';
 import { Button, CsrfField, ErrorSummary, Field, type FieldError, Message } from '../../platform/views/components.js';
 import { Layout } from '../../platform/views/layout.js';
 import { usePage } from '../../platform/views/page-context.js';
-import { sendPage, tenantBase } from '../../platform/views/render.js';
+import { reusablePage, sendPage, tenantBase } from '../../platform/views/render.js';
 import { formField, queryField } from '../../platform/http/form.js';
 import type { FormStates } from '../../platform/http/form-state.js';
 import { SigningCertificatesLink } from './signing/signing-certificates.page.js';
@@ -172,6 +172,9 @@ function VerifyPage({
     </Layout>
   );
 }
+
+// Rendered once per university, language and props (#11): the empty form is most of its views.
+reusablePage(VerifyPage);
 
 /**
  * The public verification page (C-7, C-13): anyone holding a certificate checks it by its code

@@ -10,6 +10,12 @@ import {
   isGrade,
   isStudentStatus,
 } from './record.model.js';
+import { reusableQuery } from '../../db/compiled-query.js';
+
+/** The home page and every order page read the student's record: compiled once (#11). */
+const findRecordByUserId = reusableQuery((db: Kysely<Database>, tenantId: string, userId: string) =>
+  db.selectFrom('student_records').selectAll().where('tenant_id', '=', tenantId).where('user_id', '=', userId),
+);
 import type { StudentCourseTable, StudentRecordTable } from './student-record.table.js';
 
 function toRecord(row: StudentRecordTable): StudentRecord {
@@ -115,12 +121,7 @@ export class StudentRecordRepository {
 
   /** The record of the student who logs in with this user ID. */
   async findByUserId(tenantId: string, userId: string): Promise<StudentRecord | undefined> {
-    const row = await this.db
-      .selectFrom('student_records')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const [row] = await findRecordByUserId(this.db, tenantId, userId);
     return row && toRecord(row);
   }
 

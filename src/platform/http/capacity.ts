@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PasswordHasher } from '../password-hasher.js';
 import { overloadedPage } from '../error-pages.js';
-import { defaultLang, isLang, langFromAcceptLanguage } from '../i18n.js';
+import { type Lang, defaultLang, isLang, langFromAcceptLanguage } from '../i18n.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -15,22 +15,46 @@ const RETRY_AFTER_SECONDS = 2;
 /**
  * Under a burst of logins, every refused one used to pay for the tenant lookup, cookies, body
  * parsing and the session before the hasher said no, and the refusals queued behind each other
- * for seconds. This is the first hook of all: a full hasher answers a prepared page straight away,
- * in the language the browser asked for (the language cookie or Accept-Language). The cookie
- * plugin is registered after this hook is added, but before any request reaches it.
+ * for seconds. This is the first hook of all: a full hasher answers straight away with headers
+ * and bytes made once per language (in the language the browser asked for: the language cookie or
+ * Accept-Language), before request ids, security headers or anything else. `securityHeaders`
+ * are the ones every other answer gets, since the hook that adds them has not run yet. The
+ * connection is closed after a refusal: the rest of a refused body is not parsed, and a client
+ * retrying opens a new connection instead of holding one while the event loop is busiest.
  */
-export function installCapacityGuard(server: FastifyInstance, hasher: PasswordHasher, langCookie: string): void {
+export function installCapacityGuard(
+  server: FastifyInstance,
+  hasher: PasswordHasher,
+  langCookie: string,
+  securityHeaders: Readonly<Record<string, string>>,
+): void {
+  const refusals = new Map<Lang, { headers: Record<string, string>; body: Buffer }>();
+  const refusal = (lang: Lang) => {
+    let made = refusals.get(lang);
+    if (!made) {
+      const body = Buffer.from(overloadedPage(lang, RETRY_AFTER_SECONDS));
+      made = {
+        headers: {
+          ...securityHeaders,
+          'retry-after': String(RETRY_AFTER_SECONDS),
+          'cache-control': 'no-store',
+          'content-type': 'text/html; charset=utf-8',
+          connection: 'close',
+        },
+        body,
+      };
+      refusals.set(lang, made);
+    }
+    return made;
+  };
   server.addHook('onRequest', (request, reply, done) => {
-    if (!request.routeOptions.config.hashes || !hasher.refusesNow()) return done();
+    // `routeOptions` is a getter that builds an object: asked only while the hasher is full.
+    if (!hasher.saturated || !request.routeOptions.config.hashes || !hasher.refusesNow()) return done();
     const fromCookie = server.parseCookie(request.headers.cookie ?? '')[langCookie];
     const lang = isLang(fromCookie)
       ? fromCookie
       : (langFromAcceptLanguage(request.headers['accept-language']) ?? defaultLang);
-    void reply
-      .status(503)
-      .header('retry-after', String(RETRY_AFTER_SECONDS))
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(overloadedPage(lang, RETRY_AFTER_SECONDS));
+    const { headers, body } = refusal(lang);
+    void reply.status(503).headers(headers).send(body);
   });
 }

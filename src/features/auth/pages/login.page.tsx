@@ -10,6 +10,7 @@ import {
 } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
 import { MarkdownText } from '../../../platform/views/markdown-text.js';
+import { reusablePage } from '../../../platform/views/render.js';
 import { useTenantPage } from '../../tenants/tenant-page.js';
 
 export type LoginNotice =
@@ -82,3 +83,6 @@ export function LoginPage({
     </Layout>
   );
 }
+
+// Its props and the university's settings are all it shows: rendered once per university, language and props (#11).
+reusablePage(LoginPage);

@@ -1,5 +1,6 @@
 import { Message } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
+import { reusablePage } from '../../../platform/views/render.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import type { Destination } from '../order.state.js';
 
@@ -31,3 +32,6 @@ export function DestinationPage({ destinations, hasRecord }: { destinations: Des
     </Layout>
   );
 }
+
+// Rendered once per university, language and props (#11).
+reusablePage(DestinationPage);
