@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { seedDemoCatalogue } from '../../src/dev/demo/demo-catalogue.js';
 import { readyStudent, say, submitLogin } from '../helpers/accounts.js';
-import { TestBrowser } from '../helpers/harness.js';
+import { type Harness, TestBrowser } from '../helpers/harness.js';
 import { orderingStudent, placeOrder, postalAddress, putRecord, studentRecord } from '../helpers/orders.js';
 import { pdftotext } from '../helpers/poppler.js';
 import { STAFF_PASSWORD, enrolWithTotp, invite, totpCode } from '../helpers/staff.js';
@@ -13,6 +13,26 @@ const lockedName = {
   ja: { kanji: '施錠 花子', kana: 'セジョウ ハナコ', roman: 'SEJO Hanako' },
   en: { kanji: '鍵谷 次郎', kana: 'カギヤ ジロウ', roman: 'KAGIYA Jiro' },
 } as const;
+
+/** What the statistics count so far: each run reads its own day on top of the runs before it. */
+async function certificatesIn(h: Harness): Promise<number> {
+  const row = await h.database.db
+    .selectFrom('issued_certificates')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', h.tenant.id)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function shippedOrdersIn(h: Harness): Promise<number> {
+  const row = await h.database.db
+    .selectFrom('orders')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', h.tenant.id)
+    .where('state', '=', 'shipped')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
 
 /**
  * #12 Tests: a registrar's day in a real browser, once in each language — log in with TOTP, unlock
@@ -35,30 +55,10 @@ describeBrowser('#12 a registrar’s day in a browser', () => {
       `#12 a registrar's day: TOTP login, unlock, postal order paid → printed → shipped, revoke, statistics (${lang})`,
       { timeout: 90_000 },
       async () => {
-        const { h } = e2e.site;
-        const { origin } = e2e.site;
+        const { h, origin } = e2e.site;
         const t = (key: string, params: Record<string, unknown> = {}) => say(lang, key, params);
-        async function countCertificates(): Promise<number> {
-          const row = await h.database.db
-            .selectFrom('issued_certificates')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('tenant_id', '=', h.tenant.id)
-            .executeTakeFirstOrThrow();
-          return Number(row.n);
-        }
-
-        const issuedBefore = await countCertificates();
-
-        async function countShipped(): Promise<number> {
-          const row = await h.database.db
-            .selectFrom('orders')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('tenant_id', '=', h.tenant.id)
-            .where('state', '=', 'shipped')
-            .executeTakeFirstOrThrow();
-          return Number(row.n);
-        }
-        const shippedBefore = await countShipped();
+        const issuedBefore = await certificatesIn(h);
+        const shippedBefore = await shippedOrdersIn(h);
 
         // The registrar's account exists (the operator invited them); the day starts at the login screen.
         const email = `registrar.${lang}@tu.example.ac.jp`;
@@ -216,7 +216,7 @@ describeBrowser('#12 a registrar’s day in a browser', () => {
         await nav(t('staff.nav.statistics'));
         await onScreen(page, t('statistics.title'));
         // This run made one certificate and shipped one order; the other language's run, the same.
-        const issued = await countCertificates();
+        const issued = await certificatesIn(h);
         expect(issued).toBe(issuedBefore + 1);
         const table = (title: string) =>
           page.locator('section').filter({ has: page.getByRole('heading', { name: t(title), exact: true }) });
