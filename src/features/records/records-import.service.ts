@@ -157,9 +157,7 @@ export class RecordsImportService {
         (students?.rows ?? []).map((row) => row.record),
         repos.now,
       );
-      for (const [studentNumber, list] of coursesByStudent) {
-        await repos.records.replaceCourses(tenantId, studentNumber, list);
-      }
+      await repos.records.replaceCoursesOf(tenantId, coursesByStudent);
       const written = report(true, created);
       await repos.audit('records.imported', { detail: { students: written.students, courses: written.courses } });
       return written;

@@ -131,6 +131,26 @@ describe('StudentRecordRepository', () => {
     const page = await repos.records.list(a.id, { limit: 2, offset: 10 });
     expect(page.map((r) => r.studentNumber)).toEqual(['2023T0010', '2023T0011']);
   });
+
+  it('#12 A-4 many transcripts replaced in batches: only the listed students of the tenant change, in their order', async () => {
+    const numbers = Array.from({ length: 450 }, (_, i) => `2023T${String(i).padStart(4, '0')}`);
+    const uow = new UnitOfWork(testDatabase.handle.db, new ManualClock(T0));
+    const many = numbers.map((studentNumber, i) => ({ ...record, studentNumber, userId: `u${i}` }));
+    await uow.run(operatorActor(a.id), (trx) => trx.records.upsertMany(a.id, many, T0));
+    await uow.run(operatorActor(b.id), (trx) => trx.records.upsertMany(b.id, many.slice(0, 1), T0));
+    await repos.records.replaceCourses(b.id, numbers[0]!, courses);
+    await repos.records.replaceCourses(a.id, numbers[449]!, courses);
+    const replaced = new Map(numbers.slice(0, 449).map((n, i) => [n, i % 2 === 0 ? courses : courses.slice(1)]));
+    await uow.run(operatorActor(a.id), (trx) => trx.records.replaceCoursesOf(a.id, replaced));
+    await uow.run(operatorActor(a.id), (trx) =>
+      trx.records.replaceCoursesOf(a.id, new Map([[numbers[1]!, [courses[2]!]]])),
+    );
+    expect(await repos.records.listCourses(a.id, numbers[0]!)).toEqual(courses.map((c, i) => ({ seq: i + 1, ...c })));
+    expect(await repos.records.listCourses(a.id, numbers[1]!)).toEqual([{ seq: 1, ...courses[2]! }]);
+    expect(await repos.records.listCourses(a.id, numbers[449]!)).toHaveLength(3);
+    expect(await repos.records.countCourses(a.id)).toBe(225 * 3 + 223 * 2 + 1 + 3);
+    expect(await repos.records.listCourses(b.id, numbers[0]!)).toHaveLength(3);
+  });
 });
 
 describe('C-3 transcript totals', () => {

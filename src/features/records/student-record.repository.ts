@@ -213,23 +213,41 @@ export class StudentRecordRepository {
    * position in the list, from 1. The record must exist. Run it inside Store.transaction.
    */
   async replaceCourses(tenantId: string, studentNumber: string, courses: readonly StudentCourseInput[]): Promise<void> {
-    await this.db
-      .deleteFrom('student_courses')
-      .where('tenant_id', '=', tenantId)
-      .where('student_number', '=', studentNumber)
-      .execute();
-    const rows: StudentCourseTable[] = courses.map((course, index) => ({
-      tenant_id: tenantId,
-      student_number: studentNumber,
-      seq: index + 1,
-      academic_year: course.academicYear,
-      term_ja: course.term.ja,
-      term_en: course.term.en,
-      course_ja: course.name.ja,
-      course_en: course.name.en,
-      credits: course.credits,
-      grade: course.grade,
-    }));
+    await this.replaceCoursesOf(tenantId, new Map([[studentNumber, courses]]));
+  }
+
+  /**
+   * Each listed student's transcript replaced by theirs, in batches: an import of 20,000 course
+   * rows is a few dozen statements instead of two per student (#12 A-4, bench/import.bench.ts).
+   */
+  async replaceCoursesOf(
+    tenantId: string,
+    byStudent: ReadonlyMap<string, readonly StudentCourseInput[]>,
+  ): Promise<void> {
+    for (const numbers of chunks([...byStudent.keys()])) {
+      await this.db
+        .deleteFrom('student_courses')
+        .where('tenant_id', '=', tenantId)
+        .where('student_number', 'in', numbers)
+        .execute();
+    }
+    const rows: StudentCourseTable[] = [];
+    for (const [studentNumber, courses] of byStudent) {
+      courses.forEach((course, index) =>
+        rows.push({
+          tenant_id: tenantId,
+          student_number: studentNumber,
+          seq: index + 1,
+          academic_year: course.academicYear,
+          term_ja: course.term.ja,
+          term_en: course.term.en,
+          course_ja: course.name.ja,
+          course_en: course.name.en,
+          credits: course.credits,
+          grade: course.grade,
+        }),
+      );
+    }
     for (const batch of chunks(rows)) await this.db.insertInto('student_courses').values(batch).execute();
   }
 
