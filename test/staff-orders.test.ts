@@ -169,6 +169,24 @@ describe('#12 A-5 C-4 the postal day', () => {
     expect((await registrar.browser.get('/tu/staff/postal')).body).not.toContain(orderId);
   });
 
+  it('#12 A-5 a postal order marked printed has its certificates, even when nobody opened their PDFs', async () => {
+    const { orderId } = await placeOrder(student, 'postal', {
+      'copies-enrollment-ja': '1',
+      'copies-transcript-ja': '1',
+      ...postalAddress,
+    });
+    const page = staffOrder(orderId);
+    await act(`${page}/payment`, { receipt: 'R-2026-0043', confirm: 'yes' });
+    expect(await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId)).toEqual([]);
+    await act(`${page}/printed`, { confirm: 'yes' });
+    expect((await orderRow(h, orderId)).state).toBe('printed');
+    const issued = await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId);
+    expect(issued.map((certificate) => certificate.itemSeq).sort()).toEqual([1, 2]);
+    // The PDF staff open afterwards is the one already issued, not a second certificate.
+    await registrar.browser.get(`${page}/documents/1`);
+    expect(await h.uow.repos.certificates.listForOrder(h.tenant.id, orderId)).toHaveLength(2);
+  });
+
   it.skipIf(skipWithoutPoppler)(
     '#12 A-5 the packing slip and the address label are PDFs with 〒, the address and the name',
     async () => {

@@ -348,6 +348,9 @@ export class OrderStaffService {
     const next: OrderState = orderTransition(order.destination, order.state, event);
     const delivering = order.destination === 'digital' && next === 'delivered';
     const certificates = delivering ? await deliveries.prepare(order) : [];
+    // A postal order marked printed has its certificates, whether or not staff opened each PDF:
+    // otherwise it could ship with nothing issued, nothing to verify and nothing to revoke.
+    if (event === 'printed') await this.deps.issuer.ensureIssued(order);
     return uow.run(actor, async (tx) => {
       const stamp: OrderChanges = {
         ...(event === 'paid'
