@@ -302,17 +302,36 @@ export function InquiryBlock() {
   );
 }
 
-export function Paragraphs({ text }: { text: string }) {
+/** One choice of several as radio buttons, with the field's own errors above them. */
+export function RadioGroup({
+  name,
+  legend,
+  options,
+  selected,
+  errors,
+}: {
+  name: string;
+  legend: string;
+  options: { value: string; label: string }[];
+  selected: string | undefined;
+  errors: FieldError[];
+}) {
+  const { t } = usePage();
+  const own = errors.filter((error) => error.field === name);
   return (
-    <>
-      {text
-        .split(/\n\s*\n/)
-        .map((paragraph) => paragraph.trim())
-        .filter(Boolean)
-        .map((paragraph) => (
-          <p key={paragraph}>{paragraph}</p>
-        ))}
-    </>
+    <fieldset class={own.length ? 'field field--error' : 'field'} id={fieldId(name)}>
+      <legend>{legend}</legend>
+      {own.map((error) => (
+        <p class="field-error" key={error.message}>
+          {t(error.message, error.params)}
+        </p>
+      ))}
+      {options.map((option) => (
+        <label key={option.value} class="choice">
+          <input type="radio" name={name} value={option.value} checked={selected === option.value} /> {option.label}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 

@@ -7,6 +7,7 @@ import {
   Form,
   LinkButton,
   Message,
+  RadioGroup,
 } from '../../../platform/views/components.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import type { IssuedCertificate } from '../../certificates/issued-certificate.model.js';
@@ -373,7 +374,6 @@ export function ConsoleRevokePage({
 }) {
   const { t, base } = usePage();
   const here = `${base}/staff/orders/${orderId}`;
-  const own = errors.filter((error) => error.field === 'category');
   return (
     <ConsolePage
       member={member}
@@ -386,20 +386,16 @@ export function ConsoleRevokePage({
       </p>
       <p>{t('orders.console.revoke.intro')}</p>
       <Form action={`${here}/certificates/${encodeURIComponent(certificate.serial)}/revoke`} class="stack">
-        <fieldset class={own.length ? 'field field--error' : 'field'} id="field-category">
-          <legend>{t('orders.console.revoke.category')}</legend>
-          {own.map((error) => (
-            <p class="field-error" key={error.message}>
-              {t(error.message)}
-            </p>
-          ))}
-          {staffRevocationCategories.map((category) => (
-            <label key={category} class="choice">
-              <input type="radio" name="category" value={category} checked={values.category === category} />{' '}
-              {t(`certificates.revocation.${category}`)}
-            </label>
-          ))}
-        </fieldset>
+        <RadioGroup
+          name="category"
+          legend={t('orders.console.revoke.category')}
+          options={staffRevocationCategories.map((category) => ({
+            value: category,
+            label: t(`certificates.revocation.${category}`),
+          }))}
+          selected={values.category}
+          errors={errors}
+        />
         <Field
           name="note"
           label={t('orders.console.revoke.note')}

@@ -7,6 +7,7 @@ import {
   Form,
   LinkButton,
   Message,
+  RadioGroup,
 } from '../../../platform/views/components.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import { ConsolePage } from '../../staff/pages/staff.components.js';
@@ -19,21 +20,14 @@ const kinds: TerminalKind[] = ['campus', 'convenience'];
 
 function KindChoice({ selected, errors }: { selected: string; errors: FieldError[] }) {
   const { t } = usePage();
-  const own = errors.filter((error) => error.field === 'kind');
   return (
-    <fieldset class={own.length ? 'field field--error' : 'field'} id="field-kind">
-      <legend>{t('terminals.kind')}</legend>
-      {own.map((error) => (
-        <p class="field-error" key={error.message}>
-          {t(error.message, error.params)}
-        </p>
-      ))}
-      {kinds.map((kind) => (
-        <label key={kind} class="choice">
-          <input type="radio" name="kind" value={kind} checked={selected === kind} /> {t(`terminals.kinds.${kind}`)}
-        </label>
-      ))}
-    </fieldset>
+    <RadioGroup
+      name="kind"
+      legend={t('terminals.kind')}
+      options={kinds.map((kind) => ({ value: kind, label: t(`terminals.kinds.${kind}`) }))}
+      selected={selected}
+      errors={errors}
+    />
   );
 }
 

@@ -13,8 +13,7 @@ import { formatDateTime } from '../../../platform/format.js';
 import type { SecondFactors } from '../own-account.service.js';
 import { RECOVERY_CODE_COUNT } from '../second-factor.js';
 import type { StaffMember } from '../staff.model.js';
-import { STAFF_PASSWORD_MIN } from '../staff.rules.js';
-import { CodeForm, ConfirmBox, ConsolePage, PasskeyForm } from './staff.components.js';
+import { CodeForm, ConfirmBox, ConsolePage, NewPasswordFields, PasskeyForm } from './staff.components.js';
 
 export const accountNotices = [
   'totpAdded',
@@ -130,23 +129,7 @@ export function AccountPage({
           autocomplete="current-password"
           maxLength={1000}
         />
-        <Field
-          name="password"
-          label={t('staff.account.newPassword')}
-          hint={t('staff.enrol.passwordHint', { min: STAFF_PASSWORD_MIN })}
-          type="password"
-          errors={errors}
-          autocomplete="new-password"
-          maxLength={1000}
-        />
-        <Field
-          name="confirm"
-          label={t('staff.enrol.confirm')}
-          type="password"
-          errors={errors}
-          autocomplete="new-password"
-          maxLength={1000}
-        />
+        <NewPasswordFields label={t('staff.account.newPassword')} errors={errors} />
         <Button>{t('staff.account.changePassword')}</Button>
       </Form>
     </ConsolePage>

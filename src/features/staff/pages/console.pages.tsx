@@ -6,6 +6,7 @@ import {
   Form,
   LinkButton,
   Message,
+  RadioGroup,
 } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
@@ -105,21 +106,14 @@ export function MembersPage({
 
 function RoleChoice({ selected, errors }: { selected: string; errors: FieldError[] }) {
   const { t } = usePage();
-  const own = errors.filter((error) => error.field === 'role');
   return (
-    <fieldset class={own.length ? 'field field--error' : 'field'} id="field-role">
-      <legend>{t('staff.members.role')}</legend>
-      {own.map((error) => (
-        <p class="field-error" key={error.message}>
-          {t(error.message, error.params)}
-        </p>
-      ))}
-      {staffRoles.map((role) => (
-        <label key={role} class="choice">
-          <input type="radio" name="role" value={role} checked={selected === role} /> {t(`staff.role.${role}`)}
-        </label>
-      ))}
-    </fieldset>
+    <RadioGroup
+      name="role"
+      legend={t('staff.members.role')}
+      options={staffRoles.map((role) => ({ value: role, label: t(`staff.role.${role}`) }))}
+      selected={selected}
+      errors={errors}
+    />
   );
 }
 

@@ -1,8 +1,7 @@
 import { Button, ErrorSummary, Field, type FieldError, Form, Message } from '../../../platform/views/components.js';
 import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
-import { STAFF_PASSWORD_MIN } from '../staff.rules.js';
-import { CodeForm, PasskeyForm } from './staff.components.js';
+import { CodeForm, NewPasswordFields, PasskeyForm } from './staff.components.js';
 
 /** The enrolment link's page: it shows a form and uses nothing until the form is sent (L-18). */
 export function EnrolPasswordPage({
@@ -33,23 +32,7 @@ export function EnrolPasswordPage({
           autocomplete="name"
           maxLength={100}
         />
-        <Field
-          name="password"
-          label={t('staff.enrol.password')}
-          hint={t('staff.enrol.passwordHint', { min: STAFF_PASSWORD_MIN })}
-          type="password"
-          errors={errors}
-          autocomplete="new-password"
-          maxLength={1000}
-        />
-        <Field
-          name="confirm"
-          label={t('staff.enrol.confirm')}
-          type="password"
-          errors={errors}
-          autocomplete="new-password"
-          maxLength={1000}
-        />
+        <NewPasswordFields label={t('staff.enrol.password')} errors={errors} />
         <Button>{t('staff.enrol.submit')}</Button>
       </Form>
     </Layout>

@@ -3,6 +3,7 @@ import { Button, Field, type FieldError, Form, fieldId } from '../../../platform
 import { usePage } from '../../../platform/views/page-context.js';
 import { Layout } from '../../../platform/views/layout.js';
 import type { StaffMember, StaffRole } from '../staff.model.js';
+import { STAFF_PASSWORD_MIN } from '../staff.rules.js';
 
 /**
  * The console's sections (#12), each with the least role that may open it: a registrar supports
@@ -147,5 +148,31 @@ export function ConfirmBox({ name, label, errors }: { name: string; label: strin
         {label}
       </label>
     </div>
+  );
+}
+
+/** A new staff password and its confirmation, with the length rule as the hint (#12 A-1). */
+export function NewPasswordFields({ label, errors }: { label: string; errors: FieldError[] }) {
+  const { t } = usePage();
+  return (
+    <>
+      <Field
+        name="password"
+        label={label}
+        hint={t('staff.enrol.passwordHint', { min: STAFF_PASSWORD_MIN })}
+        type="password"
+        errors={errors}
+        autocomplete="new-password"
+        maxLength={1000}
+      />
+      <Field
+        name="confirm"
+        label={t('staff.enrol.confirm')}
+        type="password"
+        errors={errors}
+        autocomplete="new-password"
+        maxLength={1000}
+      />
+    </>
   );
 }
