@@ -302,6 +302,46 @@ export function InquiryBlock() {
   );
 }
 
+/** A pull-down with its label. */
+export function Select({
+  name,
+  label,
+  options,
+  value,
+  errors,
+}: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  value: string | undefined;
+  errors: FieldError[];
+}) {
+  const { t } = usePage();
+  const id = fieldId(name);
+  const own = errors.filter((error) => error.field === name);
+  return (
+    <div class={own.length ? 'field field--error' : 'field'}>
+      <label for={id}>{label}</label>
+      {own.length > 0 && (
+        <p class="field-error" id={`${id}-error`}>
+          {own.map((error) => (
+            <span key={error.message}>
+              <span class="visually-hidden">{t('common.errorPrefix')}</span> {t(error.message, error.params)}
+            </span>
+          ))}
+        </p>
+      )}
+      <select id={id} name={name}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value} selected={option.value === value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** One choice of several as radio buttons, with the field's own errors above them. */
 export function RadioGroup({
   name,

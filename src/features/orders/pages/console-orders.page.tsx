@@ -6,6 +6,7 @@ import {
   type FieldError,
   LinkButton,
   Message,
+  Select,
 } from '../../../platform/views/components.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import { ConsolePage } from '../../staff/pages/staff.components.js';
@@ -13,33 +14,6 @@ import type { StaffMember } from '../../staff/staff.model.js';
 import type { Order } from '../order.model.js';
 import type { OrderQuery } from '../order-staff.service.js';
 import { destinations, orderStates } from '../order.state.js';
-
-function Select({
-  name,
-  label,
-  value,
-  options,
-}: {
-  name: string;
-  label: string;
-  value: string;
-  options: Array<[string, string]>;
-}) {
-  const { t } = usePage();
-  return (
-    <div class="field">
-      <label for={`field-${name}`}>{label}</label>
-      <select id={`field-${name}`} name={name}>
-        <option value="">{t('orders.console.any')}</option>
-        {options.map(([option, text]) => (
-          <option key={option} value={option} selected={option === value}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 /** One table of orders; each row links to the order's page. */
 export function OrderTable({ orders, caption }: { orders: Order[]; caption: string }) {
@@ -112,13 +86,24 @@ export function ConsoleOrdersPage({
           name="state"
           label={t('orders.console.state')}
           value={query.state}
-          options={orderStates.map((state) => [state, t(`orders.states.${state}`)])}
+          options={[
+            { value: '', label: t('orders.console.any') },
+            ...orderStates.map((state) => ({ value: state, label: t(`orders.states.${state}`) })),
+          ]}
+          errors={[]}
         />
         <Select
           name="destination"
           label={t('orders.console.destination')}
           value={query.destination}
-          options={destinations.map((destination) => [destination, t(`orders.destinations.${destination}.name`)])}
+          options={[
+            { value: '', label: t('orders.console.any') },
+            ...destinations.map((destination) => ({
+              value: destination,
+              label: t(`orders.destinations.${destination}.name`),
+            })),
+          ]}
+          errors={[]}
         />
         <Field
           name="from"

@@ -8,6 +8,7 @@ import {
   Form,
   LinkButton,
   Message,
+  Select,
 } from '../../../platform/views/components.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import { type CatalogueItem, certificateTypes, destinations } from '../../catalogue/catalogue.model.js';
@@ -17,7 +18,7 @@ import type { Destination } from '../../orders/order.state.js';
 import { studentStatuses } from '../../records/record.model.js';
 import { ConsolePage } from '../../staff/pages/staff.components.js';
 import type { StaffMember } from '../../staff/staff.model.js';
-import { Checkbox, Checkboxes, Preview, Select } from './settings.components.js';
+import { Checkbox, Checkboxes, Preview } from './settings.components.js';
 
 /** The certificate types the university has, each with what a student sees of it (C-2). */
 export function CatalogueListPage({

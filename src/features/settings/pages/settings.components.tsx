@@ -125,37 +125,6 @@ export function Checkbox({
   );
 }
 
-/** A pull-down with its label. */
-export function Select({
-  name,
-  label,
-  options,
-  value,
-  errors,
-}: {
-  name: string;
-  label: string;
-  options: { value: string; label: string }[];
-  value: string | undefined;
-  errors: FieldError[];
-}) {
-  const id = fieldId(name);
-  const own = errors.filter((error) => error.field === name);
-  return (
-    <div class={own.length ? 'field field--error' : 'field'}>
-      <label for={id}>{label}</label>
-      <OwnErrors id={id} errors={own} />
-      <select id={id} name={name}>
-        {options.map((option) => (
-          <option key={option.value} value={option.value} selected={option.value === value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
 /** What a student will see, shown apart and inert: nothing in it can be sent from the console. */
 export function Preview({ title, children }: { title: string; children: ComponentChildren }) {
   return (

@@ -1,5 +1,13 @@
 import { languages } from '../../../platform/i18n.js';
-import { Button, ErrorSummary, Field, type FieldError, Form, Message } from '../../../platform/views/components.js';
+import {
+  Button,
+  ErrorSummary,
+  Field,
+  type FieldError,
+  Form,
+  Message,
+  Select,
+} from '../../../platform/views/components.js';
 import { MarkdownText } from '../../../platform/views/markdown-text.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import { ConsolePage } from '../../staff/pages/staff.components.js';
@@ -7,7 +15,7 @@ import type { StaffMember } from '../../staff/staff.model.js';
 import type { TenantBranding } from '../../tenants/branding.js';
 import { MARKDOWN_TEXT_MAX } from '../../tenants/tenant.model.js';
 import { markdownTexts } from '../settings.service.js';
-import { Checkbox, Preview, Select, TextArea } from './settings.components.js';
+import { Checkbox, Preview, TextArea } from './settings.components.js';
 
 const parts = ['catalogue', 'policy', 'texts', 'branding'] as const;
 
