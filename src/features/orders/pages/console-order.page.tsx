@@ -12,29 +12,11 @@ import {
 import { usePage } from '../../../platform/views/page-context.js';
 import type { IssuedCertificate } from '../../certificates/issued-certificate.model.js';
 import { staffRevocationCategories } from '../../certificates/issued-certificate.model.js';
-import { ConsolePage } from '../../staff/pages/staff.components.js';
+import { ConfirmBox, ConsolePage } from '../../staff/pages/staff.components.js';
 import type { StaffMember } from '../../staff/staff.model.js';
 import type { OrderDetail } from '../order-staff.service.js';
 import { addressLines } from '../order.model.js';
 import { canTake } from '../order.state.js';
-
-/** The checkbox every action asks for: the server refuses the action without it. */
-function Confirm({ label, errors }: { label: string; errors: FieldError[] }) {
-  const { t } = usePage();
-  const own = errors.filter((error) => error.field === 'confirm');
-  return (
-    <div class={own.length ? 'field field--error' : 'field'} id="field-confirm">
-      {own.map((error) => (
-        <p class="field-error" key={error.message}>
-          {t(error.message, error.params)}
-        </p>
-      ))}
-      <label class="choice">
-        <input type="checkbox" name="confirm" value="yes" /> {label}
-      </label>
-    </div>
-  );
-}
 
 function Payment({ detail }: { detail: OrderDetail }) {
   const { t, lang } = usePage();
@@ -230,7 +212,7 @@ export function ConsoleOrderPage({
               errors={errors}
               maxLength={40}
             />
-            <Confirm label={t('orders.console.pay.confirm')} errors={errors} />
+            <ConfirmBox name="confirm" label={t('orders.console.pay.confirm')} errors={errors} />
             <Button>{t('orders.console.pay.submit')}</Button>
           </Form>
         </section>
@@ -240,7 +222,7 @@ export function ConsoleOrderPage({
           <h2 id="print-title">{t('orders.console.print.title')}</h2>
           <p>{t('orders.console.print.intro')}</p>
           <Form action={`${here}/printed`} class="stack">
-            <Confirm label={t('orders.console.print.confirm')} errors={errors} />
+            <ConfirmBox name="confirm" label={t('orders.console.print.confirm')} errors={errors} />
             <Button>{t('orders.console.print.submit')}</Button>
           </Form>
         </section>
@@ -258,7 +240,7 @@ export function ConsoleOrderPage({
               inputMode="numeric"
               maxLength={20}
             />
-            <Confirm label={t('orders.console.ship.confirm')} errors={errors} />
+            <ConfirmBox name="confirm" label={t('orders.console.ship.confirm')} errors={errors} />
             <Button>{t('orders.console.ship.submit')}</Button>
           </Form>
         </section>
@@ -276,7 +258,7 @@ export function ConsoleOrderPage({
               errors={errors}
               maxLength={500}
             />
-            {releasable && <Confirm label={t('orders.console.release.confirm')} errors={errors} />}
+            {releasable && <ConfirmBox name="confirm" label={t('orders.console.release.confirm')} errors={errors} />}
             <Button variant={releasable ? 'primary' : 'secondary'}>
               {t(releasable ? 'orders.console.release.submit' : 'orders.console.refund.submit')}
             </Button>
@@ -404,7 +386,7 @@ export function ConsoleRevokePage({
           errors={errors}
           maxLength={1000}
         />
-        <Confirm label={t('orders.console.revoke.confirm')} errors={errors} />
+        <ConfirmBox name="confirm" label={t('orders.console.revoke.confirm')} errors={errors} />
         <div class="actions">
           <LinkButton variant="secondary" href={here}>
             {t('common.back')}

@@ -6,11 +6,10 @@ import {
   type FieldError,
   Form,
   Message,
-  fieldId,
 } from '../../../platform/views/components.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import type { AuditRecord } from '../../audit/audit.model.js';
-import { ConsolePage } from '../../staff/pages/staff.components.js';
+import { ConfirmBox, ConsolePage } from '../../staff/pages/staff.components.js';
 import type { StaffMember } from '../../staff/staff.model.js';
 import type { SearchResult, StudentSupportView, SupportAction, SupportMail } from '../support.model.js';
 import { SEARCH_LIMIT } from '../student-search.js';
@@ -249,21 +248,9 @@ function ConfirmedForm({
   label: string;
   children: string;
 }) {
-  const { t } = usePage();
-  const field = `confirm-${name}`;
-  const own = errors.filter((error) => error.field === field);
   return (
     <Form action={action} class="stack">
-      <div class={own.length ? 'field field--error' : 'field'} id={fieldId(field)}>
-        {own.map((error) => (
-          <p class="field-error" key={error.message}>
-            <span class="visually-hidden">{t('common.errorPrefix')}</span> {t(error.message, error.params)}
-          </p>
-        ))}
-        <label class="checkbox">
-          <input type="checkbox" name="confirm" value="yes" /> {label}
-        </label>
-      </div>
+      <ConfirmBox name={`confirm-${name}`} label={label} errors={errors} />
       <Button variant="secondary">{children}</Button>
     </Form>
   );
