@@ -42,6 +42,7 @@ const schema = z
     RELEASE_UNPRINTED_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(7),
     HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     HASH_QUEUE_LIMIT: z.coerce.number().int().min(0).max(10_000).default(64),
+    HELPER_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
     VERIFY_PARSE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
     VERIFY_PARSE_QUEUE_LIMIT: z.coerce.number().int().min(0).max(1000).default(8),
     VERIFY_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
@@ -128,6 +129,11 @@ export interface Config {
   readonly releaseUnprintedAfterDays: number;
   readonly hashConcurrency: number;
   readonly hashQueueLimit: number;
+  /**
+   * The nice value of every thread but the event loop's (argon2 on libuv's threads, V8's helpers):
+   * while logins saturate the cores, pages and refusals are served first (#11). 0 leaves them be.
+   */
+  readonly helperThreadNice: number;
   /** Uploaded PDFs on the verification page are parsed in workers within these limits (C-13). */
   readonly verifyParse: { workers: number; queue: number; timeoutMs: number; memoryMb: number };
   readonly sessionIdleMs: number;
@@ -199,6 +205,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     releaseUnprintedAfterDays: env.RELEASE_UNPRINTED_AFTER_DAYS,
     hashConcurrency: env.HASH_CONCURRENCY,
     hashQueueLimit: env.HASH_QUEUE_LIMIT,
+    helperThreadNice: env.HELPER_THREAD_NICE,
     verifyParse: {
       workers: env.VERIFY_PARSE_WORKERS,
       queue: env.VERIFY_PARSE_QUEUE_LIMIT,

@@ -4,6 +4,7 @@ import { Housekeeping } from './db/housekeeping.js';
 import { seedDemoStaff } from './dev/demo/seed-demo-staff.js';
 import { systemClock } from './platform/clock.js';
 import { SecretKeyError, resolveKeyring } from './platform/secret-key.js';
+import { lowerHelperThreads } from './platform/thread-priority.js';
 import { DatabaseUnavailableError, checkAtStart, createLogger, prepareDatabase, startMessage } from './runtime.js';
 
 async function main(): Promise<void> {
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
   });
   housekeeping.start();
   await app.server.listen({ port: config.port, host: config.host });
+  await lowerHelperThreads(config.helperThreadNice);
   if (app.metricsServer) {
     await app.metricsServer.listen({ port: config.metricsPort, host: config.metricsHost });
     log.info(`Metrics for Prometheus: http://${config.metricsHost}:${config.metricsPort}/metrics`);

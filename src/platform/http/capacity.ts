@@ -19,8 +19,9 @@ const RETRY_AFTER_SECONDS = 2;
  * and bytes made once per language (in the language the browser asked for: the language cookie or
  * Accept-Language), before request ids, security headers or anything else. `securityHeaders`
  * are the ones every other answer gets, since the hook that adds them has not run yet. The
- * connection is closed after a refusal: the rest of a refused body is not parsed, and a client
- * retrying opens a new connection instead of holding one while the event loop is busiest.
+ * connection stays open: the body is never parsed (Node discards what is left of it), and closing
+ * made every retry pay for a new connection on both sides while the event loop was busiest
+ * (`bench:login`: 503 p99 158 ms kept open against 284 ms closed, 200 connections).
  */
 export function installCapacityGuard(
   server: FastifyInstance,
@@ -39,7 +40,6 @@ export function installCapacityGuard(
           'retry-after': String(RETRY_AFTER_SECONDS),
           'cache-control': 'no-store',
           'content-type': 'text/html; charset=utf-8',
-          connection: 'close',
         },
         body,
       };
