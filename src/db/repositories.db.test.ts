@@ -290,6 +290,23 @@ describe('SessionRepository', () => {
     expect(await repos.sessions.findLive(a.id, 'sid-hash', T0 + 8 * 60 * MINUTE)).toBeUndefined();
   });
 
+  it('#11 the account of a live session comes in one read, scoped and timed as findLive', async () => {
+    await repos.sessions.insert(a.id, 'sid-hash', session());
+    expect(await repos.accounts.findByLiveSession(a.id, 'sid-hash', T0 + MINUTE)).toEqual({
+      account: await repos.accounts.findById(a.id, acc.id),
+      lastSeenAt: T0,
+      secondPasswordAt: T0,
+    });
+    expect(await repos.accounts.findByLiveSession(b.id, 'sid-hash', T0 + MINUTE)).toBeUndefined();
+    expect(await repos.accounts.findByLiveSession(a.id, 'other-hash', T0 + MINUTE)).toBeUndefined();
+    expect(await repos.accounts.findByLiveSession(a.id, 'sid-hash', T0 + 30 * MINUTE)).toBeUndefined();
+    await repos.sessions.touch(a.id, 'sid-hash', T0 + 29 * MINUTE, T0 + 10 * 60 * MINUTE);
+    expect(await repos.accounts.findByLiveSession(a.id, 'sid-hash', T0 + 31 * MINUTE)).toMatchObject({
+      lastSeenAt: T0 + 29 * MINUTE,
+    });
+    expect(await repos.accounts.findByLiveSession(a.id, 'sid-hash', T0 + 8 * 60 * MINUTE)).toBeUndefined();
+  });
+
   it('L-10 deleteAllForAccount keeps the one session it is told to keep', async () => {
     await repos.sessions.insert(a.id, 'keep', session());
     await repos.sessions.insert(a.id, 'drop', session());

@@ -10,6 +10,27 @@ const findAccountById = reusableQuery((db: Kysely<Database>, tenantId: string, i
   db.selectFrom('accounts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id),
 );
 
+/**
+ * Every logged-in page asks which account a live session is of: one query for the session and its
+ * account together, compiled once (#11). Both tables are matched on the tenant.
+ */
+const findAccountByLiveSession = reusableQuery((db: Kysely<Database>, tenantId: string, idHash: string, now: number) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('accounts', (join) =>
+      join.onRef('accounts.tenant_id', '=', 'sessions.tenant_id').onRef('accounts.id', '=', 'sessions.account_id'),
+    )
+    .selectAll('accounts')
+    .select([
+      'sessions.last_seen_at as session_last_seen_at',
+      'sessions.second_password_at as session_second_password_at',
+    ])
+    .where('sessions.tenant_id', '=', tenantId)
+    .where('sessions.id_hash', '=', idHash)
+    .where('sessions.idle_expires_at', '>', now)
+    .where('sessions.absolute_expires_at', '>', now),
+);
+
 function toAccount(row: Selectable<AccountTable>): Account {
   return {
     tenantId: row.tenant_id,
@@ -29,6 +50,22 @@ export class AccountRepository {
   async findById(tenantId: string, id: string): Promise<Account | undefined> {
     const [row] = await findAccountById(this.db, tenantId, id);
     return row && toAccount(row);
+  }
+
+  /** The account of a session that is still live at `now`, with what the session itself adds. */
+  async findByLiveSession(
+    tenantId: string,
+    idHash: string,
+    now: number,
+  ): Promise<{ account: Account; lastSeenAt: number; secondPasswordAt: number | null } | undefined> {
+    const [row] = await findAccountByLiveSession(this.db, tenantId, idHash, now);
+    return (
+      row && {
+        account: toAccount(row),
+        lastSeenAt: row.session_last_seen_at,
+        secondPasswordAt: row.session_second_password_at,
+      }
+    );
   }
 
   async findByUserId(tenantId: string, userId: string): Promise<Account | undefined> {

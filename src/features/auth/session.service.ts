@@ -45,10 +45,9 @@ export class SessionService {
     const repos: Repositories = this.deps.uow.repos;
     const now = this.deps.clock.now();
     const idHash = this.hash(token);
-    const session = await repos.sessions.findLive(tenant.id, idHash, now);
+    const session = await repos.accounts.findByLiveSession(tenant.id, idHash, now);
     if (!session) return undefined;
-    const account = await repos.accounts.findById(tenant.id, session.accountId);
-    if (!account) return undefined;
+    const { account } = session;
     if (now - session.lastSeenAt >= touchIntervalMs(this.deps.config.sessionIdleMs)) {
       await repos.sessions.touch(tenant.id, idHash, now, now + this.deps.config.sessionIdleMs);
     }

@@ -3,7 +3,9 @@ import { translator } from '../i18n.js';
 import { Form } from './components.js';
 import { Layout } from './layout.js';
 import { type PageContextValue, type PageTenant, usePage } from './page-context.js';
-import { documentHtml, renderDocument, reusablePage } from './render.js';
+import { documentBytes, renderDocument, reusablePage } from './render.js';
+
+const documentHtml = (...args: Parameters<typeof documentBytes>) => documentBytes(...args).toString('utf8');
 
 const tenant: PageTenant = {
   slug: 'tu',
@@ -61,7 +63,7 @@ reusablePage(WithCallback);
 
 describe('#11 reusable pages: rendered once per university, language and props, slots filled per request', () => {
   it('#11 the reused page is byte for byte what rendering it anew gives, with this request’s token and user ID', () => {
-    const page = <Greeting name="A & B" items={['one', '<two>']} />;
+    const page = <Greeting name="A & B 証明書" items={['one', '<two>', '在学証明書']} />;
     const before = renders;
     const first = documentHtml(context(), page);
     expect(first).toBe(renderDocument(context(), page));

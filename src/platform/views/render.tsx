@@ -43,9 +43,12 @@ const documents = new WeakMap<object, Map<string, Template>>();
 const noTenant = {};
 const MAX_DOCUMENTS_PER_UNIVERSITY = 500;
 
-/** The rendered page cut at its slots: parts[0] slot[0] parts[1] slot[1] … parts[n]. */
+/**
+ * The rendered page cut at its slots: parts[0] slot[0] parts[1] slot[1] … parts[n], the parts
+ * already in UTF-8, so a request encodes only what it puts in the slots.
+ */
 interface Template {
-  parts: string[];
+  parts: Buffer[];
   slots: Array<'csrf' | 'user'>;
 }
 
@@ -93,7 +96,7 @@ function template(context: PageContextValue, page: VNode, key: string): Template
   );
   const pieces = html.split(SLOTS);
   const made: Template = {
-    parts: pieces.filter((_, i) => i % 2 === 0),
+    parts: pieces.filter((_, i) => i % 2 === 0).map((piece) => Buffer.from(piece)),
     slots: pieces.filter((_, i) => i % 2 === 1) as Template['slots'],
   };
   if (templates.size >= MAX_DOCUMENTS_PER_UNIVERSITY) templates.delete(templates.keys().next().value as string);
@@ -101,19 +104,21 @@ function template(context: PageContextValue, page: VNode, key: string): Template
   return made;
 }
 
-/** The page's HTML: from its template when the page is reusable and its props are plain data. */
-export function documentHtml(context: PageContextValue, page: VNode): string {
+/** The page's HTML in UTF-8: from its template when the page is reusable and its props are plain data. */
+export function documentBytes(context: PageContextValue, page: VNode): Buffer {
   const id = reusable.get(page.type as AnyPage);
   const props = id === undefined ? undefined : propsKey(page.props);
-  if (props === undefined) return renderDocument(context, page);
+  if (props === undefined) return Buffer.from(renderDocument(context, page));
   const account = context.account ? (context.account.twoFactorEnabled ? '2' : '1') : '0';
   const { parts, slots } = template(context, page, `${id}\0${context.lang}\0${account}\0${context.base}\0${props}`);
-  let html = parts[0] ?? '';
-  for (let i = 0; i < slots.length; i++) {
-    html += escapeHtml(slots[i] === 'csrf' ? context.csrfToken : (context.account?.userId ?? ''));
-    html += parts[i + 1] ?? '';
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    pieces.push(parts[i] as Buffer);
+    const slot = slots[i];
+    if (slot)
+      pieces.push(Buffer.from(escapeHtml(slot === 'csrf' ? context.csrfToken : (context.account?.userId ?? ''))));
   }
-  return html;
+  return Buffer.concat(pieces);
 }
 
 /** Sends a whole page; every route renders through here so the layout and headers stay one. */
@@ -122,5 +127,5 @@ export function sendPage(request: FastifyRequest, reply: FastifyReply, page: VNo
     .status(status)
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')
-    .send(documentHtml(pageContext(request, reply), page));
+    .send(documentBytes(pageContext(request, reply), page));
 }
