@@ -1,25 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { SessionRecord } from './session.model.js';
-import { reusableQuery } from '../db/compiled-query.js';
-
-/** Every logged-in page asks this: compiled once (#11). */
-const findLiveSession = reusableQuery((db: Kysely<Database>, tenantId: string, idHash: string, now: number) =>
-  db
-    .selectFrom('sessions')
-    .select([
-      'account_id',
-      'created_at',
-      'last_seen_at',
-      'idle_expires_at',
-      'absolute_expires_at',
-      'second_password_at',
-    ])
-    .where('tenant_id', '=', tenantId)
-    .where('id_hash', '=', idHash)
-    .where('idle_expires_at', '>', now)
-    .where('absolute_expires_at', '>', now),
-);
 
 export class SessionRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -44,20 +25,6 @@ export class SessionRepository {
         user_agent: session.userAgent,
       })
       .execute();
-  }
-
-  async findLive(tenantId: string, idHash: string, now: number): Promise<SessionRecord | undefined> {
-    const [row] = await findLiveSession(this.db, tenantId, idHash, now);
-    return (
-      row && {
-        accountId: row.account_id,
-        createdAt: row.created_at,
-        lastSeenAt: row.last_seen_at,
-        idleExpiresAt: row.idle_expires_at,
-        absoluteExpiresAt: row.absolute_expires_at,
-        secondPasswordAt: row.second_password_at,
-      }
-    );
   }
 
   async touch(tenantId: string, idHash: string, now: number, idleExpiresAt: number): Promise<void> {

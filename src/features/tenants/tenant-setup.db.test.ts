@@ -126,7 +126,7 @@ describe('#13 setting up a university', () => {
     };
     await services.uow.repos.sessions.insert(tenant.id, 'session-of-s1', session);
     expect(await services.tenants.disableRosterUser(tenant, 's1')).toBe(true);
-    expect(await services.uow.repos.sessions.findLive(tenant.id, 'session-of-s1', T0)).toBeUndefined();
+    expect(await services.uow.repos.accounts.findByLiveSession(tenant.id, 'session-of-s1', T0)).toBeUndefined();
     expect(await services.directory.verify(tenant, 's1', 'Long-enough-1')).toEqual({ ok: false });
     expect(await services.tenants.disableRosterUser(tenant, 's1')).toBe(false);
     await services.tenants.setRosterPassword(tenant, 's1', 'Long-enough-1');
