@@ -58,7 +58,10 @@ profile.samples.forEach((id, i) => {
   for (const key of keys) selfMs.set(key, (selfMs.get(key) ?? 0) + ms);
 });
 const idle = selfMs.get('(idle)') ?? 0;
-const total = profile.samples.reduce((sum, _, i) => (i < firstRequest ? sum : sum + (profile.timeDeltas[i] ?? 0) / 1000), 0);
+const total = profile.samples.reduce(
+  (sum, _, i) => (i < firstRequest ? sum : sum + (profile.timeDeltas[i] ?? 0) / 1000),
+  0,
+);
 const busy = total - idle;
 console.log(
   `start-up ${(startUpMs / 1000).toFixed(1)} s left out; busy ${(busy / 1000).toFixed(1)} s of ${(total / 1000).toFixed(1)} s sampled after it (${inclusive ? 'inclusive' : 'self'} time, share of busy)`,

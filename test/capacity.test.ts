@@ -60,7 +60,14 @@ describe('#11 logins at the hash limit are refused before any other work', () =>
     const send = (method: string, path: string, body?: string) =>
       new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
         const request = http.request(
-          { agent, host: '127.0.0.1', port, method, path, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+          {
+            agent,
+            host: '127.0.0.1',
+            port,
+            method,
+            path,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          },
           (response) => {
             response.resume();
             response.on('end', () => resolve({ status: response.statusCode ?? 0, reused: request.reusedSocket }));
