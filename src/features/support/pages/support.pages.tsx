@@ -1,12 +1,5 @@
 import { formatDateTime, formatYen } from '../../../platform/format.js';
-import {
-  Button,
-  ErrorSummary,
-  Field,
-  type FieldError,
-  Form,
-  Message,
-} from '../../../platform/views/components.js';
+import { Button, ErrorSummary, Field, type FieldError, Form, Message } from '../../../platform/views/components.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import type { AuditRecord } from '../../audit/audit.model.js';
 import { ConfirmBox, ConsolePage } from '../../staff/pages/staff.components.js';
