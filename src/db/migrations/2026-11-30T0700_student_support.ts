@@ -23,11 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('audit_log')
     .columns(['tenant_id', 'subject', 'at'])
     .execute();
-  await db.schema
-    .createIndex('mail_outbox_to_idx')
-    .on('mail_outbox')
-    .columns(['tenant_id', 'to_address'])
-    .execute();
+  await db.schema.createIndex('mail_outbox_to_idx').on('mail_outbox').columns(['tenant_id', 'to_address']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

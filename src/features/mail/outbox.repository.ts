@@ -202,10 +202,7 @@ export class OutboxRepository {
       .where('tenant_id', '=', tenantId)
       .where('to_address', 'in', addresses)
       .where((eb) =>
-        eb.or([
-          eb('failed_at', 'is not', null),
-          eb.and([eb('sent_at', 'is', null), eb('last_error', 'is not', null)]),
-        ]),
+        eb.or([eb('failed_at', 'is not', null), eb.and([eb('sent_at', 'is', null), eb('last_error', 'is not', null)])]),
       )
       .orderBy('created_at', 'desc')
       .limit(limit)
