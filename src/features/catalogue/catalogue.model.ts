@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Lang, languages } from '../../platform/i18n.js';
 import { type StudentStatus, studentStatuses } from '../records/record.model.js';
+import { NAME_MAX_LENGTH } from '../tenants/tenant.model.js';
 
 /** The kinds of certificate a university may offer (C-2). */
 export const certificateTypes = ['enrollment', 'transcript', 'expected_graduation', 'course_application'] as const;
@@ -38,7 +39,7 @@ export type Eligibility = z.infer<typeof eligibilitySchema>;
 /** C-2: one certificate type as a tenant offers it. */
 export const catalogueItemSchema = z.object({
   type: z.enum(certificateTypes),
-  name: z.object({ ja: z.string().min(1).max(100), en: z.string().min(1).max(200) }),
+  name: z.object({ ja: z.string().min(1).max(NAME_MAX_LENGTH.ja), en: z.string().min(1).max(NAME_MAX_LENGTH.en) }),
   /** The languages it can be issued in. */
   languages: z.array(z.enum(languages)).min(1),
   /** Fee per copy in yen. */

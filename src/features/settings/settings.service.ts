@@ -15,7 +15,7 @@ import {
   contrastWithWhite,
 } from '../tenants/branding.js';
 import type { TenantLogo } from '../tenants/tenant-logo.repository.js';
-import { type Tenant, tenantContentSchema, tenantPolicySchema } from '../tenants/tenant.model.js';
+import { NAME_MAX_LENGTH, type Tenant, tenantContentSchema, tenantPolicySchema } from '../tenants/tenant.model.js';
 
 /** The four parts of the settings (#12 §4); each save is audited as `tenant.settings_changed` with its part. */
 export type SettingsPart = 'catalogue' | 'policy' | 'texts' | 'branding';
@@ -169,8 +169,10 @@ export class SettingsService {
     const name = { ja: input.nameJa.trim(), en: input.nameEn.trim() };
     if (!name.ja) violations.push({ code: 'required', path: 'nameJa' });
     if (!name.en) violations.push({ code: 'required', path: 'nameEn' });
-    if (name.ja.length > 100) violations.push({ code: 'tooLong', path: 'nameJa', params: { max: 100 } });
-    if (name.en.length > 200) violations.push({ code: 'tooLong', path: 'nameEn', params: { max: 200 } });
+    if (name.ja.length > NAME_MAX_LENGTH.ja)
+      violations.push({ code: 'tooLong', path: 'nameJa', params: { max: NAME_MAX_LENGTH.ja } });
+    if (name.en.length > NAME_MAX_LENGTH.en)
+      violations.push({ code: 'tooLong', path: 'nameEn', params: { max: NAME_MAX_LENGTH.en } });
     const colour = input.colour.trim().toLowerCase();
     if (colour && !colourPattern.test(colour)) violations.push({ code: 'colourFormat', path: 'colour' });
     else if (colour && contrastWithWhite(colour) < MIN_CONTRAST)

@@ -47,6 +47,8 @@ export type TenantPolicy = z.infer<typeof tenantPolicySchema>;
  * renders only a small safe subset.
  */
 export const MARKDOWN_TEXT_MAX = 10_000;
+/** The longest name, in each language, of a university or a certificate type (the forms and their checks). */
+export const NAME_MAX_LENGTH = { ja: 100, en: 200 } as const;
 const markdownText = z.string().max(MARKDOWN_TEXT_MAX, `at most ${MARKDOWN_TEXT_MAX} characters`);
 
 /** Only web addresses: a javascript: or data: link would run on every page of the university. */

@@ -18,7 +18,7 @@ import type { Destination } from '../../orders/order.state.js';
 import { studentStatuses } from '../../records/record.model.js';
 import { ConsolePage } from '../../staff/pages/staff.components.js';
 import type { StaffMember } from '../../staff/staff.model.js';
-import { Checkbox, Checkboxes, Preview } from './settings.components.js';
+import { Checkbox, Checkboxes, NameFields, Preview } from './settings.components.js';
 
 /** The certificate types the university has, each with what a student sees of it (C-2). */
 export function CatalogueListPage({
@@ -122,19 +122,10 @@ export function CatalogueItemPage({
             options={certificateTypes.map((type) => ({ value: type, label: t(`settings.catalogue.types.${type}`) }))}
           />
         )}
-        <Field
-          name="nameJa"
-          label={t('settings.catalogue.nameJa')}
-          value={values.nameJa}
+        <NameFields
+          labels={{ ja: t('settings.catalogue.nameJa'), en: t('settings.catalogue.nameEn') }}
+          values={values}
           errors={errors}
-          maxLength={100}
-        />
-        <Field
-          name="nameEn"
-          label={t('settings.catalogue.nameEn')}
-          value={values.nameEn}
-          errors={errors}
-          maxLength={200}
         />
         <Checkboxes
           legend={t('settings.catalogue.languages')}

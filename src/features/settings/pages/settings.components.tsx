@@ -1,6 +1,8 @@
 import type { ComponentChildren } from 'preact';
-import { type FieldError, fieldId } from '../../../platform/views/components.js';
+import type { Lang } from '../../../platform/i18n.js';
+import { Field, type FieldError, fieldId } from '../../../platform/views/components.js';
 import { usePage } from '../../../platform/views/page-context.js';
+import { NAME_MAX_LENGTH } from '../../tenants/tenant.model.js';
 
 function OwnErrors({ id, errors }: { id: string; errors: FieldError[] }) {
   const { t } = usePage();
@@ -13,6 +15,24 @@ function OwnErrors({ id, errors }: { id: string; errors: FieldError[] }) {
         </span>
       ))}
     </p>
+  );
+}
+
+/** A name in Japanese and in English (`nameJa`, `nameEn`): a university's, a certificate type's. */
+export function NameFields({
+  labels,
+  values,
+  errors,
+}: {
+  labels: Record<Lang, string>;
+  values: { nameJa?: string; nameEn?: string };
+  errors: FieldError[];
+}) {
+  return (
+    <>
+      <Field name="nameJa" label={labels.ja} value={values.nameJa} errors={errors} maxLength={NAME_MAX_LENGTH.ja} />
+      <Field name="nameEn" label={labels.en} value={values.nameEn} errors={errors} maxLength={NAME_MAX_LENGTH.en} />
+    </>
   );
 }
 

@@ -15,7 +15,7 @@ import type { StaffMember } from '../../staff/staff.model.js';
 import type { TenantBranding } from '../../tenants/branding.js';
 import { MARKDOWN_TEXT_MAX } from '../../tenants/tenant.model.js';
 import { markdownTexts } from '../settings.service.js';
-import { Checkbox, Preview, TextArea } from './settings.components.js';
+import { Checkbox, NameFields, Preview, TextArea } from './settings.components.js';
 
 const parts = ['catalogue', 'policy', 'texts', 'branding'] as const;
 
@@ -202,19 +202,10 @@ export function BrandingPage({
       {notice && <Message kind="success">{t(`settings.notice.${notice}`)}</Message>}
       <ErrorSummary errors={errors} />
       <Form action={action} class="stack">
-        <Field
-          name="nameJa"
-          label={t('settings.branding.nameJa')}
-          value={values.nameJa}
+        <NameFields
+          labels={{ ja: t('settings.branding.nameJa'), en: t('settings.branding.nameEn') }}
+          values={values}
           errors={errors}
-          maxLength={100}
-        />
-        <Field
-          name="nameEn"
-          label={t('settings.branding.nameEn')}
-          value={values.nameEn}
-          errors={errors}
-          maxLength={200}
         />
         <Field
           name="colour"
