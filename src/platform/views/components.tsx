@@ -302,6 +302,28 @@ export function InquiryBlock() {
   );
 }
 
+/** A `from`–`to` pair of a search form (times or dates), sharing one hint. */
+export function PeriodFields({
+  labels,
+  hint,
+  values,
+  errors,
+  maxLength,
+}: {
+  labels: { from: string; to: string };
+  hint: string;
+  values: { from?: string | undefined; to?: string | undefined };
+  errors: FieldError[];
+  maxLength: number;
+}) {
+  return (
+    <>
+      <Field name="from" label={labels.from} hint={hint} value={values.from} errors={errors} maxLength={maxLength} />
+      <Field name="to" label={labels.to} hint={hint} value={values.to} errors={errors} maxLength={maxLength} />
+    </>
+  );
+}
+
 /** A pull-down with its label. */
 export function Select({
   name,

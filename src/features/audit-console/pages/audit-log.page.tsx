@@ -5,7 +5,15 @@ import type { AuditStaffOption } from '../../audit/audit-log.service.js';
 import type { AuditLogEntry } from '../../audit/audit.model.js';
 import { formatDateTime } from '../../../platform/format.js';
 import type { Translate } from '../../../platform/i18n.js';
-import { Button, ErrorSummary, Field, type FieldError, fieldId, Form } from '../../../platform/views/components.js';
+import {
+  Button,
+  ErrorSummary,
+  Field,
+  type FieldError,
+  fieldId,
+  Form,
+  PeriodFields,
+} from '../../../platform/views/components.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import type { StaffMember } from '../../staff/staff.model.js';
 import { ConsolePage } from '../../staff/pages/staff.components.js';
@@ -106,19 +114,10 @@ export function AuditLogPage(props: AuditLogPageProps) {
         <h2 id="audit-filter">{t('audit.filter.heading')}</h2>
         <form method="get" action={action} class="stack filter-form" novalidate>
           <div class="filter-grid">
-            <Field
-              name="from"
-              label={t('audit.filter.from')}
+            <PeriodFields
+              labels={{ from: t('audit.filter.from'), to: t('audit.filter.to') }}
               hint={t('audit.filter.timeHint')}
-              value={input.from}
-              errors={errors}
-              maxLength={20}
-            />
-            <Field
-              name="to"
-              label={t('audit.filter.to')}
-              hint={t('audit.filter.timeHint')}
-              value={input.to}
+              values={input}
               errors={errors}
               maxLength={20}
             />

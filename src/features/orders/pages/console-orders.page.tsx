@@ -4,6 +4,7 @@ import {
   ErrorSummary,
   Field,
   type FieldError,
+  PeriodFields,
   LinkButton,
   Message,
   Select,
@@ -105,19 +106,10 @@ export function ConsoleOrdersPage({
           ]}
           errors={[]}
         />
-        <Field
-          name="from"
-          label={t('orders.console.from')}
+        <PeriodFields
+          labels={{ from: t('orders.console.from'), to: t('orders.console.to') }}
           hint={t('orders.console.dateHint')}
-          value={query.from}
-          errors={errors}
-          maxLength={10}
-        />
-        <Field
-          name="to"
-          label={t('orders.console.to')}
-          hint={t('orders.console.dateHint')}
-          value={query.to}
+          values={query}
           errors={errors}
           maxLength={10}
         />

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { formatDate } from '../../../platform/format.js';
-import { Button, ErrorSummary, Field, type FieldError } from '../../../platform/views/components.js';
+import { Button, ErrorSummary, type FieldError, PeriodFields } from '../../../platform/views/components.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import { ConsolePage } from '../../staff/pages/staff.components.js';
 import type { StaffMember } from '../../staff/staff.model.js';
@@ -169,19 +169,10 @@ export function StatisticsPage({
       <ErrorSummary errors={errors} />
       <form method="get" action={`${base}/staff/statistics`} class="filter-form" novalidate>
         <div class="filter-grid">
-          <Field
-            name="from"
-            label={t('statistics.from')}
+          <PeriodFields
+            labels={{ from: t('statistics.from'), to: t('statistics.to') }}
             hint={t('statistics.dateHint')}
-            value={input.from}
-            errors={errors}
-            maxLength={20}
-          />
-          <Field
-            name="to"
-            label={t('statistics.to')}
-            hint={t('statistics.dateHint')}
-            value={input.to}
+            values={input}
             errors={errors}
             maxLength={20}
           />
