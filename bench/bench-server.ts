@@ -126,6 +126,29 @@ export async function startShomei(
   return { process: child, base };
 }
 
+/**
+ * A comparison server of the benchmarks (bare-pages.server.ts, floor.server.ts) on Shomei's pages,
+ * given as { path: body } and written to `dir`, which also holds the floor's SQLite file.
+ */
+export async function startFromMemory(
+  script: 'bare-pages.server.ts' | 'floor.server.ts',
+  pages: Record<string, string>,
+  dir: string,
+): Promise<{ process: ChildProcess; base: string }> {
+  const name = path.basename(script, '.server.ts');
+  const file = path.join(dir, `${name}.json`);
+  fs.writeFileSync(file, JSON.stringify(pages));
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join('bench', script), file, path.join(dir, `${name}.sqlite`)],
+    { env: { ...process.env, PORT: String(port) }, stdio: 'inherit' },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await waitUntilReady(`${base}/readyz`);
+  return { process: child, base };
+}
+
 export async function waitUntilReady(url: string): Promise<void> {
   for (let i = 0; ; i++) {
     try {

@@ -4,29 +4,29 @@
  *   - the Login page, as a first visit (no cookies: a CSRF secret is made for it);
  *   - the Select Printing Destination page (home), logged in, as a returning browser;
  *   - the public verification page.
+ * Beside them the floor (floor.server.ts): the least work any implementation of each page must do
+ * with the same libraries, which bounds what a ratio goal can ask.
  * Soak mode (`npm run bench:pages -- --soak`, BENCH_SOAK_SECONDS=600 by default) runs a mixed
  * load — the three pages and logins at a student-like rate — and prints the server's RSS over time.
  * BENCH_PROFILE=<dir> writes the server's CPU profile there (bench/profile-summary.ts reads it).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import {
   CORES,
   SECOND_PASSWORD,
   UNIVERSITY_PASSWORD,
   cookiesOf,
-  freePort,
   load,
   loginRequests,
   median,
   prepareBenchDatabase,
   processCpuMs,
   rssMb,
+  startFromMemory,
   startShomei,
   stop,
   studentId,
-  waitUntilReady,
 } from './bench-server.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
@@ -63,74 +63,89 @@ async function logIn(base: string, i: number): Promise<string> {
   return `${csrfCookie}; ${cookiesOf(response)}`;
 }
 
-async function startBare(pages: Record<string, string>, dir: string): Promise<{ process: ChildProcess; base: string }> {
-  const file = path.join(dir, 'pages.json');
-  fs.writeFileSync(file, JSON.stringify(pages));
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-pages.server.ts', file], {
-    env: { ...process.env, PORT: String(port) },
-    stdio: 'inherit',
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await waitUntilReady(`${base}/readyz`);
-  return { process: child, base };
-}
-
 async function body(base: string, page: Page): Promise<string> {
   const response = await fetch(`${base}${page.path}`, { headers: page.headers });
   if (response.status !== 200) throw new Error(`${page.path}: ${response.status}`);
   return response.text();
 }
 
-type Server = { process: ChildProcess; base: string };
+/** A server under measurement, with the cookies of a browser logged in to it (the home page). */
+type Server = { name: string; process: ChildProcess; base: string; returning: string };
 
 /**
- * Two ratios per page: requests per second, and CPU time per request of the serving process. The
- * second holds still on a loaded machine (others' work does not land on the server's own clock),
- * the first is what the issue's table states.
+ * Two ratios per page and server against bare Fastify: requests per second, and CPU time per
+ * request of the serving process. The second holds still on a loaded machine (others' work does
+ * not land on the server's own clock), the first is what the issue's table states. The floor
+ * (floor.server.ts) is the least any implementation of the page must do: its ratio is the most a
+ * goal can ask.
  */
-async function ratios(shomei: Server, bare: Server, pages: Page[]): Promise<void> {
-  const results = pages.map(() => ({
-    shomei: [] as number[],
-    bare: [] as number[],
-    shomeiCpu: [] as number[],
-    bareCpu: [] as number[],
-    p99: [] as number[],
-  }));
+async function ratios(servers: Server[], bare: Server, pages: Page[]): Promise<void> {
+  const measured = [...servers, bare];
+  const results = pages.map(() =>
+    measured.map(() => ({ rate: [] as number[], cpu: [] as number[], p99: [] as number[] })),
+  );
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, page] of pages.entries()) {
-      const requests = [{ method: 'GET' as const, path: page.path, headers: page.headers }];
-      // Which goes first alternates too, so a slow start of the machine falls on both.
-      const order = round % 2 === 0 ? [shomei, bare] : [bare, shomei];
-      for (const server of order) {
+      // Which goes first rotates too, so a slow start of the machine falls on each alike.
+      for (let turn = 0; turn < measured.length; turn++) {
+        const s = (round + turn) % measured.length;
+        const server = measured[s]!;
+        const headers = 'cookie' in page.headers ? { ...page.headers, cookie: server.returning } : page.headers;
         const cpuBefore = processCpuMs(server.process.pid ?? 0).all;
-        const result = await load(server.base, { connections: CONNECTIONS, duration: DURATION, requests });
+        const result = await load(server.base, {
+          connections: CONNECTIONS,
+          duration: DURATION,
+          requests: [{ method: 'GET', path: page.path, headers }],
+        });
         const served = (result.statusCodeStats as Record<string, { count: number } | undefined>)['200']?.count ?? 0;
-        const cpuPerRequest = (processCpuMs(server.process.pid ?? 0).all - cpuBefore) / Math.max(1, served);
-        const rate = served / result.duration;
-        if (server === shomei) {
-          results[i]!.shomei.push(rate);
-          results[i]!.shomeiCpu.push(cpuPerRequest);
-          results[i]!.p99.push(result.latency.p99);
-        } else {
-          results[i]!.bare.push(rate);
-          results[i]!.bareCpu.push(cpuPerRequest);
-        }
+        const r = results[i]![s]!;
+        r.cpu.push((processCpuMs(server.process.pid ?? 0).all - cpuBefore) / Math.max(1, served));
+        r.rate.push(served / result.duration);
+        r.p99.push(result.latency.p99);
       }
     }
   }
   console.log(
-    `cores: ${CORES}, ${ROUNDS} alternating rounds of ${DURATION}s per server and page, ${CONNECTIONS} connections (medians)`,
+    `cores: ${CORES}, ${ROUNDS} rotating rounds of ${DURATION}s per server and page, ${CONNECTIONS} connections (medians)`,
   );
+  const bareAt = measured.length - 1;
   for (const [i, page] of pages.entries()) {
-    const r = results[i]!;
-    const ratio = median(r.shomei.map((rate, round) => rate / (r.bare[round] ?? 1)));
-    const cpuRatio = median(r.bareCpu.map((cpu, round) => cpu / (r.shomeiCpu[round] ?? 1)));
+    const baseline = results[i]![bareAt]!;
     console.log(
-      `${page.name.padEnd(36)} ${median(r.shomei).toFixed(0).padStart(6)} req/s vs bare ${median(r.bare).toFixed(0).padStart(6)} req/s = ${ratio.toFixed(2)} (goal ≥ ${page.goal}); ` +
-        `CPU/request ${(median(r.shomeiCpu) * 1000).toFixed(0)} µs vs ${(median(r.bareCpu) * 1000).toFixed(0)} µs = ${cpuRatio.toFixed(2)}; p99 ${median(r.p99)} ms`,
+      `${page.name} (goal ≥ ${page.goal}); bare Fastify ${median(baseline.rate).toFixed(0)} req/s, ${(median(baseline.cpu) * 1000).toFixed(0)} µs/request`,
     );
+    for (const [s, server] of servers.entries()) {
+      const r = results[i]![s]!;
+      const ratio = median(r.rate.map((rate, round) => rate / (baseline.rate[round] ?? 1)));
+      const cpuRatio = median(baseline.cpu.map((cpu, round) => cpu / (r.cpu[round] ?? 1)));
+      console.log(
+        `  ${server.name.padEnd(7)} ${median(r.rate).toFixed(0).padStart(6)} req/s = ${ratio.toFixed(2)}; ` +
+          `CPU/request ${(median(r.cpu) * 1000).toFixed(0)} µs = ${cpuRatio.toFixed(2)}; p99 ${median(r.p99)} ms`,
+      );
+    }
   }
+}
+
+/** Used by the command line only (`shomei import`'s progress bar), never by the server. */
+const COMMAND_LINE_ONLY = new Set(['cli-progress']);
+
+/**
+ * The RSS floor: node, run as the server is, importing Shomei's runtime dependencies and nothing
+ * else — no module of Shomei's, no request served.
+ */
+function librariesRssMb(): number {
+  const manifest = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
+  const imports = Object.keys(manifest.dependencies)
+    .filter((name) => !COMMAND_LINE_ONLY.has(name))
+    .map((name) => `await import(${JSON.stringify(name)});`)
+    .join(' ');
+  const script = `${imports} globalThis.gc(); process.stdout.write(require('node:fs').readFileSync('/proc/self/status', 'utf8'));`;
+  const status = execFileSync(
+    process.execPath,
+    ['--max-semi-space-size=4', '--expose-gc', '--input-type=commonjs', '-e', `(async () => { ${script} })()`],
+    { env: { ...process.env, MALLOC_ARENA_MAX: '2' } },
+  ).toString();
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 /** The three pages and logins at once, for `seconds`, printing the server's RSS as it goes. */
@@ -167,6 +182,9 @@ async function soak(shomei: ChildProcess, base: string, pages: Page[], seconds: 
     console.log(
       `RSS at ${first.second} s: ${first.rss.toFixed(1)} MB (goal ≤ 120); at ${last.second} s: ${last.rss.toFixed(1)} MB; max after 60 s ${Math.max(...after.map((s) => s.rss)).toFixed(1)} MB`,
     );
+  console.log(
+    `RSS of node importing Shomei's runtime dependencies alone (the floor): ${librariesRssMb().toFixed(1)} MB`,
+  );
 }
 
 async function main() {
@@ -185,11 +203,20 @@ async function main() {
     }
     const bytes = Object.fromEntries(await Promise.all(pages.map(async (p) => [p.path, await body(shomei.base, p)])));
     for (const p of pages) console.log(`${p.name}: ${Buffer.byteLength(bytes[p.path] as string)} bytes`);
-    const bare = await startBare(bytes, dir);
+    const bare = await startFromMemory('bare-pages.server.ts', bytes, dir);
+    const floor = await startFromMemory('floor.server.ts', bytes, dir);
     try {
-      await ratios(shomei, bare, pages);
+      await ratios(
+        [
+          { name: 'Shomei', ...shomei, returning },
+          { name: 'floor', ...floor, returning: await logIn(floor.base, 0) },
+        ],
+        { name: 'bare', ...bare, returning: '' },
+        pages,
+      );
     } finally {
       await stop(bare.process);
+      await stop(floor.process);
     }
   } finally {
     await stop(shomei.process);
