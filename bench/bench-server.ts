@@ -2,7 +2,7 @@
  * What the HTTP benchmarks share: a SQLite file with one university and set-up students, Shomei
  * started as its own process on it, and the measurements taken of that process from /proc.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -17,12 +17,25 @@ import { systemClock } from '../src/platform/clock.js';
 import { newId } from '../src/platform/crypto.js';
 import { PasswordHasher } from '../src/platform/password-hasher.js';
 
-export const CORES = os.availableParallelism();
-export const UNIVERSITY_PASSWORD = 'Campus-pass-bench';
-export const SECOND_PASSWORD = 'Bench2026Second';
+import { SECOND_PASSWORD, UNIVERSITY_PASSWORD, studentId } from './students.js';
 
-export function studentId(i: number): string {
-  return `b${String(i).padStart(4, '0')}`;
+export { SECOND_PASSWORD, UNIVERSITY_PASSWORD, studentId };
+export const CORES = os.availableParallelism();
+
+/**
+ * `pinned`: the server runs on the last core only (`taskset`), and `pinLoadGenerator` keeps the
+ * benchmark's own process on the first, so neither takes the other's core and the host's other
+ * work moves the figures less (docs/PERFORMANCE.md, #11).
+ */
+function spawnServer(args: string[], pinned: boolean, options: SpawnOptions): ChildProcess {
+  return pinned
+    ? spawn('taskset', ['--cpu-list', String(CORES - 1), process.execPath, ...args], options)
+    : spawn(process.execPath, args, options);
+}
+
+export function pinLoadGenerator(): void {
+  if (CORES < 2) throw new Error('pinning needs two cores: one for the servers, one for the load generator');
+  execFileSync('taskset', ['--all-tasks', '--pid', '--cpu-list', '0', String(process.pid)], { stdio: 'ignore' });
 }
 
 export async function freePort(): Promise<number> {
@@ -94,10 +107,10 @@ function serverEntry(): string[] {
 export async function startShomei(
   databaseUrl: string,
   env: Record<string, string> = {},
+  { pinned = false } = {},
 ): Promise<{ process: ChildProcess; base: string }> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
+  const child = spawnServer(
     [
       ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
       // As docs/DEPLOYMENT.md runs it: a young generation of 4 MB semi-spaces instead of V8's 16 MB.
@@ -105,6 +118,7 @@ export async function startShomei(
       ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       ...serverEntry(),
     ],
+    pinned,
     {
       env: {
         ...process.env,
@@ -134,14 +148,15 @@ export async function startFromMemory(
   script: 'bare-pages.server.ts' | 'floor.server.ts',
   pages: Record<string, string>,
   dir: string,
+  { pinned = false } = {},
 ): Promise<{ process: ChildProcess; base: string }> {
   const name = path.basename(script, '.server.ts');
   const file = path.join(dir, `${name}.json`);
   fs.writeFileSync(file, JSON.stringify(pages));
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
+  const child = spawnServer(
     ['--import', 'tsx', path.join('bench', script), file, path.join(dir, `${name}.sqlite`)],
+    pinned,
     { env: { ...process.env, PORT: String(port) }, stdio: 'inherit' },
   );
   const base = `http://127.0.0.1:${port}`;

@@ -21,7 +21,7 @@ import Database from 'better-sqlite3';
 import Fastify, { type FastifyReply } from 'fastify';
 import { PasswordHasher } from '../src/platform/password-hasher.js';
 import { securityHeaders } from '../src/platform/http/security-headers.js';
-import { SECOND_PASSWORD, UNIVERSITY_PASSWORD, studentId } from './bench-server.js';
+import { SECOND_PASSWORD, UNIVERSITY_PASSWORD, studentId } from './students.js';
 
 const STUDENTS = 50;
 const [pagesFile, databaseFile] = process.argv.slice(2);

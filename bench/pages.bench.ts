@@ -9,6 +9,8 @@
  * Soak mode (`npm run bench:pages -- --soak`, BENCH_SOAK_SECONDS=600 by default) runs a mixed
  * load — the three pages and logins at a student-like rate — and prints the server's RSS over time.
  * BENCH_PROFILE=<dir> writes the server's CPU profile there (bench/profile-summary.ts reads it).
+ * BENCH_PIN=1 runs each server on the last core and the load generator on the first (taskset):
+ * on a shared or virtual machine the figures then move far less between runs.
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,6 +22,7 @@ import {
   load,
   loginRequests,
   median,
+  pinLoadGenerator,
   prepareBenchDatabase,
   processCpuMs,
   rssMb,
@@ -34,6 +37,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 10;
 const SOAK = process.argv.includes('--soak');
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
+const PINNED = process.env.BENCH_PIN === '1';
 const STUDENTS = 20;
 
 interface Page {
@@ -106,7 +110,7 @@ async function ratios(servers: Server[], bare: Server, pages: Page[]): Promise<v
     }
   }
   console.log(
-    `cores: ${CORES}, ${ROUNDS} rotating rounds of ${DURATION}s per server and page, ${CONNECTIONS} connections (medians)`,
+    `cores: ${CORES}${PINNED ? ' (servers pinned to the last, the load generator to the first)' : ''}, ${ROUNDS} rotating rounds of ${DURATION}s per server and page, ${CONNECTIONS} connections (medians)`,
   );
   const bareAt = measured.length - 1;
   for (const [i, page] of pages.entries()) {
@@ -188,8 +192,9 @@ async function soak(shomei: ChildProcess, base: string, pages: Page[], seconds: 
 }
 
 async function main() {
+  if (PINNED) pinLoadGenerator();
   const { dir, databaseUrl } = await prepareBenchDatabase(STUDENTS);
-  const shomei = await startShomei(databaseUrl);
+  const shomei = await startShomei(databaseUrl, {}, { pinned: PINNED });
   const returning = await logIn(shomei.base, 0);
   const pages: Page[] = [
     { name: 'Login page (first visit)', path: '/bench/login', headers: {}, goal: 0.5 },
@@ -203,8 +208,8 @@ async function main() {
     }
     const bytes = Object.fromEntries(await Promise.all(pages.map(async (p) => [p.path, await body(shomei.base, p)])));
     for (const p of pages) console.log(`${p.name}: ${Buffer.byteLength(bytes[p.path] as string)} bytes`);
-    const bare = await startFromMemory('bare-pages.server.ts', bytes, dir);
-    const floor = await startFromMemory('floor.server.ts', bytes, dir);
+    const bare = await startFromMemory('bare-pages.server.ts', bytes, dir, { pinned: PINNED });
+    const floor = await startFromMemory('floor.server.ts', bytes, dir, { pinned: PINNED });
     try {
       await ratios(
         [
