@@ -16,7 +16,6 @@ import { TenantService } from '../src/features/tenants/tenant.service.js';
 import { systemClock } from '../src/platform/clock.js';
 import { newId } from '../src/platform/crypto.js';
 import { PasswordHasher } from '../src/platform/password-hasher.js';
-
 import { SECOND_PASSWORD, UNIVERSITY_PASSWORD, studentId } from './students.js';
 
 export { SECOND_PASSWORD, UNIVERSITY_PASSWORD, studentId };

@@ -165,7 +165,7 @@ async function main() {
       floor.base,
     );
     // Shomei's logins come last, right before (3): with the floor's run between them Shomei sat
-    // idle for seconds first, and (3) read 26 – 30 ms in three runs against 11 – 17 ms.
+    // idle for seconds first, and (3) read 26 – 30 ms in four runs against 11 – 19 ms.
     const cpuBefore = processCpuMs(server.pid ?? 0);
     const logins = await run({ connections: CORES * 4, duration: DURATION / ROUNDS, requests: loginPosts });
     const cpuAfter = processCpuMs(server.pid ?? 0);

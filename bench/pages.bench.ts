@@ -209,19 +209,22 @@ async function main() {
     const bytes = Object.fromEntries(await Promise.all(pages.map(async (p) => [p.path, await body(shomei.base, p)])));
     for (const p of pages) console.log(`${p.name}: ${Buffer.byteLength(bytes[p.path] as string)} bytes`);
     const bare = await startFromMemory('bare-pages.server.ts', bytes, dir, { pinned: PINNED });
-    const floor = await startFromMemory('floor.server.ts', bytes, dir, { pinned: PINNED });
     try {
-      await ratios(
-        [
-          { name: 'Shomei', ...shomei, returning },
-          { name: 'floor', ...floor, returning: await logIn(floor.base, 0) },
-        ],
-        { name: 'bare', ...bare, returning: '' },
-        pages,
-      );
+      const floor = await startFromMemory('floor.server.ts', bytes, dir, { pinned: PINNED });
+      try {
+        await ratios(
+          [
+            { name: 'Shomei', ...shomei, returning },
+            { name: 'floor', ...floor, returning: await logIn(floor.base, 0) },
+          ],
+          { name: 'bare', ...bare, returning: '' },
+          pages,
+        );
+      } finally {
+        await stop(floor.process);
+      }
     } finally {
       await stop(bare.process);
-      await stop(floor.process);
     }
   } finally {
     await stop(shomei.process);
